@@ -1,0 +1,254 @@
+/**
+ * The transport every fan-group endpoint goes through. It wraps the injected
+ * `HttpClient`: base URL, `access-token` header, `open_id` query, `Content-Type`,
+ * status and envelope check, typed errors, one span per call, and the token refresh rule
+ * (refresh once on an expired-token code, then retry once).
+ *
+ * @since 0.1.0
+ */
+import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import * as AccessToken from "./AccessToken.js"
+import { DouyinConfig } from "./DouyinConfig.js"
+import {
+  type DouyinCommonError,
+  DouyinDecodeError,
+  type DouyinError,
+  DouyinOutcomeUnknown,
+  DouyinTransportError
+} from "./DouyinError.js"
+import type * as Envelope from "./Envelope.js"
+import * as ErrorCode from "./ErrorCode.js"
+import * as FailureClass from "./FailureClass.js"
+import * as wire from "./internal/wire.js"
+
+/**
+ * One call as the client sends it. Built by `Endpoint` from a descriptor and a validated input.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Call<A, I extends FailureClass.Idempotency = FailureClass.Idempotency> {
+  /** Endpoint id, e.g. `group/SendGroupMessage`: the span name and the `endpoint` of errors. */
+  readonly endpoint: string
+  readonly method: "GET" | "POST"
+  readonly path: string
+  /** The operator whose token is used; sent as query `open_id`. */
+  readonly openId: string
+  /** Further query parameters (GET endpoints). */
+  readonly query: Readonly<Record<string, string>>
+  /** JSON body (POST endpoints). */
+  readonly body: unknown
+  readonly envelope: Exclude<Envelope.Kind, "C">
+  readonly idempotency: I
+  /** Decodes the JSON of a successful envelope into the endpoint's result. */
+  readonly decode: (body: unknown) => Either.Either<A, string>
+}
+
+/**
+ * The errors a call of this idempotency class can fail with: every `unsafe` call may also
+ * end in `DouyinOutcomeUnknown`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CallError<I extends FailureClass.Idempotency> =
+  | DouyinCommonError
+  | (I extends "unsafe" ? DouyinOutcomeUnknown : never)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly execute: <A, I extends FailureClass.Idempotency>(call: Call<A, I>) => Effect.Effect<A, CallError<I>>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class DouyinClient extends Context.Tag("@effect-douyin/core/DouyinClient")<DouyinClient, Service>() {}
+
+/**
+ * Everything a single HTTP attempt can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AttemptError = Exclude<DouyinCommonError, { readonly _tag: "DouyinInvalidInput" }>
+
+/**
+ * Wraps each HTTP attempt of a call: the rate-limit policy plugs in here (take a permit,
+ * then send). Every retry is a new attempt and so takes a new permit.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AttemptPolicy = <A>(call: Call<unknown>, attempt: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
+
+/**
+ * Wraps all attempts of one call: the retry policy plugs in here.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CallPolicy = <A>(call: Call<unknown>, attempts: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
+
+/**
+ * The attempt policy the client is built with (read once, when the client layer is built:
+ * provide it *into* `DouyinClient.layer`). Default: send at once.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class CurrentAttemptPolicy extends Context.Reference<CurrentAttemptPolicy>()(
+  "@effect-douyin/core/DouyinClient/CurrentAttemptPolicy",
+  { defaultValue: (): AttemptPolicy => (_, attempt) => attempt }
+) {}
+
+/**
+ * The call policy the client is built with (read once, when the client layer is built).
+ * Default: no retry.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class CurrentCallPolicy extends Context.Reference<CurrentCallPolicy>()(
+  "@effect-douyin/core/DouyinClient/CurrentCallPolicy",
+  { defaultValue: (): CallPolicy => (_, attempts) => attempts }
+) {}
+
+const redactToken = (names: ReadonlyArray<string | RegExp>) =>
+  names.includes("access-token") ? names : [...names, "access-token"]
+
+const defined = <A extends object>(a: A): A =>
+  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A
+
+/**
+ * Builds the client from the injected `HttpClient`, `DouyinConfig` and `AccessToken`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, HttpClient.HttpClient | DouyinConfig | AccessToken.AccessToken> = Effect
+  .gen(function*() {
+    const config = yield* DouyinConfig
+    const tokens = yield* AccessToken.AccessToken
+    // Douyin reads no trace headers; keep the wire exactly as documented.
+    const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
+    const userAgent = Option.getOrUndefined(config.userAgent)
+    const attemptPolicy = yield* CurrentAttemptPolicy
+    const callPolicy = yield* CurrentCallPolicy
+
+    const buildRequest = (call: Call<unknown>, token: Redacted.Redacted<string>) => {
+      const headers: Record<string, string> = {
+        "access-token": Redacted.value(token),
+        // Douyin wants the bare type, even on GET (douyin-api.md §1.3).
+        "content-type": "application/json"
+      }
+      if (userAgent !== undefined) headers["user-agent"] = userAgent
+      const request = HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
+        urlParams: { open_id: call.openId, ...call.query },
+        headers
+      })
+      return call.method === "POST"
+        ? HttpClientRequest.setHeader(HttpClientRequest.bodyUnsafeJson(request, call.body), "content-type", "application/json")
+        : request
+    }
+
+    const attemptTimeoutText = wire.formatDuration(config.attemptTimeout)
+
+    const attemptOnce = <A>(call: Call<A>, token: Redacted.Redacted<string>): Effect.Effect<A, AttemptError> =>
+      http.execute(buildRequest(call, token)).pipe(
+        Effect.mapError((e) => wire.fromHttpClientError(call.endpoint, e)),
+        Effect.flatMap((response) => wire.readEnvelope(call.endpoint, call.envelope, response)),
+        Effect.timeoutFail({
+          duration: config.attemptTimeout,
+          onTimeout: () =>
+            new DouyinTransportError({
+              endpoint: call.endpoint,
+              sent: true,
+              description: `no response within the attempt timeout of ${attemptTimeoutText}`
+            })
+        }),
+        Effect.tapError((e) => "logId" in e && e.logId !== undefined ? Effect.annotateCurrentSpan("douyin.logid", e.logId) : Effect.void),
+        Effect.flatMap(({ body, logId }) =>
+          Effect.zipRight(
+            logId === undefined ? Effect.void : Effect.annotateCurrentSpan("douyin.logid", logId),
+            Either.match(call.decode(body), {
+              onLeft: (description) =>
+                Effect.fail(new DouyinDecodeError(defined({ endpoint: call.endpoint, description, logId }))),
+              onRight: (a) => Effect.succeed(a)
+            })
+          )
+        )
+      )
+
+    const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
+
+    // One attempt, and on an expired-token code one refresh and one more attempt.
+    const attemptWithToken = <A>(call: Call<A>): Effect.Effect<A, AttemptError> =>
+      Effect.flatMap(AccessToken.Override, (override) => {
+        const send = (token: Redacted.Redacted<string>) => attemptPolicy(call, attemptOnce(call, token))
+        if (Option.isSome(override)) return send(override.value)
+        return Effect.flatMap(tokens.get(call.openId), (token) =>
+          Effect.catchIf(send(token), isRefreshable, (expired) =>
+            Effect.flatMap(tokens.refresh(call.openId, token), (fresh) =>
+              Option.match(fresh, {
+                onNone: () => Effect.fail(expired),
+                onSome: (fresh) => send(fresh)
+              }))))
+      }) as Effect.Effect<A, AttemptError>
+
+    const callTimeoutText = wire.formatDuration(config.callTimeout)
+
+    const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> => {
+      const clientRequestId = crypto.randomUUID()
+      const outcomeUnknown = (error: DouyinError) =>
+        new DouyinOutcomeUnknown(defined({
+          endpoint: call.endpoint,
+          clientRequestId,
+          request: defined({ method: call.method, path: call.path, query: { open_id: call.openId, ...call.query }, body: call.body }),
+          description: error.message,
+          logId: "logId" in error ? error.logId : undefined
+        }))
+      return callPolicy(call, attemptWithToken(call)).pipe(
+          Effect.timeoutFail({
+            duration: config.callTimeout,
+            onTimeout: () =>
+              new DouyinTransportError({
+                endpoint: call.endpoint,
+                sent: true,
+                description: `call not finished within the call timeout of ${callTimeoutText}`
+              })
+          }),
+          Effect.mapError((error): CallError<I> =>
+            call.idempotency === "unsafe" && FailureClass.of(error) === "Ambiguous"
+              ? outcomeUnknown(error) as CallError<I>
+              : error
+          ),
+          Effect.tapError((error) => Effect.logDebug("douyin call failed", error.message)),
+          Effect.locallyWith(Headers.currentRedactedNames, redactToken),
+          Effect.withSpan(call.endpoint, {
+            kind: "client",
+            attributes: {
+              "douyin.endpoint": call.endpoint,
+              "douyin.idempotency": call.idempotency,
+              "douyin.client_request_id": clientRequestId,
+              "http.request.method": call.method,
+              "url.path": call.path
+            }
+          })
+        )
+    }
+
+    return { execute }
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<DouyinClient, never, HttpClient.HttpClient | DouyinConfig | AccessToken.AccessToken> =
+  Layer.effect(DouyinClient, make)

@@ -1,0 +1,293 @@
+/**
+ * The error taxonomy (design §5). Every failure a call can raise is one of these
+ * `Schema.TaggedError` classes, so callers `catchTag` on them. Messages carry the
+ * endpoint, the Douyin code and the logid; never a token or secret.
+ *
+ * @since 0.1.0
+ */
+import { Predicate, Schema } from "effect"
+
+const logSuffix = (logId: string | undefined) => (logId === undefined ? "" : `, logid ${logId}`)
+
+/** Fields every error decoded from a Douyin envelope carries. */
+const ApiFields = {
+  endpoint: Schema.String,
+  code: Schema.Number,
+  subCode: Schema.optional(Schema.Number),
+  description: Schema.String,
+  logId: Schema.optional(Schema.String),
+  /** Set by the retry policy when it stopped because the shared retry budget was spent. */
+  retryBudgetExhausted: Schema.optional(Schema.Boolean)
+}
+
+const apiMessage = (self: {
+  readonly endpoint: string
+  readonly code: number
+  readonly subCode?: number | undefined
+  readonly description: string
+  readonly logId?: string | undefined
+  readonly retryBudgetExhausted?: boolean | undefined
+}) =>
+  `${self.endpoint}: Douyin error ${self.code}` +
+  (self.subCode !== undefined && self.subCode !== 0 ? `/${self.subCode}` : "") +
+  ` (${self.description || "no description"}${logSuffix(self.logId)})` +
+  (self.retryBudgetExhausted === true ? "; not retried: retry budget exhausted" : "")
+
+/**
+ * The input failed the endpoint's request Schema. Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinInvalidInput extends Schema.TaggedError<DouyinInvalidInput>()("DouyinInvalidInput", {
+  endpoint: Schema.String,
+  description: Schema.String
+}) {
+  override get message() {
+    return `${this.endpoint}: invalid input, nothing was sent: ${this.description}`
+  }
+}
+
+/**
+ * No response arrived: connection refused or reset, DNS failure, or a timeout.
+ * `sent` is `false` when the request certainly never reached Douyin.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinTransportError extends Schema.TaggedError<DouyinTransportError>()("DouyinTransportError", {
+  endpoint: Schema.String,
+  sent: Schema.Boolean,
+  description: Schema.String,
+  retryBudgetExhausted: Schema.optional(Schema.Boolean)
+}) {
+  override get message() {
+    return `${this.endpoint}: transport failure (${this.sent ? "request may have been sent" : "request not sent"}): ${this.description}` +
+      (this.retryBudgetExhausted === true ? "; not retried: retry budget exhausted" : "")
+  }
+}
+
+/**
+ * What an `unsafe` request carried, for reconciliation. Never holds a token.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export const SentRequest = Schema.Struct({
+  method: Schema.String,
+  path: Schema.String,
+  query: Schema.Record({ key: Schema.String, value: Schema.String }),
+  body: Schema.optional(Schema.Unknown)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SentRequest = typeof SentRequest.Type
+
+/**
+ * An `unsafe` call (create, send) failed after the request may have reached Douyin
+ * (timeout after write, reset, 5xx without an envelope). It was not retried, because a
+ * retry could duplicate the group or the message. Reconcile with `clientRequestId` and `request`.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinOutcomeUnknown extends Schema.TaggedError<DouyinOutcomeUnknown>()("DouyinOutcomeUnknown", {
+  endpoint: Schema.String,
+  clientRequestId: Schema.String,
+  request: SentRequest,
+  description: Schema.String,
+  logId: Schema.optional(Schema.String)
+}) {
+  override get message() {
+    return `${this.endpoint}: outcome unknown for client request ${this.clientRequestId} ` +
+      `(${this.request.method} ${this.request.path}): ${this.description}${logSuffix(this.logId)}; not retried`
+  }
+}
+
+/**
+ * A non-200 status with no decodable envelope.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinHttpError extends Schema.TaggedError<DouyinHttpError>()("DouyinHttpError", {
+  endpoint: Schema.String,
+  status: Schema.Number,
+  description: Schema.String,
+  retryAfterMillis: Schema.optional(Schema.Number),
+  retryBudgetExhausted: Schema.optional(Schema.Boolean)
+}) {
+  override get message() {
+    return `${this.endpoint}: HTTP ${this.status}: ${this.description}` +
+      (this.retryBudgetExhausted === true ? "; not retried: retry budget exhausted" : "")
+  }
+}
+
+/**
+ * HTTP 200, but the body matches no envelope or the endpoint's success Schema.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinDecodeError extends Schema.TaggedError<DouyinDecodeError>()("DouyinDecodeError", {
+  endpoint: Schema.String,
+  description: Schema.String,
+  logId: Schema.optional(Schema.String)
+}) {
+  override get message() {
+    return `${this.endpoint}: undecodable response: ${this.description}${logSuffix(this.logId)}`
+  }
+}
+
+/**
+ * The access token is invalid or expired (2190002, 2190008, 10008, 28001003…), or an OAuth
+ * credential is (10007, 10010, 10013).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinAuthError extends Schema.TaggedError<DouyinAuthError>()("DouyinAuthError", ApiFields) {
+  override get message() {
+    return apiMessage(this)
+  }
+}
+
+/**
+ * Scope, capability or ownership is missing (2100007, 2190003, 2190004, 2190015…).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinPermissionError extends Schema.TaggedError<DouyinPermissionError>()(
+  "DouyinPermissionError",
+  ApiFields
+) {
+  override get message() {
+    return apiMessage(this)
+  }
+}
+
+/**
+ * Douyin rejected the parameters (2100005, 2100006…).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinInvalidParams extends Schema.TaggedError<DouyinInvalidParams>()("DouyinInvalidParams", ApiFields) {
+  override get message() {
+    return apiMessage(this)
+  }
+}
+
+/**
+ * A quota is spent (2190001; 10020 on OAuth).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinQuotaError extends Schema.TaggedError<DouyinQuotaError>()("DouyinQuotaError", ApiFields) {
+  override get message() {
+    return apiMessage(this)
+  }
+}
+
+/**
+ * Douyin is busy (2100004, 10001, 28005002): transient, retried by the retry policy.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinBusyError extends Schema.TaggedError<DouyinBusyError>()("DouyinBusyError", ApiFields) {
+  override get message() {
+    return apiMessage(this)
+  }
+}
+
+/**
+ * Any other non-zero code: always typed, never a defect.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinApiError extends Schema.TaggedError<DouyinApiError>()("DouyinApiError", ApiFields) {
+  override get message() {
+    return apiMessage(this)
+  }
+}
+
+/**
+ * The rate-limit policy refused a permit in fail-fast mode. Nothing was sent.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DouyinRateLimited extends Schema.TaggedError<DouyinRateLimited>()("DouyinRateLimited", {
+  endpoint: Schema.String,
+  limit: Schema.String,
+  retryAfterMillis: Schema.Number
+}) {
+  override get message() {
+    return `${this.endpoint}: rate limit ${this.limit} reached, nothing was sent; retry after ${this.retryAfterMillis} ms`
+  }
+}
+
+/**
+ * The errors decoded from a Douyin business code.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DouyinCodeError =
+  | DouyinAuthError
+  | DouyinPermissionError
+  | DouyinInvalidParams
+  | DouyinQuotaError
+  | DouyinBusyError
+  | DouyinApiError
+
+/**
+ * What any endpoint call can fail with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DouyinCommonError =
+  | DouyinInvalidInput
+  | DouyinTransportError
+  | DouyinHttpError
+  | DouyinDecodeError
+  | DouyinRateLimited
+  | DouyinCodeError
+
+/**
+ * Every error of the SDK.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DouyinError = DouyinCommonError | DouyinOutcomeUnknown
+
+const tags: ReadonlySet<string> = new Set([
+  "DouyinInvalidInput",
+  "DouyinTransportError",
+  "DouyinOutcomeUnknown",
+  "DouyinHttpError",
+  "DouyinDecodeError",
+  "DouyinAuthError",
+  "DouyinPermissionError",
+  "DouyinInvalidParams",
+  "DouyinQuotaError",
+  "DouyinBusyError",
+  "DouyinApiError",
+  "DouyinRateLimited"
+])
+
+/**
+ * @since 0.1.0
+ * @category guards
+ */
+export const isDouyinError = (u: unknown): u is DouyinError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)

@@ -1,0 +1,268 @@
+/**
+ * A test kit for code that uses this SDK: a fake `HttpClient` that records every request and
+ * answers from fixtures, and helpers that build Douyin envelopes. No sockets, no state
+ * outside the layer.
+ *
+ * @example
+ * ```ts
+ * import { DouyinTest } from "@effect-douyin/core"
+ * const TestLive = DouyinTest.layerClient({
+ *   "GET /im/group/count/": DouyinTest.successA({ left_count: 2 })
+ * })
+ * // …run code that uses the endpoint services, then:
+ * const [request] = yield* DouyinTest.requests
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
+import { Context, Effect, Layer, Redacted, Ref } from "effect"
+import * as AccessToken from "./AccessToken.js"
+import * as DouyinClient from "./DouyinClient.js"
+import * as DouyinConfig from "./DouyinConfig.js"
+
+/**
+ * A request as it reached the fake server.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecordedRequest {
+  readonly method: string
+  readonly url: string
+  readonly path: string
+  readonly query: Readonly<Record<string, string>>
+  /** Lower-case header names; values as sent (this is a test tool: the token is here). */
+  readonly headers: Readonly<Record<string, string>>
+  /** The body parsed as JSON, or `undefined` when there was none. */
+  readonly body: unknown
+  readonly bodyText: string | undefined
+}
+
+/**
+ * A canned answer.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Reply {
+  readonly status: number
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  readonly body: string
+}
+
+/**
+ * How the fake server answers: a function of the request, a queue of replies served in
+ * order (the last one repeats), or a table keyed by `"METHOD /path/"`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Responder =
+  | ((request: RecordedRequest) => Reply | Effect.Effect<Reply>)
+  | ReadonlyArray<Reply>
+  | Readonly<Record<string, Reply | ReadonlyArray<Reply>>>
+
+/**
+ * @since 0.1.0
+ * @category constants
+ */
+export const testLogId = "20240101000000TEST0000000000000000"
+
+/**
+ * A token used by {@link layerClient}.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const testToken = "act.test-token-never-logged"
+
+/**
+ * Any JSON body.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const json = (body: unknown, status = 200, headers?: Record<string, string>): Reply => ({
+  status,
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body)
+})
+
+const extra = (code: number, description: string, logId: string) => ({
+  error_code: code,
+  description,
+  sub_error_code: 0,
+  sub_description: "",
+  logid: logId,
+  now: 1700000000
+})
+
+/**
+ * Envelope A success with `payload` at the top level, e.g. `successA({ left_count: 2 })`.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const successA = (payload: Record<string, unknown> = {}, logId = testLogId): Reply =>
+  json({ data: { error_code: 0, description: "" }, extra: extra(0, "", logId), ...payload })
+
+/**
+ * Envelope A failure with `code`.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const errorA = (code: number, description = "error", logId = testLogId): Reply =>
+  json({ data: { error_code: code, description }, extra: extra(code, description, logId) })
+
+/**
+ * Envelope B success: `{ err_no: 0, err_msg: "", log_id }`.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const successB = (logId = testLogId): Reply => json({ err_no: 0, err_msg: "", log_id: logId })
+
+/**
+ * Envelope B failure with `code`.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const errorB = (code: number, message = "error", logId = testLogId): Reply =>
+  json({ err_no: code, err_msg: message, log_id: logId })
+
+/**
+ * A non-JSON body, e.g. a gateway's HTML error page.
+ *
+ * @since 0.1.0
+ * @category replies
+ */
+export const text = (status: number, body: string, contentType = "text/html"): Reply => ({
+  status,
+  headers: { "content-type": contentType },
+  body
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface RecorderService {
+  readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+  readonly clear: Effect.Effect<void>
+}
+
+/**
+ * The requests the fake server has seen.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Recorder extends Context.Tag("@effect-douyin/core/DouyinTest/Recorder")<Recorder, RecorderService>() {}
+
+/**
+ * All requests recorded so far, oldest first.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, Recorder> = Effect.flatMap(
+  Recorder,
+  (r) => r.requests
+)
+
+const notFound = (request: RecordedRequest): Reply =>
+  text(404, `<html><body>no fixture for ${request.method} ${request.path}</body></html>`)
+
+const bodyText = (body: unknown): string | undefined => {
+  const b = body as { _tag: string; body?: unknown }
+  if (b._tag === "Uint8Array" && b.body instanceof Uint8Array) return new TextDecoder().decode(b.body)
+  return undefined
+}
+
+const parseBody = (text: string | undefined): unknown => {
+  if (text === undefined) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+const responderFor = (responder: Responder) => {
+  if (typeof responder === "function") {
+    return (request: RecordedRequest, _count: number) => {
+      const reply = responder(request)
+      return Effect.isEffect(reply) ? reply : Effect.succeed(reply)
+    }
+  }
+  const pick = (replies: Reply | ReadonlyArray<Reply> | undefined, index: number): Reply | undefined =>
+    replies === undefined ? undefined : "status" in replies ? replies : replies[Math.min(index, replies.length - 1)]
+  if (Array.isArray(responder)) {
+    return (request: RecordedRequest, count: number) => Effect.succeed(pick(responder, count) ?? notFound(request))
+  }
+  const table = responder as Readonly<Record<string, Reply | ReadonlyArray<Reply>>>
+  return (request: RecordedRequest, _count: number, perRoute: number) =>
+    Effect.succeed(pick(table[`${request.method} ${request.path}`], perRoute) ?? notFound(request))
+}
+
+/**
+ * A fake `HttpClient` answering from `responder`, plus the `Recorder` of what it saw.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient | Recorder> =>
+  Layer.effectContext(
+    Effect.gen(function*() {
+      const seen = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
+      const answer = responderFor(responder)
+      const client = HttpClient.make((request, url) =>
+        Effect.gen(function*() {
+          const text = bodyText(request.body)
+          const recorded: RecordedRequest = {
+            method: request.method,
+            url: url.toString(),
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams),
+            headers: { ...request.headers },
+            body: parseBody(text),
+            bodyText: text
+          }
+          const before = yield* Ref.getAndUpdate(seen, (all) => [...all, recorded])
+          const sameRoute = before.filter((r) => r.method === recorded.method && r.path === recorded.path).length
+          const reply = yield* answer(recorded, before.length, sameRoute)
+          return HttpClientResponse.fromWeb(
+            request,
+            new Response(reply.body, { status: reply.status, headers: { ...reply.headers } })
+          )
+        }).pipe(
+          Effect.catchAllDefect((cause) =>
+            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
+          )
+        )
+      )
+      return Context.make(HttpClient.HttpClient, client).pipe(
+        Context.add(Recorder, { requests: Ref.get(seen), clear: Ref.set(seen, []) })
+      )
+    })
+  )
+
+/**
+ * A ready `DouyinClient` over the fake server: production base URL, static
+ * {@link testToken}. Provide the endpoint layers on top.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClient = (
+  responder: Responder,
+  options: DouyinConfig.Options & { readonly token?: string } = {}
+): Layer.Layer<DouyinClient.DouyinClient | Recorder> =>
+  DouyinClient.layer.pipe(
+    Layer.provideMerge(layer(responder)),
+    Layer.provide(DouyinConfig.layer(options)),
+    Layer.provide(AccessToken.layerStatic(Redacted.make(options.token ?? testToken)))
+  )

@@ -1,0 +1,195 @@
+/**
+ * Schemas of Douyin's three response envelopes (douyin-api.md §1.4) and the rule that
+ * reads a status out of each: success ⇔ every code present is 0.
+ *
+ * - A: `{ data: { error_code, description }, extra: { …, logid }, <payload fields> }`
+ * - B: `{ err_no, err_msg, log_id }`
+ * - C: `{ data: { …token fields, error_code, description }, message, extra? }` (OAuth)
+ *
+ * Codes are accepted as numbers or numeric strings, the logid as `logid` or `log_id`,
+ * unknown fields are ignored.
+ *
+ * @since 0.1.0
+ */
+import { Either, Schema } from "effect"
+
+/**
+ * A code that arrives as a number or as a numeric string.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Code = Schema.Union(Schema.Number, Schema.NumberFromString)
+
+/**
+ * A number that may arrive as a numeric string (OAuth samples do this).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const LenientNumber = Code
+
+const OptionalText = Schema.optional(Schema.NullOr(Schema.String))
+
+/**
+ * The `extra` object of envelopes A and C.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Extra = Schema.Struct({
+  error_code: Schema.optional(Code),
+  description: OptionalText,
+  sub_error_code: Schema.optional(Code),
+  sub_description: OptionalText,
+  logid: OptionalText,
+  log_id: OptionalText,
+  now: Schema.optional(Code)
+})
+
+/**
+ * The `data` object of envelope A.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Data = Schema.Struct({
+  error_code: Schema.optional(Code),
+  description: OptionalText
+})
+
+/**
+ * Envelope A: gateway envelope, payload fields are siblings of `data` and `extra`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EnvelopeA = Schema.Struct({
+  data: Schema.optional(Schema.NullOr(Data)),
+  extra: Schema.optional(Schema.NullOr(Extra))
+})
+
+/**
+ * Envelope B: `err_no` / `err_msg` / `log_id`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EnvelopeB = Schema.Struct({
+  err_no: Code,
+  err_msg: OptionalText,
+  log_id: OptionalText
+})
+
+/**
+ * Envelope C: OAuth. Token fields live inside `data`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const EnvelopeC = Schema.Struct({
+  data: Schema.Struct({
+    error_code: Schema.optional(Code),
+    description: OptionalText,
+    log_id: OptionalText
+  }),
+  message: OptionalText,
+  extra: Schema.optional(Schema.NullOr(Extra))
+})
+
+/**
+ * Which envelope an endpoint answers with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Kind = "A" | "B" | "C"
+
+/**
+ * The outcome an envelope reports. `code` 0 means success.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Status {
+  readonly code: number
+  readonly subCode: number | undefined
+  readonly description: string
+  readonly logId: string | undefined
+}
+
+const text = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? undefined : s)
+const firstNonZero = (...codes: ReadonlyArray<number | undefined>) => codes.find((c) => c !== undefined && c !== 0) ?? 0
+
+type Extra = typeof Extra.Type
+
+const logIdOf = (extra: Extra | null | undefined): string | undefined =>
+  extra ? text(extra.logid) ?? text(extra.log_id) : undefined
+
+const subCodeOf = (extra: Extra | null | undefined) =>
+  extra?.sub_error_code !== undefined && extra.sub_error_code !== 0 ? extra.sub_error_code : undefined
+
+const statusA = (e: typeof EnvelopeA.Type): Status => ({
+  code: firstNonZero(e.data?.error_code, e.extra?.error_code),
+  subCode: subCodeOf(e.extra),
+  description: text(e.data?.description) ?? text(e.extra?.description) ?? text(e.extra?.sub_description) ?? "",
+  logId: logIdOf(e.extra)
+})
+
+const statusB = (e: typeof EnvelopeB.Type): Status => ({
+  code: e.err_no,
+  subCode: undefined,
+  description: text(e.err_msg) ?? "",
+  logId: text(e.log_id)
+})
+
+const statusC = (e: typeof EnvelopeC.Type): Status => ({
+  code: firstNonZero(e.data.error_code, e.extra?.error_code),
+  subCode: subCodeOf(e.extra),
+  description: text(e.data.description) ?? text(e.extra?.description) ?? text(e.message) ?? "",
+  logId: text(e.data.log_id) ?? logIdOf(e.extra)
+})
+
+const decodeA = Schema.decodeUnknownEither(EnvelopeA)
+const decodeB = Schema.decodeUnknownEither(EnvelopeB)
+const decodeC = Schema.decodeUnknownEither(EnvelopeC)
+
+/**
+ * Reads the status out of a parsed JSON body, or `Left` with a reason when the body is not
+ * an envelope of that kind. Cheap: one pass of a small Schema.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const status = (kind: Kind, body: unknown): Either.Either<Status, string> => {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return Either.left("the body is not a JSON object")
+  }
+  switch (kind) {
+    case "A":
+      return Either.mapBoth(decodeA(body), { onLeft: (e) => e.message, onRight: statusA })
+    case "B":
+      return Either.mapBoth(decodeB(body), { onLeft: (e) => e.message, onRight: statusB })
+    case "C":
+      return Either.mapBoth(decodeC(body), { onLeft: (e) => e.message, onRight: statusC })
+  }
+}
+
+/**
+ * Looks for a logid anywhere an envelope may put it, even in a body that decodes as no
+ * envelope (for error reports).
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const findLogId = (body: unknown): string | undefined => {
+  if (typeof body !== "object" || body === null) return undefined
+  const record = body as Record<string, unknown>
+  const pick = (o: unknown): string | undefined => {
+    if (typeof o !== "object" || o === null) return undefined
+    const r = o as Record<string, unknown>
+    const v = r["logid"] ?? r["log_id"]
+    return typeof v === "string" && v !== "" ? v : undefined
+  }
+  return pick(record["extra"]) ?? pick(record) ?? pick(record["data"])
+}

@@ -1,0 +1,12 @@
+/**
+ * @since 0.1.0
+ */
+export * as AccessToken from "./AccessToken.js"
+export * as DouyinClient from "./DouyinClient.js"
+export * as DouyinConfig from "./DouyinConfig.js"
+export * as DouyinError from "./DouyinError.js"
+export * as DouyinTest from "./DouyinTest.js"
+export * as Endpoint from "./Endpoint.js"
+export * as Envelope from "./Envelope.js"
+export * as ErrorCode from "./ErrorCode.js"
+export * as FailureClass from "./FailureClass.js"

@@ -1,0 +1,165 @@
+/**
+ * Shared steps between the fan-group client and the OAuth client: mapping platform errors,
+ * reading a body, turning an envelope status into a typed error.
+ */
+import type { HttpClientError, HttpClientResponse } from "@effect/platform"
+import { Duration, Effect, Either } from "effect"
+import {
+  DouyinApiError,
+  DouyinAuthError,
+  DouyinBusyError,
+  type DouyinCodeError,
+  DouyinDecodeError,
+  DouyinHttpError,
+  DouyinInvalidParams,
+  DouyinPermissionError,
+  DouyinQuotaError,
+  DouyinTransportError
+} from "../DouyinError.js"
+import * as Envelope from "../Envelope.js"
+import * as ErrorCode from "../ErrorCode.js"
+
+// Node error codes that prove the request never reached the server.
+const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL"])
+
+const provesNotSent = (cause: unknown, depth = 0): boolean => {
+  if (depth > 5 || typeof cause !== "object" || cause === null) return false
+  const c = cause as { code?: unknown; cause?: unknown; errors?: unknown }
+  if (typeof c.code === "string" && notSentCodes.has(c.code)) return true
+  if (Array.isArray(c.errors) && c.errors.length > 0 && c.errors.every((e) => provesNotSent(e, depth + 1))) return true
+  return provesNotSent(c.cause, depth + 1)
+}
+
+const causeText = (cause: unknown, depth = 0): string => {
+  if (depth > 5 || typeof cause !== "object" || cause === null) return ""
+  const c = cause as { code?: unknown; message?: unknown; cause?: unknown }
+  const here = typeof c.code === "string" ? c.code : typeof c.message === "string" ? c.message : ""
+  const deeper = causeText(c.cause, depth + 1)
+  return [here, deeper].filter((s) => s !== "").join(": ")
+}
+
+/** A platform client error becomes a transport error; `sent` only when it may have left. */
+export const fromHttpClientError = (endpoint: string, error: HttpClientError.HttpClientError): DouyinTransportError => {
+  if (error._tag === "RequestError") {
+    const sent = error.reason === "Transport" && !provesNotSent(error.cause)
+    return new DouyinTransportError({
+      endpoint,
+      sent,
+      description: `${error.reason}: ${causeText(error.cause) || error.description || "request failed"}`
+    })
+  }
+  // A ResponseError while reading the body: the connection broke after Douyin answered.
+  return new DouyinTransportError({
+    endpoint,
+    sent: true,
+    description: `${error.reason} while reading the response: ${causeText(error.cause) || error.description || ""}`
+  })
+}
+
+const defined = <A extends object>(a: A): A =>
+  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A
+
+/** A non-zero envelope code becomes its typed category error. */
+export const codeError = (endpoint: string, status: Envelope.Status): DouyinCodeError => {
+  const fields = defined({
+    endpoint,
+    code: status.code,
+    subCode: status.subCode,
+    description: status.description || ErrorCode.lookup(status.code)?.meaning || "",
+    logId: status.logId
+  })
+  switch (ErrorCode.lookup(status.code)?.category) {
+    case "auth":
+      return new DouyinAuthError(fields)
+    case "permission":
+      return new DouyinPermissionError(fields)
+    case "invalidParams":
+      return new DouyinInvalidParams(fields)
+    case "quota":
+      return new DouyinQuotaError(fields)
+    case "busy":
+      return new DouyinBusyError(fields)
+    default:
+      return new DouyinApiError(fields)
+  }
+}
+
+const parseJson = (text: string): Either.Either<unknown, string> => {
+  try {
+    return Either.right(JSON.parse(text))
+  } catch (e) {
+    return Either.left(e instanceof Error ? e.message : "invalid JSON")
+  }
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+export const retryAfterMillis = (header: string | undefined, now: number): number | undefined => {
+  if (header === undefined || header === "") return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000)
+  const date = Date.parse(header)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const snippet = (text: string) => {
+  const flat = text.replace(/\s+/g, " ").trim()
+  return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat
+}
+
+/**
+ * Reads a response into the JSON of a successful envelope, or a typed error:
+ * non-200 without envelope → `DouyinHttpError`, bad JSON or shape → `DouyinDecodeError`,
+ * non-zero code → its category error.
+ */
+export const readEnvelope = (
+  endpoint: string,
+  kind: Envelope.Kind,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<
+  { readonly body: unknown; readonly logId: string | undefined },
+  DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
+> =>
+  Effect.flatMap(
+    Effect.mapError(response.text, (e) => fromHttpClientError(endpoint, e)),
+    (text): Effect.Effect<
+      { readonly body: unknown; readonly logId: string | undefined },
+      DouyinHttpError | DouyinDecodeError | DouyinCodeError
+    > => {
+      const headerLogId = response.headers["x-tt-logid"]
+      const json = parseJson(text)
+      const status = Either.flatMap(json, (body) => Envelope.status(kind, body))
+      if (response.status !== 200) {
+        if (Either.isRight(status) && status.right.code !== 0) {
+          return Effect.fail(codeError(endpoint, status.right))
+        }
+        return Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (now) =>
+          Effect.fail(
+            new DouyinHttpError(defined({
+              endpoint,
+              status: response.status,
+              description: snippet(text) || "empty body",
+              retryAfterMillis: retryAfterMillis(response.headers["retry-after"], now)
+            }))
+          ))
+      }
+      if (Either.isLeft(json)) {
+        return Effect.fail(
+          new DouyinDecodeError(defined({ endpoint, description: `malformed JSON: ${json.left}`, logId: headerLogId }))
+        )
+      }
+      if (Either.isLeft(status)) {
+        return Effect.fail(
+          new DouyinDecodeError(defined({
+            endpoint,
+            description: `not a type-${kind} envelope: ${status.left}`,
+            logId: Envelope.findLogId(json.right) ?? headerLogId
+          }))
+        )
+      }
+      if (status.right.code !== 0) return Effect.fail(codeError(endpoint, status.right))
+      return Effect.succeed({ body: json.right, logId: status.right.logId ?? headerLogId })
+    }
+  )
+
+/** Human text for a duration in error messages. */
+export const formatDuration = (d: Duration.Duration) => Duration.format(d)
