@@ -24,3 +24,10 @@ export const BooleanFromInt: Schema.Schema<boolean, number> = Schema.transform(S
 /** An optional 0/1 switch renamed to `key`; absent stays absent on the wire. */
 export const optionalSwitch = <const K extends string>(key: K) =>
   Schema.optional(BooleanFromInt).pipe(Schema.fromKey(key))
+
+/** A success body with nothing in it for the caller (envelope B): decodes any JSON to `void`. */
+export const NoPayload: Schema.Schema<void, unknown> = Schema.transform(Schema.Unknown, Schema.Void, {
+  strict: true,
+  decode: () => undefined,
+  encode: () => ({})
+})
