@@ -37,7 +37,9 @@ const Required = Schema.NonEmptyTrimmedString
  * @since 0.1.0
  * @category models
  */
-export const Text = Schema.TaggedStruct("Text", { text: Required })
+export const Text = Schema.TaggedStruct("Text", { text: Required }).annotations({
+  identifier: "MessageContent.Text"
+})
 
 /**
  * @since 0.1.0
@@ -52,7 +54,9 @@ export interface Text extends Schema.Schema.Type<typeof Text> {}
  * @since 0.1.0
  * @category models
  */
-export const Image = Schema.TaggedStruct("Image", { mediaId: Required })
+export const Image = Schema.TaggedStruct("Image", { mediaId: Required }).annotations({
+  identifier: "MessageContent.Image"
+})
 
 /**
  * @since 0.1.0
@@ -66,7 +70,9 @@ export interface Image extends Schema.Schema.Type<typeof Image> {}
  * @since 0.1.0
  * @category models
  */
-export const Video = Schema.TaggedStruct("Video", { itemId: Required })
+export const Video = Schema.TaggedStruct("Video", { itemId: Required }).annotations({
+  identifier: "MessageContent.Video"
+})
 
 /**
  * @since 0.1.0
@@ -81,7 +87,9 @@ export interface Video extends Schema.Schema.Type<typeof Video> {}
  * @since 0.1.0
  * @category models
  */
-export const LeadCard = Schema.TaggedStruct("LeadCard", { cardId: Required })
+export const LeadCard = Schema.TaggedStruct("LeadCard", { cardId: Required }).annotations({
+  identifier: "MessageContent.LeadCard"
+})
 
 /**
  * @since 0.1.0
@@ -107,7 +115,7 @@ export const AppletCard = Schema.TaggedStruct("AppletCard", {
   Schema.filter((card) => card.path === undefined || card.schema === undefined, {
     message: () => "AppletCard: give either path or schema, not both"
   })
-)
+).annotations({ identifier: "MessageContent.AppletCard" })
 
 /**
  * @since 0.1.0
@@ -124,7 +132,7 @@ export interface AppletCard extends Schema.Schema.Type<typeof AppletCard> {}
 export const AppletCoupon = Schema.TaggedStruct("AppletCoupon", {
   activityId: Schema.Int.pipe(Schema.positive()),
   couponMetaId: Schema.Int.pipe(Schema.positive())
-})
+}).annotations({ identifier: "MessageContent.AppletCoupon" })
 
 /**
  * @since 0.1.0

@@ -86,3 +86,47 @@ describe("FanGroupApi", () => {
       )
     ))
 })
+
+describe("descriptors", () => {
+  it("method, path, scope, idempotency class and envelope per endpoint", () => {
+    const table = [
+      FanGroupQuota.descriptor,
+      CreateFanGroup.descriptor,
+      ListFanGroups.descriptor,
+      SendGroupMessage.descriptor,
+      RecallGroupMessage.descriptor,
+      SetGroupSetting.descriptor,
+      DisableGroupSetting.descriptor,
+      ListEntryApplications.descriptor,
+      ReviewEntryApplication.descriptor
+    ].map((d) => [d.id, `${d.method} ${d.path}`, d.scope, d.idempotency, d.envelope])
+    expect(table).toStrictEqual([
+      ["group/FanGroupQuota", "GET /im/group/count/", "im.group_fans.create_list", "read", "A"],
+      ["group/CreateFanGroup", "POST /im/group/fans/create/", "im.group_fans.create_list", "unsafe", "A"],
+      ["group/ListFanGroups", "GET /im/group/fans/list/", "im.group_fans.create_list", "read", "A"],
+      ["group/SendGroupMessage", "POST /im/send/msg/group/", "im.group_message", "unsafe", "A"],
+      ["group/RecallGroupMessage", "POST /im/recall/msg/", "im.recall_message", "convergent", "B"],
+      ["group/SetGroupSetting", "POST /im/group/setting/set/", "im.group_fans.create_list", "convergent", "B"],
+      ["group/DisableGroupSetting", "POST /im/group/setting/disable/", "im.group_fans.create_list", "convergent", "B"],
+      ["group/ListEntryApplications", "GET /im/group/enter/audit/get/", "im.group_fans.create_list", "read", "A"],
+      ["group/ReviewEntryApplication", "POST /im/group/enter/audit/set/", "im.group_fans.create_list", "convergent", "A"]
+    ])
+  })
+
+  it.effect("the idempotency class reaches the client: a 502 page on send is DouyinOutcomeUnknown, on a read DouyinHttpError", () =>
+    Effect.gen(function*() {
+      const send = yield* Effect.flip(
+        SendGroupMessage.send({ openId, groupId: "@g", content: MessageContent.text("hi") })
+      )
+      expect(send._tag).toBe("DouyinOutcomeUnknown")
+      const read = yield* Effect.flip(ListFanGroups.list({ openId }))
+      expect(read._tag).toBe("DouyinHttpError")
+      expect(yield* DouyinTest.requests).toHaveLength(2)
+    }).pipe(
+      Effect.provide(
+        FanGroupApi.layer.pipe(
+          Layer.provideMerge(DouyinTest.layerClient([DouyinTest.text(502, "<html>Bad Gateway</html>")]))
+        )
+      )
+    ))
+})

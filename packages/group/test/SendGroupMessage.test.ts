@@ -102,3 +102,14 @@ describe("SendGroupMessage", () => {
       expect(yield* DouyinTest.requests).toHaveLength(0)
     }).pipe(Effect.provide(layer(ok))))
 })
+
+describe("SendGroupMessage types", () => {
+  it("exactly one of groupId / groupToken is a type error otherwise", () => {
+    const content = MessageContent.text("hi")
+    // @ts-expect-error both
+    const both: SendGroupMessage.Input = { openId: "op", groupId: "@g", groupToken: "t", content }
+    // @ts-expect-error neither
+    const neither: SendGroupMessage.Input = { openId: "op", content }
+    expect([both, neither]).toHaveLength(2)
+  })
+})
