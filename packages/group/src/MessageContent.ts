@@ -24,6 +24,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { NonBlankString } from "./internal/schema.js"
 
 const Required = Schema.NonEmptyTrimmedString
 
@@ -37,7 +38,7 @@ const Required = Schema.NonEmptyTrimmedString
  * @since 0.1.0
  * @category models
  */
-export const Text = Schema.TaggedStruct("Text", { text: Required }).annotations({
+export const Text = Schema.TaggedStruct("Text", { text: NonBlankString }).annotations({
   identifier: "MessageContent.Text"
 })
 
@@ -287,14 +288,11 @@ const AppletCardWire = Schema.Struct({
   card_template_id: Schema.String,
   app_id: Schema.String,
   path: Schema.optional(Schema.String),
-  query: Schema.optional(Schema.String),
+  // a JSON-encoded object on the wire; a malformed one is a ParseError, never a defect
+  query: Schema.optional(Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
   schema: Schema.optional(Schema.String),
   card_id: Schema.optional(Schema.String)
 })
-
-const QueryJson = Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-const encodeQuery = Schema.encodeSync(QueryJson)
-const decodeQuery = Schema.decodeSync(QueryJson)
 
 /**
  * `AppletCard` ⇄ `{ msg_type: 10, applet_card: { card_template_id, app_id, path?, query?, schema?, card_id? } }`
@@ -307,7 +305,7 @@ export const AppletCardMessage = Schema.transform(
   Schema.Struct({ msg_type: Schema.Literal(10), applet_card: AppletCardWire }),
   Schema.typeSchema(AppletCard),
   {
-    strict: false,
+    strict: true,
     decode: (wire) => {
       const card = wire.applet_card
       return defined({
@@ -315,7 +313,7 @@ export const AppletCardMessage = Schema.transform(
         cardTemplateId: card.card_template_id,
         appId: card.app_id,
         path: card.path,
-        query: card.query === undefined || card.query === "" ? undefined : decodeQuery(card.query),
+        query: card.query,
         schema: card.schema,
         cardId: card.card_id
       })
@@ -326,7 +324,7 @@ export const AppletCardMessage = Schema.transform(
         card_template_id: content.cardTemplateId,
         app_id: content.appId,
         path: content.path,
-        query: content.query === undefined ? undefined : encodeQuery(content.query),
+        query: content.query,
         schema: content.schema,
         card_id: content.cardId
       })

@@ -129,6 +129,17 @@ describe("MessageContent", () => {
     }
   })
 
+  it("free text keeps its whitespace; only blank text is rejected", () => {
+    expect(Schema.encodeSync(MessageContent.GroupMessageContent)(MessageContent.text(" line 1\nline 2\n")))
+      .toStrictEqual({ msg_type: 1, text: { text: " line 1\nline 2\n" } })
+    expect(Either.isLeft(Schema.encodeEither(MessageContent.GroupMessageContent)(MessageContent.text(" \n ")))).toBe(true)
+  })
+
+  it("a malformed applet card query is a parse failure, not a defect", () => {
+    const wire = { msg_type: 10, applet_card: { card_template_id: "t", app_id: "a", query: "a=1&b=2" } }
+    expect(Either.isLeft(Schema.decodeUnknownEither(MessageContent.MessageContent)(wire))).toBe(true)
+  })
+
   it("an unknown msg_type fails to decode", () => {
     expect(
       Either.isLeft(Schema.decodeUnknownEither(MessageContent.MessageContent)({ msg_type: 9, group_invitation: {} }))
