@@ -197,6 +197,7 @@ export const make = <R = never>(
             ? Effect.void
             : Effect.logError(`douyin webhook handler for ${event._tag} failed; the delivery stays acknowledged`, cause)
         ),
+        Effect.annotateLogs("douyin.webhook.event", event.event),
         Effect.withSpan(`douyin.webhook.${event._tag}`, {
           attributes: {
             "douyin.webhook.event": event.event,
@@ -250,9 +251,9 @@ export const make = <R = never>(
         yield* start(event, { msgId, payload: payload.value })
         return reply(200, "acknowledged")
       }).pipe(
-        Effect.annotateLogs({
-          "douyin.webhook.msg_id": raw.headers[msgIdHeaderName] ?? ""
-        })
+        Effect.annotateLogs(
+          raw.headers[msgIdHeaderName] === undefined ? {} : { "douyin.webhook.msg_id": raw.headers[msgIdHeaderName] }
+        )
       )
 
     const app: HttpApp.Default = Effect.gen(function*() {
