@@ -1,0 +1,5 @@
+export * as WebhookConfig from "./WebhookConfig.js"
+export * as WebhookDedupe from "./WebhookDedupe.js"
+export * as WebhookEvent from "./WebhookEvent.js"
+export * as WebhookHandler from "./WebhookHandler.js"
+export * as WebhookSignature from "./WebhookSignature.js"
