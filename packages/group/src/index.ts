@@ -88,3 +88,9 @@ export * as SendGroupMessage from "./SendGroupMessage.js"
  * @since 0.1.0
  */
 export * as SetGroupSetting from "./SetGroupSetting.js"
+
+export * as WebhookConfig from "./WebhookConfig.js"
+export * as WebhookDedupe from "./WebhookDedupe.js"
+export * as WebhookEvent from "./WebhookEvent.js"
+export * as WebhookHandler from "./WebhookHandler.js"
+export * as WebhookSignature from "./WebhookSignature.js"
