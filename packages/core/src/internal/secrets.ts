@@ -20,13 +20,12 @@ const jsonField = new RegExp(`"(${secretFields})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`
  */
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
   let out = text
+    .replace(formField, "$1=<redacted>")
+    .replace(jsonField, "\"$1\": \"<redacted>\"")
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join("<redacted>")
   }
-  return out
-    .replace(formField, "$1=<redacted>")
-    .replace(jsonField, "\"$1\": \"<redacted>\"")
-    .replace(tokenLike, "<redacted>")
+  return out.replace(tokenLike, "<redacted>")
 }
 
 /**
