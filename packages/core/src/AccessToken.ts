@@ -12,6 +12,7 @@
  */
 import { Clock, Config, Context, Duration, Effect, Layer, Option, Redacted, Ref } from "effect"
 import type { ConfigError } from "effect/ConfigError"
+import type * as Scope from "effect/Scope"
 import { DouyinAuthError, type DouyinCommonError, DouyinPermissionError } from "./DouyinError.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as singleFlight from "./internal/singleFlight.js"
@@ -131,6 +132,12 @@ export interface StoreOptions {
    * extended T instead of issuing a new value (default 30 seconds).
    */
   readonly reuseWindow?: Duration.DurationInput | undefined
+  /**
+   * After a proactive refresh failed with a transient error while the old token is still
+   * valid, `get` keeps using the old token for this long before it tries again, so an OAuth
+   * outage does not add a refresh request to every call (default 15 seconds).
+   */
+  readonly retryAfterFailure?: Duration.DurationInput | undefined
 }
 
 /**
@@ -144,6 +151,20 @@ export interface StoreOptions {
  * @category models
  */
 export type StoreError = OAuth.OAuthError | DouyinAuthError | DouyinPermissionError
+
+/**
+ * The store-backed source: a {@link Service} whose error channel is exactly {@link StoreError}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoreService extends Service {
+  readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, StoreError>
+  readonly refresh: (
+    openId: string,
+    stale: Redacted.Redacted<string>
+  ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
+}
 
 const storeEndpoint = "AccessToken/store"
 
@@ -167,7 +188,8 @@ const isTerminal = (e: StoreError): boolean => {
  * Rules (each covered by `test/AccessTokenStore.test.ts` and the loopback matrix rows in
  * `test/tokens.test.ts` at the repository root):
  * 1. `get` answers from the store while the token is outside the `refreshBefore` window;
- *    inside it, it refreshes first (proactive).
+ *    inside it, it refreshes first (proactive). If that refresh fails while the token is still
+ *    valid, the stored token is used, and for `retryAfterFailure` no new proactive attempt is made.
  * 2. `refresh(openId, stale)` (reactive, asked once by the client after an expired-token code)
  *    returns the stored token without a request when it differs from `stale` (someone refreshed
  *    already) or when `stale` was refreshed within `reuseWindow`.
@@ -186,26 +208,18 @@ const isTerminal = (e: StoreError): boolean => {
  */
 export const makeStore = (
   options: StoreOptions = {}
-): Effect.Effect<
-  Service & {
-    readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, StoreError>
-    readonly refresh: (
-      openId: string,
-      stale: Redacted.Redacted<string>
-    ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
-  },
-  never,
-  TokenStore.TokenStore | OAuth.OAuth | import("effect/Scope").Scope
-> =>
+): Effect.Effect<StoreService, never, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
   Effect.gen(function*() {
     const store = yield* TokenStore.TokenStore
     const oauth = yield* OAuth.OAuth
     const flights = yield* singleFlight.make
     const refreshBefore = Duration.toMillis(options.refreshBefore ?? "5 minutes")
     const reuseWindow = Duration.toMillis(options.reuseWindow ?? "30 seconds")
+    const retryAfterFailure = Duration.toMillis(options.retryAfterFailure ?? "15 seconds")
     const clientKey = oauth.clientKey
     // Per-key memory of this layer: the last successful refresh, and a terminal failure.
     const lastRefresh = yield* Ref.make<ReadonlyMap<string, { readonly from: string; readonly at: number }>>(new Map())
+    const proactiveFailedAt = yield* Ref.make<ReadonlyMap<string, number>>(new Map())
     const terminal = yield* Ref.make<
       ReadonlyMap<string, { readonly refreshToken: string; readonly error: StoreError }>
     >(new Map())
@@ -281,8 +295,13 @@ export const makeStore = (
       Effect.gen(function*() {
         const key = keyOf(openId)
         const entry = yield* load(key)
-        if (isFresh(entry, yield* Clock.currentTimeMillis)) return entry.accessToken
+        const now = yield* Clock.currentTimeMillis
+        if (isFresh(entry, now)) return entry.accessToken
         const id = TokenStore.keyString(key)
+        const failedAt = (yield* Ref.get(proactiveFailedAt)).get(id)
+        if (now < entry.expiresAt && failedAt !== undefined && now - failedAt < retryAfterFailure) {
+          return entry.accessToken
+        }
         const check = Effect.flatMap(load(key), (current) =>
           Effect.map(
             Clock.currentTimeMillis,
@@ -293,6 +312,7 @@ export const makeStore = (
           Effect.gen(function*() {
             const current = yield* store.get(key)
             const now = yield* Clock.currentTimeMillis
+            yield* remember(proactiveFailedAt, id, now)
             if (Option.isSome(current) && now < current.value.expiresAt) {
               yield* Effect.logWarning("douyin token refresh failed; the current token is used until it expires", error.message)
               return current.value.accessToken

@@ -271,6 +271,13 @@ describe("AccessToken.layerStore: proactive refresh (TestClock)", () => {
       expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
       expect(yield* tokenOf("alice")).toEqual(Option.some("act.alice.0"))
       expect(yield* onPath(refreshPath)).toHaveLength(1)
+      // Within retryAfterFailure (15 s) no new attempt is made; after it, one is.
+      yield* TestClock.adjust("10 seconds")
+      expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
+      expect(yield* onPath(refreshPath)).toHaveLength(1)
+      yield* TestClock.adjust("10 seconds")
+      expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
+      expect(yield* onPath(refreshPath)).toHaveLength(2)
       yield* TestClock.adjust("2 minutes")
       const error = yield* Effect.flip(tokens.get("alice"))
       expect(error._tag).toBe("DouyinBusyError")
