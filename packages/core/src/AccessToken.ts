@@ -218,10 +218,13 @@ export const makeStore = (
     const retryAfterFailure = Duration.toMillis(options.retryAfterFailure ?? "15 seconds")
     const clientKey = oauth.clientKey
     // Per-key memory of this layer: the last successful refresh, and a terminal failure.
-    const lastRefresh = yield* Ref.make<ReadonlyMap<string, { readonly from: string; readonly at: number }>>(new Map())
+    // Tokens kept here stay Redacted like everywhere else.
+    const lastRefresh = yield* Ref.make<
+      ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>
+    >(new Map())
     const proactiveFailedAt = yield* Ref.make<ReadonlyMap<string, number>>(new Map())
     const terminal = yield* Ref.make<
-      ReadonlyMap<string, { readonly refreshToken: string; readonly error: StoreError }>
+      ReadonlyMap<string, { readonly refreshToken: Redacted.Redacted<string>; readonly error: StoreError }>
     >(new Map())
     const remember = <V>(ref: Ref.Ref<ReadonlyMap<string, V>>, id: string, value: V) =>
       Ref.update(ref, (m) => new Map(m).set(id, value))
@@ -245,13 +248,13 @@ export const makeStore = (
       Effect.gen(function*() {
         const entry = yield* load(key)
         const known = (yield* Ref.get(terminal)).get(id)
-        if (known !== undefined && known.refreshToken === Redacted.value(entry.refreshToken)) {
+        if (known !== undefined && Redacted.value(known.refreshToken) === Redacted.value(entry.refreshToken)) {
           return yield* Effect.fail(known.error)
         }
         const fail = (error: StoreError) =>
           Effect.zipRight(
             isTerminal(error)
-              ? remember(terminal, id, { refreshToken: Redacted.value(entry.refreshToken), error })
+              ? remember(terminal, id, { refreshToken: entry.refreshToken, error })
               : Effect.void,
             Effect.fail(error)
           )
@@ -287,7 +290,7 @@ export const makeStore = (
           }),
           scope: fresh.scope.length > 0 ? fresh.scope : entry.scope
         })
-        yield* remember(lastRefresh, id, { from: Redacted.value(entry.accessToken), at: now })
+        yield* remember(lastRefresh, id, { from: entry.accessToken, at: now })
         return fresh.accessToken
       }).pipe(Effect.withSpan("AccessToken.refresh", { attributes: { "douyin.client_key": clientKey } }))
 
@@ -330,7 +333,7 @@ export const makeStore = (
         if (Redacted.value(current.accessToken) !== staleValue) return Option.some(current.accessToken)
         const last = (yield* Ref.get(lastRefresh)).get(id)
         const now = yield* Clock.currentTimeMillis
-        return last !== undefined && last.from === staleValue && now - last.at < reuseWindow
+        return last !== undefined && Redacted.value(last.from) === staleValue && now - last.at < reuseWindow
           ? Option.some(current.accessToken)
           : Option.none()
       })
