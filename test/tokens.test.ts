@@ -1,7 +1,7 @@
 // Fault matrix rows 8 and 9 (reliability.md §5) for the store-backed token source, against a
 // real node:http server on 127.0.0.1 (port 0) started by each test.
 import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, TokenStore } from "@effect-douyin/core"
-import { FetchHttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted, Schema } from "effect"
 import * as http from "node:http"
@@ -79,7 +79,7 @@ const live = (baseUrl: string) =>
       scope: []
     }]])),
     Layer.provide(DouyinConfig.layer({ baseUrl })),
-    Layer.provide(FetchHttpClient.layer)
+    Layer.provide(NodeHttpClient.layer)
   )
 
 const successA = { data: { error_code: 0, description: "" }, extra: { error_code: 0, logid: "E2ELOGID" }, left_count: 2 }
@@ -137,7 +137,7 @@ describe("fault matrix over loopback: tokens", () => {
       const counts = on(seen, "/im/group/count/")
       expect(counts.filter((r) => r.headers["access-token"] === "act.alice.0")).toHaveLength(100)
       expect(counts.filter((r) => r.headers["access-token"] === "act.alice.1")).toHaveLength(100)
-    }))
+    }), 30_000) // 200 loopback requests: about a second, more on a loaded 2-core machine
 
   it.scoped("row 9: refresh keeps returning an expired token → one refresh + one retry, then DouyinAuthError; no loop", () =>
     Effect.gen(function*() {
