@@ -101,7 +101,7 @@ describe("AccessToken.layerStore: reactive refresh", () => {
         expect(counts.filter((r) => r.headers["access-token"] === "act.alice.0")).toHaveLength(100)
         expect(counts.filter((r) => r.headers["access-token"] === "act.alice.1")).toHaveLength(100)
       }).pipe(Effect.provide(stack(fake.responder, [[key("alice"), stored("act.alice.0", "rft.alice")]])))
-    }))
+    }), 20_000)
 
   it.effect("matrix row 9 (fake transport): the refreshed token is rejected too → one refresh, one retry, DouyinAuthError", () => {
     const fake = fakeDouyin({ valid: {}, count: () => DouyinTest.errorA(2190008, "access_token expired") })

@@ -54,7 +54,7 @@ describe("ClientToken", () => {
         expect(new Set(all.map(Redacted.value))).toEqual(new Set(["clt.app.1"]))
         expect(yield* fetches).toBe(1)
       }).pipe(Effect.provide(layer(() => Effect.as(Deferred.await(gate), clientTokenReply(1)))))
-    }))
+    }), 20_000)
 
   it.effect("a failed fetch is not cached; invalidate forces a new fetch", () =>
     Effect.gen(function*() {
