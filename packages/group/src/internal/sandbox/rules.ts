@@ -236,8 +236,8 @@ const create = (state0: State, { body, ctx, openId }: Input): Handled => {
     .map((v) => v === 1)
   const group: Group = {
     seq,
-    groupId: `@SBXg${pad(seq, 8)}==`,
-    groupToken: `SBXt${pad(seq, 8)}`,
+    groupId: `@SBXg${pad(HashMap.size(state.groups) + 1, 8)}==`,
+    groupToken: `SBXt${pad(HashMap.size(state.groups) + 1, 8)}`,
     ownerOpenId: openId,
     groupName: groupName as string,
     description: description as string,
@@ -284,7 +284,7 @@ const send = (state0: State, { body, ctx, openId }: Input): Handled => {
   const [seq, state] = nextSeq(state0)
   const message: Message = {
     seq,
-    msgId: `@SBXm${pad(seq, 8)}==`,
+    msgId: `@SBXm${pad(HashMap.size(state.messages) + 1, 8)}==`,
     groupId: group.groupId,
     senderOpenId: openId,
     content: body["content"],
@@ -712,9 +712,9 @@ export const applyToJoin = (
   const audited = group.value.openAuditSwitch
   const application: Application = {
     seq,
-    applyId: `@SBXa${pad(seq, 8)}==`,
+    applyId: `@SBXa${pad(HashMap.size(state.applications) + 1, 8)}==`,
     groupId: options.groupId,
-    userId: options.userId ?? `sandbox-user-${pad(seq, 8)}`,
+    userId: options.userId ?? `sandbox-user-${pad(HashMap.size(state.applications) + 1, 8)}`,
     status: audited ? 1 : 2,
     createTime: now
   }
