@@ -11,7 +11,7 @@
  * Runs against a sandbox (embedded by default, or `DOUYIN_BASE_URL=<pnpm sandbox url>`),
  * because it simulates users authorizing the app.
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { AccessToken, DouyinClient, OAuth, TokenStore } from "@effect-douyin/core"
 import { CreateFanGroup, FanGroupApi, FanGroupQuota, ListFanGroups, MessageContent, SendGroupMessage } from "@effect-douyin/group"
 import { Console, Duration, Effect, Layer, Option, Redacted } from "effect"

@@ -5,7 +5,7 @@
  *
  * Env: SANDBOX_PORT (default 8787; 0 = any free port), SANDBOX_QUOTA (groups per owner, default 5).
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Effect, Layer } from "effect"
 import * as SandboxServer from "./support/SandboxServer.js"
 

@@ -8,7 +8,7 @@
  * `DOUYIN_BASE_URL=<url>` → a running `pnpm sandbox`; `DOUYIN_ACCESS_TOKEN` + `DOUYIN_OPEN_ID`
  * → the real API, read-only unless `--allow-writes`.
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import {
   CreateFanGroup,
   FanGroupQuota,

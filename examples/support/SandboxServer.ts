@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:http"
 import { HttpServer, type HttpServerError } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { FanGroupSandbox } from "@effect-douyin/group"
 import { Effect, Layer } from "effect"
 

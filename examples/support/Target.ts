@@ -9,7 +9,7 @@
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import type { HttpClient } from "@effect/platform"
-import { NodeHttpClient } from "@effect/platform-node"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
 import { FanGroupApi, FanGroupSandbox } from "@effect-douyin/group"
 import { Config, type ConfigError, Context, Effect, Layer, Option, Redacted } from "effect"

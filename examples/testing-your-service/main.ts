@@ -4,7 +4,7 @@
  *
  *   pnpm exec tsx examples/testing-your-service/main.ts [visibleFor, default "2 seconds"] [--allow-writes]
  */
-import { NodeRuntime } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { CreateFanGroup, ListFanGroups } from "@effect-douyin/group"
 import { Console, Duration, Effect, Layer, Option } from "effect"
 import * as Target from "../support/Target.js"
