@@ -43,7 +43,7 @@ import type {
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as FanGroup from "./FanGroup.js"
-import { optionalSwitch, requiredString, wireString } from "./internal/schema.js"
+import { NonBlankString, optionalSwitch, requiredString, requiredText, wireString } from "./internal/schema.js"
 
 /**
  * @since 0.1.0
@@ -52,9 +52,9 @@ import { optionalSwitch, requiredString, wireString } from "./internal/schema.js
 export interface Input {
   /** The operator who will own the group. */
   readonly openId: string
-  /** Non-empty. */
+  /** Not blank. */
   readonly groupName: string
-  /** Group intro; non-empty. */
+  /** Group intro; not blank. */
   readonly description: string
   /** Group avatar link; non-empty. */
   readonly avatarUri: string
@@ -114,8 +114,8 @@ export type Error =
  */
 export const Request = Schema.Struct({
   openId: Endpoint.OpenId,
-  groupName: requiredString("group_name"),
-  description: Schema.NonEmptyTrimmedString,
+  groupName: requiredText("group_name"),
+  description: NonBlankString,
   avatarUri: requiredString("avatar_uri"),
   groupType: Schema.optional(FanGroup.GroupType).pipe(Schema.fromKey("group_type")),
   activeFans: optionalSwitch("active_fans"),

@@ -35,7 +35,7 @@ import type {
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
 import * as FanGroup from "./FanGroup.js"
-import { requiredString } from "./internal/schema.js"
+import { NoPayload, requiredString } from "./internal/schema.js"
 
 /**
  * @since 0.1.0
@@ -93,7 +93,7 @@ export const descriptor = Endpoint.make({
   idempotency: "convergent",
   envelope: "B",
   request: Request,
-  response: Schema.Void,
+  response: NoPayload,
   codes: [
     ErrorCode.Codes.invalidParameter,
     ErrorCode.Codes.noPermission,

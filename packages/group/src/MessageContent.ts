@@ -24,6 +24,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
+import { NonBlankString } from "./internal/schema.js"
 
 const Required = Schema.NonEmptyTrimmedString
 
@@ -37,7 +38,9 @@ const Required = Schema.NonEmptyTrimmedString
  * @since 0.1.0
  * @category models
  */
-export const Text = Schema.TaggedStruct("Text", { text: Required })
+export const Text = Schema.TaggedStruct("Text", { text: NonBlankString }).annotations({
+  identifier: "MessageContent.Text"
+})
 
 /**
  * @since 0.1.0
@@ -52,7 +55,9 @@ export interface Text extends Schema.Schema.Type<typeof Text> {}
  * @since 0.1.0
  * @category models
  */
-export const Image = Schema.TaggedStruct("Image", { mediaId: Required })
+export const Image = Schema.TaggedStruct("Image", { mediaId: Required }).annotations({
+  identifier: "MessageContent.Image"
+})
 
 /**
  * @since 0.1.0
@@ -66,7 +71,9 @@ export interface Image extends Schema.Schema.Type<typeof Image> {}
  * @since 0.1.0
  * @category models
  */
-export const Video = Schema.TaggedStruct("Video", { itemId: Required })
+export const Video = Schema.TaggedStruct("Video", { itemId: Required }).annotations({
+  identifier: "MessageContent.Video"
+})
 
 /**
  * @since 0.1.0
@@ -81,7 +88,9 @@ export interface Video extends Schema.Schema.Type<typeof Video> {}
  * @since 0.1.0
  * @category models
  */
-export const LeadCard = Schema.TaggedStruct("LeadCard", { cardId: Required })
+export const LeadCard = Schema.TaggedStruct("LeadCard", { cardId: Required }).annotations({
+  identifier: "MessageContent.LeadCard"
+})
 
 /**
  * @since 0.1.0
@@ -107,7 +116,7 @@ export const AppletCard = Schema.TaggedStruct("AppletCard", {
   Schema.filter((card) => card.path === undefined || card.schema === undefined, {
     message: () => "AppletCard: give either path or schema, not both"
   })
-)
+).annotations({ identifier: "MessageContent.AppletCard" })
 
 /**
  * @since 0.1.0
@@ -124,7 +133,7 @@ export interface AppletCard extends Schema.Schema.Type<typeof AppletCard> {}
 export const AppletCoupon = Schema.TaggedStruct("AppletCoupon", {
   activityId: Schema.Int.pipe(Schema.positive()),
   couponMetaId: Schema.Int.pipe(Schema.positive())
-})
+}).annotations({ identifier: "MessageContent.AppletCoupon" })
 
 /**
  * @since 0.1.0
@@ -279,14 +288,11 @@ const AppletCardWire = Schema.Struct({
   card_template_id: Schema.String,
   app_id: Schema.String,
   path: Schema.optional(Schema.String),
-  query: Schema.optional(Schema.String),
+  // a JSON-encoded object on the wire; a malformed one is a ParseError, never a defect
+  query: Schema.optional(Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Unknown }))),
   schema: Schema.optional(Schema.String),
   card_id: Schema.optional(Schema.String)
 })
-
-const QueryJson = Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Unknown }))
-const encodeQuery = Schema.encodeSync(QueryJson)
-const decodeQuery = Schema.decodeSync(QueryJson)
 
 /**
  * `AppletCard` ⇄ `{ msg_type: 10, applet_card: { card_template_id, app_id, path?, query?, schema?, card_id? } }`
@@ -299,7 +305,7 @@ export const AppletCardMessage = Schema.transform(
   Schema.Struct({ msg_type: Schema.Literal(10), applet_card: AppletCardWire }),
   Schema.typeSchema(AppletCard),
   {
-    strict: false,
+    strict: true,
     decode: (wire) => {
       const card = wire.applet_card
       return defined({
@@ -307,7 +313,7 @@ export const AppletCardMessage = Schema.transform(
         cardTemplateId: card.card_template_id,
         appId: card.app_id,
         path: card.path,
-        query: card.query === undefined || card.query === "" ? undefined : decodeQuery(card.query),
+        query: card.query,
         schema: card.schema,
         cardId: card.card_id
       })
@@ -318,7 +324,7 @@ export const AppletCardMessage = Schema.transform(
         card_template_id: content.cardTemplateId,
         app_id: content.appId,
         path: content.path,
-        query: content.query === undefined ? undefined : encodeQuery(content.query),
+        query: content.query,
         schema: content.schema,
         card_id: content.cardId
       })

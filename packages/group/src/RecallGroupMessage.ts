@@ -37,6 +37,7 @@ import type {
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
+import { NoPayload } from "./internal/schema.js"
 
 /**
  * @since 0.1.0
@@ -122,7 +123,7 @@ export const descriptor = Endpoint.make({
   idempotency: "convergent",
   envelope: "B",
   request: Request,
-  response: Schema.Void,
+  response: NoPayload,
   codes: [
     ErrorCode.Codes.invalidParameter,
     ErrorCode.Codes.noPermission,

@@ -125,13 +125,13 @@ export const Request = Schema.Union(
     groupId: requiredString("group_id"),
     groupToken: absent,
     content: MessageContent.GroupMessageContent
-  }),
+  }).annotations({ identifier: "SendGroupMessage.ToGroupId" }),
   Schema.Struct({
     openId: Endpoint.OpenId,
     groupToken: requiredString("group_token"),
     groupId: absent,
     content: MessageContent.GroupMessageContent
-  })
+  }).annotations({ identifier: "SendGroupMessage.ToGroupToken" })
 )
 
 /**

@@ -39,6 +39,7 @@ import type {
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
+import { NoPayload } from "./internal/schema.js"
 import * as FanGroup from "./FanGroup.js"
 import * as MessageContent from "./MessageContent.js"
 
@@ -104,7 +105,7 @@ export const descriptor = Endpoint.make({
   idempotency: "convergent",
   envelope: "B",
   request: Request,
-  response: Schema.Void,
+  response: NoPayload,
   codes: [
     ErrorCode.Codes.invalidParameter,
     ErrorCode.Codes.noPermission,

@@ -3,9 +3,21 @@
  */
 import { Schema } from "effect"
 
-/** A required, non-empty (after trimming) string field renamed to `key` on the wire. */
+/**
+ * Free text (names, descriptions, message text): at least one non-whitespace character;
+ * surrounding whitespace is allowed and sent as given.
+ */
+export const NonBlankString = Schema.String.pipe(
+  Schema.filter((s) => s.trim().length > 0, { message: () => "Expected a non-blank string" })
+).annotations({ identifier: "NonBlankString" })
+
+/** A required identifier: non-empty, no surrounding whitespace; renamed to `key` on the wire. */
 export const requiredString = <const K extends string>(key: K) =>
   Schema.propertySignature(Schema.NonEmptyTrimmedString).pipe(Schema.fromKey(key))
+
+/** A required free-text field (non-blank, see {@link NonBlankString}) renamed to `key` on the wire. */
+export const requiredText = <const K extends string>(key: K) =>
+  Schema.propertySignature(NonBlankString).pipe(Schema.fromKey(key))
 
 /** A plain string field renamed to `key` on the wire (response side: decoded as sent). */
 export const wireString = <const K extends string>(key: K) =>
@@ -24,3 +36,11 @@ export const BooleanFromInt: Schema.Schema<boolean, number> = Schema.transform(S
 /** An optional 0/1 switch renamed to `key`; absent stays absent on the wire. */
 export const optionalSwitch = <const K extends string>(key: K) =>
   Schema.optional(BooleanFromInt).pipe(Schema.fromKey(key))
+
+/** A success body with nothing in it for the caller (envelope B): decodes any JSON to `void`. */
+export const NoPayload: Schema.Schema<void, unknown> = Schema.transform(Schema.Unknown, Schema.Void, {
+  strict: true,
+  decode: () => undefined,
+  encode: () => ({})
+})
+
