@@ -12,6 +12,7 @@
  */
 import { Clock, Config, Context, Duration, Effect, Layer, Option, Redacted, Ref } from "effect"
 import type { ConfigError } from "effect/ConfigError"
+import type * as Scope from "effect/Scope"
 import { DouyinAuthError, type DouyinCommonError, DouyinPermissionError } from "./DouyinError.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as singleFlight from "./internal/singleFlight.js"
@@ -131,6 +132,12 @@ export interface StoreOptions {
    * extended T instead of issuing a new value (default 30 seconds).
    */
   readonly reuseWindow?: Duration.DurationInput | undefined
+  /**
+   * After a proactive refresh failed with a transient error while the old token is still
+   * valid, `get` keeps using the old token for this long before it tries again, so an OAuth
+   * outage does not add a refresh request to every call (default 15 seconds).
+   */
+  readonly retryAfterFailure?: Duration.DurationInput | undefined
 }
 
 /**
@@ -144,6 +151,20 @@ export interface StoreOptions {
  * @category models
  */
 export type StoreError = OAuth.OAuthError | DouyinAuthError | DouyinPermissionError
+
+/**
+ * The store-backed source: a {@link Service} whose error channel is exactly {@link StoreError}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StoreService extends Service {
+  readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, StoreError>
+  readonly refresh: (
+    openId: string,
+    stale: Redacted.Redacted<string>
+  ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
+}
 
 const storeEndpoint = "AccessToken/store"
 
@@ -167,7 +188,8 @@ const isTerminal = (e: StoreError): boolean => {
  * Rules (each covered by `test/AccessTokenStore.test.ts` and the loopback matrix rows in
  * `test/tokens.test.ts` at the repository root):
  * 1. `get` answers from the store while the token is outside the `refreshBefore` window;
- *    inside it, it refreshes first (proactive).
+ *    inside it, it refreshes first (proactive). If that refresh fails while the token is still
+ *    valid, the stored token is used, and for `retryAfterFailure` no new proactive attempt is made.
  * 2. `refresh(openId, stale)` (reactive, asked once by the client after an expired-token code)
  *    returns the stored token without a request when it differs from `stale` (someone refreshed
  *    already) or when `stale` was refreshed within `reuseWindow`.
@@ -186,28 +208,23 @@ const isTerminal = (e: StoreError): boolean => {
  */
 export const makeStore = (
   options: StoreOptions = {}
-): Effect.Effect<
-  Service & {
-    readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, StoreError>
-    readonly refresh: (
-      openId: string,
-      stale: Redacted.Redacted<string>
-    ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
-  },
-  never,
-  TokenStore.TokenStore | OAuth.OAuth | import("effect/Scope").Scope
-> =>
+): Effect.Effect<StoreService, never, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
   Effect.gen(function*() {
     const store = yield* TokenStore.TokenStore
     const oauth = yield* OAuth.OAuth
     const flights = yield* singleFlight.make
     const refreshBefore = Duration.toMillis(options.refreshBefore ?? "5 minutes")
     const reuseWindow = Duration.toMillis(options.reuseWindow ?? "30 seconds")
+    const retryAfterFailure = Duration.toMillis(options.retryAfterFailure ?? "15 seconds")
     const clientKey = oauth.clientKey
     // Per-key memory of this layer: the last successful refresh, and a terminal failure.
-    const lastRefresh = yield* Ref.make<ReadonlyMap<string, { readonly from: string; readonly at: number }>>(new Map())
+    // Tokens kept here stay Redacted like everywhere else.
+    const lastRefresh = yield* Ref.make<
+      ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>
+    >(new Map())
+    const proactiveFailedAt = yield* Ref.make<ReadonlyMap<string, number>>(new Map())
     const terminal = yield* Ref.make<
-      ReadonlyMap<string, { readonly refreshToken: string; readonly error: StoreError }>
+      ReadonlyMap<string, { readonly refreshToken: Redacted.Redacted<string>; readonly error: StoreError }>
     >(new Map())
     const remember = <V>(ref: Ref.Ref<ReadonlyMap<string, V>>, id: string, value: V) =>
       Ref.update(ref, (m) => new Map(m).set(id, value))
@@ -231,13 +248,13 @@ export const makeStore = (
       Effect.gen(function*() {
         const entry = yield* load(key)
         const known = (yield* Ref.get(terminal)).get(id)
-        if (known !== undefined && known.refreshToken === Redacted.value(entry.refreshToken)) {
+        if (known !== undefined && Redacted.value(known.refreshToken) === Redacted.value(entry.refreshToken)) {
           return yield* Effect.fail(known.error)
         }
         const fail = (error: StoreError) =>
           Effect.zipRight(
             isTerminal(error)
-              ? remember(terminal, id, { refreshToken: Redacted.value(entry.refreshToken), error })
+              ? remember(terminal, id, { refreshToken: entry.refreshToken, error })
               : Effect.void,
             Effect.fail(error)
           )
@@ -273,7 +290,7 @@ export const makeStore = (
           }),
           scope: fresh.scope.length > 0 ? fresh.scope : entry.scope
         })
-        yield* remember(lastRefresh, id, { from: Redacted.value(entry.accessToken), at: now })
+        yield* remember(lastRefresh, id, { from: entry.accessToken, at: now })
         return fresh.accessToken
       }).pipe(Effect.withSpan("AccessToken.refresh", { attributes: { "douyin.client_key": clientKey } }))
 
@@ -281,8 +298,13 @@ export const makeStore = (
       Effect.gen(function*() {
         const key = keyOf(openId)
         const entry = yield* load(key)
-        if (isFresh(entry, yield* Clock.currentTimeMillis)) return entry.accessToken
+        const now = yield* Clock.currentTimeMillis
+        if (isFresh(entry, now)) return entry.accessToken
         const id = TokenStore.keyString(key)
+        const failedAt = (yield* Ref.get(proactiveFailedAt)).get(id)
+        if (now < entry.expiresAt && failedAt !== undefined && now - failedAt < retryAfterFailure) {
+          return entry.accessToken
+        }
         const check = Effect.flatMap(load(key), (current) =>
           Effect.map(
             Clock.currentTimeMillis,
@@ -293,6 +315,7 @@ export const makeStore = (
           Effect.gen(function*() {
             const current = yield* store.get(key)
             const now = yield* Clock.currentTimeMillis
+            yield* remember(proactiveFailedAt, id, now)
             if (Option.isSome(current) && now < current.value.expiresAt) {
               yield* Effect.logWarning("douyin token refresh failed; the current token is used until it expires", error.message)
               return current.value.accessToken
@@ -310,7 +333,7 @@ export const makeStore = (
         if (Redacted.value(current.accessToken) !== staleValue) return Option.some(current.accessToken)
         const last = (yield* Ref.get(lastRefresh)).get(id)
         const now = yield* Clock.currentTimeMillis
-        return last !== undefined && last.from === staleValue && now - last.at < reuseWindow
+        return last !== undefined && Redacted.value(last.from) === staleValue && now - last.at < reuseWindow
           ? Option.some(current.accessToken)
           : Option.none()
       })

@@ -267,7 +267,7 @@ export const make = (credentials: Credentials): Effect.Effect<Service, never, Ht
       const request = body._tag === "form"
         ? HttpClientRequest.bodyUrlParams(base, body.fields)
         : HttpClientRequest.bodyUnsafeJson(base, body.fields)
-      const decode = Schema.decodeUnknownEither(schema)
+      const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
       return http.execute(request).pipe(
         Effect.mapError((e) => wire.fromHttpClientError(endpoint, e)),
         Effect.flatMap((response) => wire.readEnvelope(endpoint, "C", response)),

@@ -6,13 +6,14 @@
 import { ParseResult } from "effect"
 import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "../DouyinError.js"
 
+// Global regexes carry `lastIndex`; each use builds its own so no state is shared.
 /** Anything shaped like a Douyin token (`act.`, `rft.`, `clt.`, `bus_act.` …). */
-const tokenLike = /\b(?:act|rft|clt|bus_act|bus_rft)\.[^\s"'&,;<>)}\]]+/g
+const tokenLike = () => /\b(?:act|rft|clt|bus_act|bus_rft)\.[^\s"'&,;<>)}\]]+/g
 
 /** Fields whose values are secrets, as form pairs (`code=…`) or JSON members (`"code": "…"`). */
 const secretFields = "client_secret|code|access_token|refresh_token|ticket"
-const formField = new RegExp(`\\b(${secretFields})=[^&\\s"'<>]*`, "g")
-const jsonField = new RegExp(`"(${secretFields})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, "g")
+const formField = () => new RegExp(`\\b(${secretFields})=[^&\\s"'<>]*`, "g")
+const jsonField = () => new RegExp(`"(${secretFields})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, "g")
 
 /**
  * Replaces every known secret value, every secret-named field's value and anything
@@ -20,13 +21,12 @@ const jsonField = new RegExp(`"(${secretFields})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`
  */
 export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
   let out = text
+    .replace(formField(), "$1=<redacted>")
+    .replace(jsonField(), "\"$1\": \"<redacted>\"")
   for (const secret of secrets) {
     if (secret.length >= 4) out = out.split(secret).join("<redacted>")
   }
-  return out
-    .replace(formField, "$1=<redacted>")
-    .replace(jsonField, "\"$1\": \"<redacted>\"")
-    .replace(tokenLike, "<redacted>")
+  return out.replace(tokenLike(), "<redacted>")
 }
 
 /**
