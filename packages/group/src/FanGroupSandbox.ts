@@ -276,17 +276,32 @@ export const tokenExpired = (options?: FaultOptions): Fault => fault("TokenExpir
 export const dropConnection = (options?: FaultOptions & { readonly executed?: boolean | undefined }): Fault =>
   fault("Drop", options, { executed: options?.executed ?? true })
 
+const statusText: Readonly<Record<number, string>> = {
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
 /**
- * Answer with a bare HTTP status and a non-envelope body (default: a 502 gateway page),
- * without executing the request.
+ * Answer with a bare HTTP status and a non-envelope body (default: an HTML gateway page),
+ * without executing the request; `retryAfter` adds a `Retry-After` header (whole seconds).
  *
  * @since 0.1.0
  * @category faults
  */
-export const httpStatus = (status: number, options?: FaultOptions & { readonly body?: string | undefined }): Fault =>
+export const httpStatus = (
+  status: number,
+  options?: FaultOptions & {
+    readonly body?: string | undefined
+    readonly retryAfter?: Duration.DurationInput | undefined
+  }
+): Fault =>
   fault("HttpStatus", options, {
     status,
-    body: options?.body ?? `<html><body><h1>${status} Bad Gateway</h1></body></html>`
+    body: options?.body ?? `<html><body><h1>${status} ${statusText[status] ?? "Error"}</h1></body></html>`,
+    millis: options?.retryAfter === undefined ? 0 : Duration.toMillis(Duration.decode(options.retryAfter))
   })
 
 /**

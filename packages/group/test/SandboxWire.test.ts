@@ -225,7 +225,11 @@ describe("FanGroupSandbox wire format", () => {
       const http = yield* HttpClient.HttpClient
       const page = yield* http.get(`${base}/im/group/count/?open_id=owner-1`)
       expect(page.status).toBe(502)
-      expect(yield* page.text).toContain("Bad Gateway")
+      expect(yield* page.text).toContain("502 Bad Gateway")
+      expect(page.headers["retry-after"]).toBeUndefined()
+      yield* sandbox.inject(FanGroupSandbox.httpStatus(503, { retryAfter: "2 seconds" }))
+      const unavailable = yield* http.get(`${base}/im/group/count/?open_id=owner-1`)
+      expect([unavailable.status, unavailable.headers["retry-after"]]).toEqual([503, "2"])
 
       yield* sandbox.inject(FanGroupSandbox.dropConnection({ route: "/im/group/fans/create/" }))
       const dropped = yield* Effect.flip(call("POST", "/im/group/fans/create/", { body: createBody() }))
@@ -240,7 +244,7 @@ describe("FanGroupSandbox wire format", () => {
       expect((yield* Fiber.join(fiber)).json.left_count).toBe(4)
 
       const seen = yield* sandbox.requests
-      expect(seen.length).toBe(8)
+      expect(seen.length).toBe(9)
       expect(JSON.stringify(seen)).not.toContain(token)
     })))
 

@@ -42,9 +42,14 @@ export const errorC = (code: number, description: string, logId: string, nowSeco
   }, logId)
 
 /** A non-envelope answer, like a gateway page. */
-export const raw = (status: number, body: string, contentType = "text/html"): Outcome => ({
+export const raw = (
+  status: number,
+  body: string,
+  contentType = "text/html",
+  extraHeaders: Readonly<Record<string, string>> = {}
+): Outcome => ({
   _tag: "Reply",
   status,
-  headers: { "content-type": contentType },
+  headers: { "content-type": contentType, ...extraHeaders },
   body
 })

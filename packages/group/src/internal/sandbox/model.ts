@@ -120,7 +120,7 @@ export interface Fault {
   /** HttpStatus: status and body. */
   readonly status: number
   readonly body: string
-  /** Latency in ms. */
+  /** Latency in ms; for HttpStatus the `Retry-After` header in ms (0: none). */
   readonly millis: number
 }
 

@@ -658,7 +658,15 @@ export const handle = (state0: State, request: WireRequest, now: number): readon
       case "TokenExpired":
         return done(reject(kind === "C" ? C.oauthAccessTokenExpired : C.accessTokenExpired, "access_token expired"), state)
       case "HttpStatus":
-        return done(envelope.raw(fault.status, fault.body), state)
+        return done(
+          envelope.raw(
+            fault.status,
+            fault.body,
+            "text/html",
+            fault.millis > 0 ? { "retry-after": String(Math.ceil(fault.millis / 1000)) } : {}
+          ),
+          state
+        )
       case "Drop":
         if (!fault.executed) return done({ _tag: "Drop" }, state)
     }
