@@ -1,0 +1,112 @@
+/**
+ * Where the examples send their requests, chosen from the environment:
+ *
+ * - nothing set: an embedded sandbox, in-process (no credentials, no network);
+ * - `DOUYIN_BASE_URL=<url>` only: a running sandbox server (`pnpm sandbox` prints its URL);
+ * - `DOUYIN_ACCESS_TOKEN` and `DOUYIN_OPEN_ID`: the real API (`DOUYIN_BASE_URL` overrides the
+ *   host); steps that create or send are skipped unless `--allow-writes` is given.
+ */
+import { resolve } from "node:path"
+import { pathToFileURL } from "node:url"
+import type { HttpClient } from "@effect/platform"
+import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+import { FanGroupApi, FanGroupSandbox } from "@effect-douyin/group"
+import { Config, type ConfigError, Context, Effect, Layer, Option, Redacted } from "effect"
+
+export type Kind = "embedded" | "sandbox-server" | "douyin"
+
+export interface Service {
+  readonly kind: Kind
+  /** One line for the transcript. */
+  readonly description: string
+  /** The operator (`open_id`) whose groups the example manages. */
+  readonly openId: string
+  /** Sandbox admin operations (simulate applicants, tokens, quota); `None` on the real API. */
+  readonly admin: Option.Option<FanGroupSandbox.Admin>
+  /** Whether steps that create or send may run. Always true on a sandbox. */
+  readonly allowWrites: boolean
+}
+
+export class Target extends Context.Tag("examples/Target")<Target, Service>() {}
+
+export interface Options {
+  /** `--allow-writes` was given. */
+  readonly allowWrites?: boolean | undefined
+  /** Options of the embedded sandbox. */
+  readonly sandbox?: FanGroupSandbox.Options | undefined
+  /** The operator on a sandbox (default `creator-demo`). */
+  readonly sandboxOpenId?: string | undefined
+}
+
+const env = Config.all({
+  baseUrl: Config.option(Config.nonEmptyString("DOUYIN_BASE_URL")),
+  token: Config.option(Config.redacted("DOUYIN_ACCESS_TOKEN")),
+  openId: Config.option(Config.nonEmptyString("DOUYIN_OPEN_ID"))
+})
+
+/**
+ * The HTTP client, config and `Target`, without a token source: for examples that bring their
+ * own `AccessToken` (multi-creator).
+ */
+export const layerTransport = (
+  options: Options = {}
+): Layer.Layer<HttpClient.HttpClient | DouyinConfig.DouyinConfig | Target, ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(env, ({ baseUrl, openId, token }) => {
+    const sandboxOpenId = options.sandboxOpenId ?? "creator-demo"
+    if (Option.isSome(token) && Option.isSome(openId)) {
+      const config = DouyinConfig.make({ baseUrl: Option.getOrUndefined(baseUrl) })
+      return Layer.mergeAll(
+        NodeHttpClient.layerUndici,
+        Layer.succeed(DouyinConfig.DouyinConfig, config),
+        Layer.succeed(Target, {
+          kind: "douyin",
+          description: `Douyin Open Platform at ${config.baseUrl} (${options.allowWrites === true ? "writes allowed" : "read-only: pass --allow-writes to create and send"})`,
+          openId: openId.value,
+          admin: Option.none(),
+          allowWrites: options.allowWrites === true
+        })
+      )
+    }
+    if (Option.isSome(baseUrl)) {
+      return Layer.effectContext(Effect.gen(function*() {
+        const admin = yield* FanGroupSandbox.makeRemote(baseUrl.value)
+        return Context.make(Target, {
+          kind: "sandbox-server",
+          description: `sandbox server at ${baseUrl.value}`,
+          openId: sandboxOpenId,
+          admin: Option.some(admin),
+          allowWrites: true
+        }).pipe(Context.add(DouyinConfig.DouyinConfig, DouyinConfig.make({ baseUrl: baseUrl.value })))
+      })).pipe(Layer.provideMerge(NodeHttpClient.layerUndici))
+    }
+    return Layer.effectContext(Effect.map(FanGroupSandbox.FanGroupSandbox, (sandbox) =>
+      Context.make(Target, {
+        kind: "embedded",
+        description: "embedded sandbox (in-process, no credentials; set DOUYIN_ACCESS_TOKEN and DOUYIN_OPEN_ID for the real API)",
+        openId: sandboxOpenId,
+        admin: Option.some<FanGroupSandbox.Admin>(sandbox),
+        allowWrites: true
+      }).pipe(Context.add(DouyinConfig.DouyinConfig, DouyinConfig.make()))
+    )).pipe(Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)), Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox)))
+  }))
+
+/** A static token: `DOUYIN_ACCESS_TOKEN` on the real API, the sandbox's default token otherwise. */
+const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError> = Layer.unwrapEffect(
+  Effect.map(
+    Config.option(Config.redacted("DOUYIN_ACCESS_TOKEN")),
+    (token) => AccessToken.layerStatic(Option.getOrElse(token, () => Redacted.make(FanGroupSandbox.defaultToken)))
+  )
+)
+
+/** The nine endpoint services and the `Target`. */
+export const layerApi = (options: Options = {}): Layer.Layer<FanGroupApi.FanGroupApi | Target, ConfigError.ConfigError> =>
+  FanGroupApi.layer.pipe(
+    Layer.provide(DouyinClient.layer),
+    Layer.provide(layerToken),
+    Layer.provideMerge(layerTransport(options))
+  )
+
+/** True when `importMetaUrl` is the script node was started with (run, not imported). */
+export const isMain = (importMetaUrl: string): boolean =>
+  process.argv[1] !== undefined && pathToFileURL(resolve(process.argv[1])).href === importMetaUrl

@@ -1,0 +1,684 @@
+/**
+ * A stateful, in-memory emulator of the Douyin fan-group API that speaks the exact wire
+ * format (paths, query `open_id`, header `access-token`, envelopes A/B/C with the shapes of
+ * the recorded samples, the documented error codes). State lives in the layer; time comes
+ * from `Clock`, so `TestClock` drives token expiry and latency.
+ *
+ * What it keeps: a group-creation quota per owner (2190001 when spent), groups per owner
+ * `open_id`, messages with unique ids and recall, welcome message / notice settings per group
+ * and type, join applications (simulated with {@link Admin.applyToJoin}) and their review, a
+ * token registry, and optional OAuth (`/oauth/access_token/`, `/oauth/refresh_token/`).
+ * Fault knobs: {@link busy}, {@link tokenExpired}, {@link dropConnection}, {@link httpStatus},
+ * {@link latency}.
+ *
+ * Two faces over one state: {@link layerClient} (an `HttpClient`, no sockets: unit tests and
+ * your own tests) and {@link httpApp} (an `HttpApp` to serve on a real socket, e.g. with
+ * `NodeHttpServer`; `pnpm sandbox` does that). Admin operations are also served over HTTP
+ * under `/sandbox/` and reachable with {@link makeRemote}.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/group"
+ * import { Effect, Layer } from "effect"
+ *
+ * // The endpoint services over the sandbox, in a test:
+ * const TestLive = FanGroupApi.layer.pipe(Layer.provideMerge(FanGroupSandbox.layerDouyinClient()))
+ * Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   yield* sandbox.inject(FanGroupSandbox.busy({ times: 2 }))
+ *   // …
+ * }).pipe(Effect.provide(TestLive))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import {
+  HttpClient,
+  HttpClientError,
+  HttpClientRequest,
+  HttpClientResponse,
+  HttpServerRequest,
+  HttpServerResponse
+} from "@effect/platform"
+import type { HttpApp } from "@effect/platform"
+import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+import { Clock, Context, Duration, Effect, Either, HashMap, Layer, Redacted, Ref, Schema } from "effect"
+import * as model from "./internal/sandbox/model.js"
+import * as rules from "./internal/sandbox/rules.js"
+
+// ---------------------------------------------------------------------------------------------
+// models
+
+/**
+ * A wire request as the sandbox sees it (lower-case header names).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WireRequest = model.WireRequest
+
+/**
+ * The sandbox's answer: a reply, or a dropped connection.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome = model.Outcome
+
+/**
+ * A fan group as the sandbox stores it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Group = model.Group
+
+/**
+ * A sent group message (`content` is the wire object as sent).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Message = model.Message
+
+/**
+ * A join application; `status` 1 pending, 2 approved, 3 rejected.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Application = model.Application
+
+/**
+ * A welcome message (type 1) or notice (type 2) of a group (`groupId` `*`: set without a group).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Setting = model.Setting
+
+/**
+ * A request the sandbox received (never the token).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RecordedRequest = model.Recorded
+
+/**
+ * A fault to inject; build one with {@link busy}, {@link tokenExpired}, {@link dropConnection},
+ * {@link httpStatus} or {@link latency}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Fault = model.Fault
+
+/**
+ * The sandbox's data, in creation order.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Snapshot {
+  readonly groups: ReadonlyArray<Group>
+  readonly messages: ReadonlyArray<Message>
+  readonly applications: ReadonlyArray<Application>
+  readonly settings: ReadonlyArray<Setting>
+  /** Remaining quota of every owner that has used or been given one. */
+  readonly quota: Readonly<Record<string, number>>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** Groups each owner may still create at the start (default 5). */
+  readonly quota?: number | undefined
+  /** Capacity of a new group (default 500, as in the recorded sample). */
+  readonly maxMembers?: number | undefined
+  /**
+   * When `false` (default) any non-empty token is accepted for an `open_id` that has no
+   * registered token; when `true` only registered or issued tokens are.
+   */
+  readonly strictTokens?: boolean | undefined
+  /** Lifetime of tokens issued by the emulated OAuth endpoints (default 15 days). */
+  readonly accessTokenLifetime?: Duration.DurationInput | undefined
+  /** Lifetime of issued refresh tokens (default 30 days). */
+  readonly refreshTokenLifetime?: Duration.DurationInput | undefined
+  /** When set, the OAuth endpoints require this `client_key` (otherwise any non-empty one). */
+  readonly clientKey?: string | undefined
+  /** When set, `/oauth/access_token/` requires this `client_secret`. */
+  readonly clientSecret?: Redacted.Redacted<string> | undefined
+  /** How many received requests are kept for {@link Service.requests} (default 1000). */
+  readonly requestLogLimit?: number | undefined
+}
+
+/**
+ * A failed admin operation (e.g. applying to a group that does not exist).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SandboxAdminError extends Schema.TaggedError<SandboxAdminError>()("SandboxAdminError", {
+  operation: Schema.String,
+  description: Schema.String
+}) {
+  override get message() {
+    return `sandbox ${this.operation}: ${this.description}`
+  }
+}
+
+/**
+ * What a test or demo can do that no Douyin endpoint does: simulate users, control tokens,
+ * quota and faults, read the state. Served in-process by {@link FanGroupSandbox} and over
+ * HTTP by {@link makeRemote}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Admin {
+  /** A user applies to join `groupId`: pending when the group audits entries, else joined at once. */
+  readonly applyToJoin: (options: {
+    readonly groupId: string
+    readonly userId?: string | undefined
+  }) => Effect.Effect<Application, SandboxAdminError>
+  /** The user `openId` authorizes the app: returns an authorization code for `/oauth/access_token/`. */
+  readonly authorize: (options: {
+    readonly openId: string
+    readonly scope?: string | undefined
+  }) => Effect.Effect<string, SandboxAdminError>
+  /**
+   * Registers `token` for `openId`. From then on that `open_id` accepts only its registered or
+   * issued tokens (2190002 otherwise), and the token is refused for other open_ids (2190015).
+   */
+  readonly registerToken: (options: {
+    readonly openId: string
+    readonly token: Redacted.Redacted<string>
+    readonly expiresIn?: Duration.DurationInput | undefined
+  }) => Effect.Effect<void, SandboxAdminError>
+  /** Every registered or issued token of `openId` is expired from now on (2190008). */
+  readonly expireTokens: (openId: string) => Effect.Effect<void, SandboxAdminError>
+  /** Sets the remaining group-creation quota of `openId`. */
+  readonly setQuota: (openId: string, left: number) => Effect.Effect<void, SandboxAdminError>
+  /** Adds a fault; faults apply to matching requests in the order they were added. */
+  readonly inject: (fault: Fault) => Effect.Effect<void, SandboxAdminError>
+  readonly clearFaults: Effect.Effect<void, SandboxAdminError>
+  readonly snapshot: Effect.Effect<Snapshot, SandboxAdminError>
+  /** Back to an empty sandbox (same options). */
+  readonly reset: Effect.Effect<void, SandboxAdminError>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service extends Admin {
+  /** Answers one wire request; both faces go through here. Latency faults sleep on `Clock`. */
+  readonly handle: (request: WireRequest) => Effect.Effect<Outcome>
+  /** Requests received so far, oldest first (bounded by `requestLogLimit`). */
+  readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class FanGroupSandbox extends Context.Tag("@effect-douyin/group/FanGroupSandbox")<FanGroupSandbox, Service>() {}
+
+// ---------------------------------------------------------------------------------------------
+// faults
+
+interface FaultOptions {
+  /** How many matching requests it affects (default 1). */
+  readonly times?: number | undefined
+  /** `"POST /im/send/msg/group/"` or `"/im/send/msg/group/"`; default every route. */
+  readonly route?: string | undefined
+}
+
+const fault = (kind: model.FaultKind, options: FaultOptions | undefined, rest: Partial<Fault> = {}): Fault => ({
+  kind,
+  times: options?.times ?? 1,
+  route: options?.route,
+  executed: true,
+  status: 0,
+  body: "",
+  millis: 0,
+  ...rest
+})
+
+/**
+ * Answer "system busy" (2100004; 10001 on OAuth routes) without executing the request.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const busy = (options?: FaultOptions): Fault => fault("Busy", options)
+
+/**
+ * Answer "access_token expired" (2190008; 10008 on OAuth routes) without executing the request.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const tokenExpired = (options?: FaultOptions): Fault => fault("TokenExpired", options)
+
+/**
+ * Read the request, then drop the connection without answering. With `executed` (default
+ * `true`) the request takes effect first: the caller cannot know whether it did.
+ * Over HTTP this destroys the socket (Node servers); in-process it fails the request with a
+ * connection-reset transport error.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const dropConnection = (options?: FaultOptions & { readonly executed?: boolean | undefined }): Fault =>
+  fault("Drop", options, { executed: options?.executed ?? true })
+
+const statusText: Readonly<Record<number, string>> = {
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout"
+}
+
+/**
+ * Answer with a bare HTTP status and a non-envelope body (default: an HTML gateway page),
+ * without executing the request; `retryAfter` adds a `Retry-After` header (whole seconds).
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const httpStatus = (
+  status: number,
+  options?: FaultOptions & {
+    readonly body?: string | undefined
+    readonly retryAfter?: Duration.DurationInput | undefined
+  }
+): Fault =>
+  fault("HttpStatus", options, {
+    status,
+    body: options?.body ?? `<html><body><h1>${status} ${statusText[status] ?? "Error"}</h1></body></html>`,
+    millis: options?.retryAfter === undefined ? 0 : Duration.toMillis(Duration.decode(options.retryAfter))
+  })
+
+/**
+ * Delay the answer (the request takes effect at once). Default: every matching request, for ever.
+ *
+ * @since 0.1.0
+ * @category faults
+ */
+export const latency = (duration: Duration.DurationInput, options?: FaultOptions): Fault =>
+  fault("Latency", { times: Infinity, ...options }, { millis: Duration.toMillis(Duration.decode(duration)) })
+
+/**
+ * Every route the sandbox emulates, as `"METHOD /path/"`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const routes: ReadonlyArray<string> = rules.routes
+
+// ---------------------------------------------------------------------------------------------
+// the service
+
+const configOf = (options: Options): model.Config => ({
+  initialQuota: options.quota ?? 5,
+  maxMembers: options.maxMembers ?? 500,
+  strictTokens: options.strictTokens ?? false,
+  accessTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.accessTokenLifetime ?? "15 days")),
+  refreshTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.refreshTokenLifetime ?? "30 days")),
+  clientKey: options.clientKey,
+  clientSecret: options.clientSecret === undefined ? undefined : Redacted.value(options.clientSecret),
+  requestLogLimit: options.requestLogLimit ?? 1000
+})
+
+const snapshotOf = (state: model.State): Snapshot => ({
+  groups: model.ordered(state.groups),
+  messages: model.ordered(state.messages),
+  applications: model.ordered(state.applications),
+  settings: Array.from(HashMap.values(state.settings)),
+  quota: Object.fromEntries(HashMap.toEntries(state.quota))
+})
+
+/**
+ * Builds a sandbox with empty state.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service> =>
+  Effect.gen(function*() {
+    const config = configOf(options)
+    const state = yield* Ref.make(model.initial(config))
+    const now = Clock.currentTimeMillis
+
+    const handle = (request: WireRequest): Effect.Effect<Outcome> =>
+      Effect.flatMap(now, (t) => Ref.modify(state, (s) => rules.handle(s, request, t))).pipe(
+        Effect.flatMap(({ delayMillis, outcome }) =>
+          delayMillis > 0 ? Effect.as(Effect.sleep(Duration.millis(delayMillis)), outcome) : Effect.succeed(outcome)
+        )
+      )
+
+    const update = (f: (s: model.State) => model.State) => Ref.update(state, f)
+
+    return {
+      handle,
+      requests: Effect.map(Ref.get(state), (s) => s.log),
+      applyToJoin: (o) =>
+        Effect.flatMap(now, (t) => Ref.modify(state, (s) => rules.applyToJoin(s, o, t))).pipe(
+          Effect.flatMap(Either.match({
+            onLeft: (description) => Effect.fail(new SandboxAdminError({ operation: "applyToJoin", description })),
+            onRight: (application) => Effect.succeed(application)
+          }))
+        ),
+      authorize: (o) => Effect.flatMap(now, (t) => Ref.modify(state, (s) => rules.authorize(s, o, t))),
+      registerToken: (o) =>
+        Effect.flatMap(now, (t) =>
+          update((s) =>
+            rules.registerToken(s, {
+              openId: o.openId,
+              token: Redacted.value(o.token),
+              expiresAt: o.expiresIn === undefined ? undefined : t + Duration.toMillis(Duration.decode(o.expiresIn))
+            })
+          )),
+      expireTokens: (openId) => update((s) => rules.expireTokens(s, openId)),
+      setQuota: (openId, left) => update((s) => rules.setQuota(s, openId, left)),
+      inject: (f) => update((s) => rules.addFault(s, f)),
+      clearFaults: update(rules.clearFaults),
+      snapshot: Effect.map(Ref.get(state), snapshotOf),
+      reset: Ref.set(state, model.initial(config))
+    } satisfies Service
+  })
+
+/**
+ * The sandbox alone (no client): provide it to {@link httpApp} or use the admin operations.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<FanGroupSandbox> => Layer.effect(FanGroupSandbox, make(options))
+
+// ---------------------------------------------------------------------------------------------
+// face 1: an in-process HttpClient
+
+const decoder = new TextDecoder()
+
+const bodyOf = (request: HttpClientRequest.HttpClientRequest): { text: string; contentType: string | undefined } => {
+  const body = request.body
+  switch (body._tag) {
+    case "Uint8Array":
+      return { text: decoder.decode(body.body), contentType: body.contentType }
+    case "Raw":
+      return {
+        text: typeof body.body === "string" ? body.body : body.body instanceof Uint8Array ? decoder.decode(body.body) : "",
+        contentType: body.contentType
+      }
+    default:
+      return { text: "", contentType: undefined }
+  }
+}
+
+const connectionReset = () => Object.assign(new Error("socket hang up (sandbox dropped the connection)"), { code: "ECONNRESET" })
+
+/**
+ * An `HttpClient` answered by `sandbox` in-process, whatever the host of the URL.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeClient = (sandbox: Service): HttpClient.HttpClient =>
+  HttpClient.make((request, url) => {
+    const { contentType, text } = bodyOf(request)
+    const headers: Record<string, string> = { ...request.headers }
+    if (headers["content-type"] === undefined && contentType !== undefined) headers["content-type"] = contentType
+    return Effect.flatMap(
+      sandbox.handle({
+        method: request.method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        bodyText: text
+      }),
+      (outcome) =>
+        outcome._tag === "Drop"
+          ? Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause: connectionReset() }))
+          : Effect.succeed(
+            HttpClientResponse.fromWeb(
+              request,
+              new Response(outcome.body, { status: outcome.status, headers: { ...outcome.headers } })
+            )
+          )
+    )
+  })
+
+/**
+ * Face 1: an `HttpClient` over a fresh sandbox, no sockets, plus the sandbox itself for
+ * assertions and fault injection.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | FanGroupSandbox> =>
+  Layer.effectContext(
+    Effect.map(make(options), (sandbox) =>
+      Context.make(FanGroupSandbox, sandbox).pipe(Context.add(HttpClient.HttpClient, makeClient(sandbox))))
+  )
+
+/**
+ * The token {@link layerDouyinClient} sends by default.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultToken = "act.sandbox-token"
+
+/**
+ * A ready `DouyinClient` over a fresh in-process sandbox (static token, production base URL
+ * that never leaves the process). Put the endpoint layers on top with `Layer.provideMerge`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDouyinClient = (
+  options: Options & DouyinConfig.Options & { readonly token?: Redacted.Redacted<string> | undefined } = {}
+): Layer.Layer<DouyinClient.DouyinClient | FanGroupSandbox> =>
+  DouyinClient.layer.pipe(
+    Layer.provideMerge(layerClient(options)),
+    Layer.provide(DouyinConfig.layer(options)),
+    Layer.provide(AccessToken.layerStatic(options.token ?? Redacted.make(defaultToken)))
+  )
+
+// ---------------------------------------------------------------------------------------------
+// face 2: an HttpApp for a real server, plus admin routes
+
+const adminPrefix = "/sandbox/"
+
+const jsonResponse = (body: unknown, status = 200) =>
+  HttpServerResponse.text(JSON.stringify(body ?? null), { status, contentType: "application/json" })
+
+const FaultSchema = Schema.Struct({
+  kind: Schema.Literal("Busy", "TokenExpired", "Drop", "HttpStatus", "Latency"),
+  times: Schema.optional(Schema.NullOr(Schema.Number)),
+  route: Schema.optional(Schema.String),
+  executed: Schema.optional(Schema.Boolean),
+  status: Schema.optional(Schema.Number),
+  body: Schema.optional(Schema.String),
+  millis: Schema.optional(Schema.Number)
+})
+
+const AdminRequest = Schema.Union(
+  Schema.Struct({ op: Schema.Literal("applyToJoin"), groupId: Schema.String, userId: Schema.optional(Schema.String) }),
+  Schema.Struct({ op: Schema.Literal("authorize"), openId: Schema.String, scope: Schema.optional(Schema.String) }),
+  Schema.Struct({
+    op: Schema.Literal("registerToken"),
+    openId: Schema.String,
+    token: Schema.String,
+    expiresInMillis: Schema.optional(Schema.Number)
+  }),
+  Schema.Struct({ op: Schema.Literal("expireTokens"), openId: Schema.String }),
+  Schema.Struct({ op: Schema.Literal("setQuota"), openId: Schema.String, left: Schema.Number }),
+  Schema.Struct({ op: Schema.Literal("inject"), fault: FaultSchema }),
+  Schema.Struct({ op: Schema.Literal("clearFaults") }),
+  Schema.Struct({ op: Schema.Literal("snapshot") }),
+  Schema.Struct({ op: Schema.Literal("reset") })
+)
+type AdminRequest = typeof AdminRequest.Type
+
+const faultFromJson = (f: typeof FaultSchema.Type): Fault =>
+  fault(f.kind, { times: f.times ?? Infinity, route: f.route }, {
+    executed: f.executed ?? true,
+    status: f.status ?? 0,
+    body: f.body ?? "",
+    millis: f.millis ?? 0
+  })
+
+const runAdmin = (sandbox: Service, request: AdminRequest): Effect.Effect<unknown, SandboxAdminError> => {
+  switch (request.op) {
+    case "applyToJoin":
+      return sandbox.applyToJoin({ groupId: request.groupId, userId: request.userId })
+    case "authorize":
+      return Effect.map(sandbox.authorize({ openId: request.openId, scope: request.scope }), (code) => ({ code }))
+    case "registerToken":
+      return sandbox.registerToken({
+        openId: request.openId,
+        token: Redacted.make(request.token),
+        expiresIn: request.expiresInMillis === undefined ? undefined : Duration.millis(request.expiresInMillis)
+      })
+    case "expireTokens":
+      return sandbox.expireTokens(request.openId)
+    case "setQuota":
+      return sandbox.setQuota(request.openId, request.left)
+    case "inject":
+      return sandbox.inject(faultFromJson(request.fault))
+    case "clearFaults":
+      return sandbox.clearFaults
+    case "snapshot":
+      return sandbox.snapshot
+    case "reset":
+      return sandbox.reset
+  }
+}
+
+const decodeAdmin = Schema.decodeUnknownEither(Schema.parseJson(AdminRequest))
+
+interface DestroyableSource {
+  readonly socket?: { readonly destroy?: () => void } | undefined
+}
+
+/**
+ * Face 2: the sandbox as an `HttpApp`, to serve on a real socket (e.g.
+ * `HttpServer.serve(FanGroupSandbox.httpApp)` with `NodeHttpServer.layer`). Douyin paths are
+ * answered as the real API would; `POST /sandbox/admin` with `{ "op": …, … }` runs an
+ * {@link Admin} operation (see {@link makeRemote}). A dropped connection destroys the
+ * socket when the server is Node's; elsewhere it answers 502 without an envelope.
+ *
+ * @since 0.1.0
+ * @category http
+ */
+export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest.HttpServerRequest> = Effect.gen(
+  function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const sandbox = yield* FanGroupSandbox
+    const bodyText = yield* Effect.orElseSucceed(request.text, () => "")
+    const url = new URL(request.url, "http://sandbox.invalid")
+    if (url.pathname.startsWith(adminPrefix)) {
+      if (url.pathname !== `${adminPrefix}admin` || request.method !== "POST") {
+        return jsonResponse({ error: "use POST /sandbox/admin" }, 404)
+      }
+      return yield* Either.match(decodeAdmin(bodyText), {
+        onLeft: (e) => Effect.succeed(jsonResponse({ error: e.message }, 400)),
+        onRight: (admin) =>
+          runAdmin(sandbox, admin).pipe(
+            Effect.map((result) => jsonResponse({ result })),
+            Effect.catchAll((e) => Effect.succeed(jsonResponse({ error: e.description }, 409)))
+          )
+      })
+    }
+    const outcome = yield* sandbox.handle({
+      method: request.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...request.headers },
+      bodyText
+    })
+    if (outcome._tag === "Drop") {
+      const socket = (request.source as DestroyableSource).socket
+      if (socket?.destroy !== undefined) {
+        socket.destroy()
+        return yield* Effect.interrupt
+      }
+      return HttpServerResponse.text("connection dropped by the sandbox", { status: 502 })
+    }
+    return HttpServerResponse.text(outcome.body, {
+      status: outcome.status,
+      headers: outcome.headers,
+      contentType: outcome.headers["content-type"] ?? "application/json"
+    })
+  }
+)
+
+// ---------------------------------------------------------------------------------------------
+// admin over HTTP
+
+/**
+ * The {@link Admin} operations of a sandbox served by {@link httpApp} at `baseUrl`
+ * (e.g. the URL `pnpm sandbox` prints).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeRemote = (baseUrl: string): Effect.Effect<Admin, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (http) => {
+    const url = `${baseUrl.replace(/\/+$/, "")}${adminPrefix}admin`
+    const call = (request: AdminRequest): Effect.Effect<unknown, SandboxAdminError> =>
+      http.execute(HttpClientRequest.bodyUnsafeJson(HttpClientRequest.post(url), request)).pipe(
+        Effect.flatMap((response) => Effect.map(response.json, (json) => ({ status: response.status, json }))),
+        Effect.mapError((e) => new SandboxAdminError({ operation: request.op, description: e.message })),
+        Effect.flatMap(({ json, status }) => {
+          const body = json as { readonly result?: unknown; readonly error?: string }
+          return status === 200
+            ? Effect.succeed(body.result)
+            : Effect.fail(new SandboxAdminError({ operation: request.op, description: body.error ?? `HTTP ${status}` }))
+        })
+      )
+    return {
+      applyToJoin: (o) =>
+        call({ op: "applyToJoin", groupId: o.groupId, ...(o.userId === undefined ? {} : { userId: o.userId }) }) as Effect.Effect<
+          Application,
+          SandboxAdminError
+        >,
+      authorize: (o) =>
+        Effect.map(
+          call({ op: "authorize", openId: o.openId, ...(o.scope === undefined ? {} : { scope: o.scope }) }),
+          (r) => (r as { readonly code: string }).code
+        ),
+      registerToken: (o) =>
+        Effect.asVoid(call({
+          op: "registerToken",
+          openId: o.openId,
+          token: Redacted.value(o.token),
+          ...(o.expiresIn === undefined ? {} : { expiresInMillis: Duration.toMillis(Duration.decode(o.expiresIn)) })
+        })),
+      expireTokens: (openId) => Effect.asVoid(call({ op: "expireTokens", openId })),
+      setQuota: (openId, left) => Effect.asVoid(call({ op: "setQuota", openId, left })),
+      inject: (f) =>
+        Effect.asVoid(call({
+          op: "inject",
+          fault: {
+            kind: f.kind,
+            times: Number.isFinite(f.times) ? f.times : null,
+            ...(f.route === undefined ? {} : { route: f.route }),
+            executed: f.executed,
+            status: f.status,
+            body: f.body,
+            millis: f.millis
+          }
+        })),
+      clearFaults: Effect.asVoid(call({ op: "clearFaults" })),
+      snapshot: call({ op: "snapshot" }) as Effect.Effect<Snapshot, SandboxAdminError>,
+      reset: Effect.asVoid(call({ op: "reset" }))
+    } satisfies Admin
+  })
