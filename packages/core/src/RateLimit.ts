@@ -6,8 +6,8 @@
  * - limits: `global` (the whole app), `perOpenId` (each operator), `perEndpoint` (each endpoint
  *   id; `endpoints` sets one for a named endpoint). Each means: at most `limit` requests start
  *   in *any* window of `interval` (a sliding window, not only on average).
- * - `maxConcurrent`: at most this many requests in flight (a `Semaphore`; a rate limit alone
- *   bounds starts, not concurrency).
+ * - `maxConcurrent`: at most this many requests in flight (a fair semaphore; a rate limit
+ *   alone bounds starts, not concurrency).
  * - `mode`: `"wait"` (default) queues the call until it may go (bounded by the call timeout);
  *   `"fail"` fails at once with `DouyinRateLimited { retryAfterMillis }`, and nothing is sent.
  * - A cost above a limit can never be served: it fails at once in both modes.
@@ -36,6 +36,7 @@
 import { Context, Duration, Effect, Layer, Option, RcMap, type Scope } from "effect"
 import * as DouyinClient from "./DouyinClient.js"
 import { DouyinRateLimited } from "./DouyinError.js"
+import * as Fifo from "./internal/fifo.js"
 import * as Window from "./internal/window.js"
 
 /**
@@ -218,7 +219,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
       idleTimeToLive: (id: string) => ttlFor(endpointLimit(id))
     })
 
-    const inFlight = options.maxConcurrent === undefined ? undefined : yield* Effect.makeSemaphore(options.maxConcurrent)
+    const inFlight = options.maxConcurrent === undefined ? undefined : yield* Fifo.make(options.maxConcurrent)
     const inFlightLabel = `in flight ${options.maxConcurrent}`
 
     const refused = (key: Key, limit: string, retryAfterMillis: number) =>
@@ -249,8 +250,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
         const cost = over.cost ?? 1
         const permitted = Effect.zipRight(takeRate(key, mode, cost), effect)
         if (inFlight === undefined) return permitted
-        if (mode === "wait") return inFlight.withPermits(1)(permitted)
-        return Effect.flatMap(inFlight.withPermitsIfAvailable(1)(permitted), (result) =>
+        if (mode === "wait") return inFlight.withPermit(permitted)
+        return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
           Option.match(result, {
             // No estimate is possible: a place frees when a request in flight finishes.
             onNone: () => refused(key, inFlightLabel, 0),

@@ -5,10 +5,11 @@
  * interval (a full bucket plus the refill), it has no "try" operation (so no fail-fast with a
  * retry-after), and a cost above its limit waits forever. This log keeps the start time of
  * every permit of the last interval, so the guarantee holds for every window, not only the
- * average. Waiters queue on a `Semaphore` (FIFO) and wait with `Effect.sleep` (the `Clock`,
+ * average. Waiters queue in line (a FIFO semaphore, see `fifo.ts`) and wait with `Effect.sleep` (the `Clock`,
  * so `TestClock` drives it).
  */
 import { Clock, Duration, Effect, Option, Ref } from "effect"
+import * as Fifo from "./fifo.js"
 
 interface Entry {
   readonly at: number
@@ -21,13 +22,13 @@ export interface Window {
   readonly limit: number
   readonly intervalMillis: number
   /** Held by the caller that is next in line for this window. */
-  readonly mutex: Effect.Semaphore
+  readonly mutex: Fifo.FifoSemaphore
   readonly log: Ref.Ref<ReadonlyArray<Entry>>
 }
 
 export const make = (label: string, limit: number, interval: Duration.DurationInput): Effect.Effect<Window> =>
   Effect.map(
-    Effect.zip(Effect.makeSemaphore(1), Ref.make<ReadonlyArray<Entry>>([])),
+    Effect.zip(Fifo.make(1), Ref.make<ReadonlyArray<Entry>>([])),
     ([mutex, log]) => ({ label, limit, intervalMillis: Duration.toMillis(Duration.decode(interval)), mutex, log })
   )
 
@@ -77,7 +78,7 @@ export const acquire = (windows: ReadonlyArray<Window>, cost: number): Effect.Ef
       )
     }
     const window = windows[i]
-    return window.mutex.withPermits(1)(Effect.zipRight(awaitRoom(window, cost), go(i + 1)))
+    return window.mutex.withPermit(Effect.zipRight(awaitRoom(window, cost), go(i + 1)))
   }
   return go(0)
 }
@@ -103,7 +104,7 @@ export const tryAcquire = (
         const wait = waitFor(window, entries, now, cost)
         return wait > 0 ? refuse(window, wait) : go(i + 1)
       }))
-    return Effect.flatMap(window.mutex.withPermitsIfAvailable(1)(check), (result) =>
+    return Effect.flatMap(window.mutex.withPermitIfAvailable(check), (result) =>
       Option.match(result, {
         // Someone is already waiting in line for this window: it is full.
         onNone: () =>
