@@ -157,6 +157,29 @@ describe("RateLimit", () => {
       }).pipe(Effect.provide(layer))
     }))
 
+  it.effect("queued calls are served in arrival order, and an interrupted waiter leaves the line", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const { layer, seen } = setup(RateLimit.layer({ maxConcurrent: 1 }), { gate })
+      yield* Effect.gen(function*() {
+        const count = yield* Endpoint.handler(Count)
+        const first = yield* Effect.fork(count({ openId: "first" }))
+        yield* TestClock.adjust("1 millis")
+        const second = yield* Effect.fork(count({ openId: "second" }))
+        yield* TestClock.adjust("1 millis")
+        const third = yield* Effect.fork(count({ openId: "third" }))
+        yield* TestClock.adjust("1 millis")
+        const fourth = yield* Effect.fork(count({ openId: "fourth" }))
+        yield* TestClock.adjust("1 millis")
+        yield* Fiber.interrupt(second)
+        yield* Deferred.succeed(gate, void 0)
+        yield* Fiber.join(first)
+        yield* Fiber.join(third)
+        yield* Fiber.join(fourth)
+        expect(seen.map((s) => s.openId)).toEqual(["first", "third", "fourth"])
+      }).pipe(Effect.provide(layer))
+    }))
+
   it.effect("fail mode: a refused call fails at once with DouyinRateLimited and retryAfterMillis; nothing is sent", () => {
     const { layer, seen } = setup(RateLimit.layer({ global: second, mode: "fail" }))
     return Effect.gen(function*() {
