@@ -258,7 +258,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
           const [next, , decision] = yield* policy.schedule.step(now, error, state)
           if (ScheduleDecision.isDone(decision)) return yield* stop("schedule done")
           state = next
-          const delay = Math.max(0, ScheduleIntervals.start(decision.intervals) - now, internal.retryAfter(error))
+          // Whole milliseconds: jitter yields fractions that would otherwise pile up in the clock.
+          const delay = Math.round(Math.max(0, ScheduleIntervals.start(decision.intervals) - now, internal.retryAfter(error)))
           if (now + delay > deadline) return yield* stop("deadline")
           if (policy.useBudget && budget !== undefined && !(yield* take(costOf(error)))) {
             yield* Effect.annotateCurrentSpan({
