@@ -1,0 +1,126 @@
+/**
+ * The four clients the benchmark compares, all against the same loopback endpoint with the
+ * same keep-alive settings (one undici `Agent` configuration, {@link agentOptions}; each
+ * client gets its own pool built from it):
+ *
+ * - raw `undici.request`
+ * - raw `fetch` (Node's global fetch, given the Agent as its `dispatcher`)
+ * - the SDK over `NodeHttpClient` undici (`layerUndiciWithoutDispatcher` + that Agent)
+ * - the SDK over `FetchHttpClient.layer` (global fetch; the Agent via `FetchHttpClient.RequestInit`)
+ *
+ * Every client does the same work per call: send the GET with the same headers, read the
+ * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
+ * result: that is the overhead being measured.
+ */
+import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { AccessToken, DouyinClient, DouyinConfig, Endpoint } from "@effect-douyin/core"
+import { Context, Effect, Layer, ManagedRuntime, RateLimiter, Redacted, Schema } from "effect"
+import { Agent, request } from "undici"
+
+/** Keep-alive settings shared by every client. */
+export const agentOptions: Agent.Options = {
+  keepAliveTimeout: 60_000,
+  keepAliveMaxTimeout: 120_000,
+  connections: 64,
+  pipelining: 1
+}
+
+export const openId = "op-bench"
+export const token = "act.bench-token"
+export const path = "/im/group/count/"
+
+/** The headers the SDK sends on this GET (douyin-api.md §1.3); the raw clients send the same. */
+const rawHeaders = { "access-token": token, "content-type": "application/json" }
+
+/** A call that resolves when one response has been read and parsed. */
+export type PromiseCall = () => Promise<unknown>
+
+export const rawUndici = (baseUrl: string, agent: Agent): PromiseCall => {
+  const url = `${baseUrl}${path}?open_id=${openId}`
+  return async () => {
+    const res = await request(url, { method: "GET", headers: rawHeaders, dispatcher: agent })
+    const text = await res.body.text()
+    if (res.statusCode !== 200) throw new Error(`raw undici: HTTP ${res.statusCode}`)
+    return JSON.parse(text)
+  }
+}
+
+export const rawFetch = (baseUrl: string, agent: Agent): PromiseCall => {
+  const url = `${baseUrl}${path}?open_id=${openId}`
+  // `dispatcher` is Node's non-standard fetch option (undici); not in the DOM RequestInit type.
+  const init = { method: "GET", headers: rawHeaders, dispatcher: agent } as RequestInit
+  return async () => {
+    const res = await fetch(url, init)
+    const text = await res.text()
+    if (res.status !== 200) throw new Error(`raw fetch: HTTP ${res.status}`)
+    return JSON.parse(text)
+  }
+}
+
+/**
+ * Stand-in for the count endpoint descriptor of `@effect-douyin/group` (`FanGroupQuota`,
+ * GET /im/group/count/, envelope A, `left_count`), built with core `Endpoint.make`.
+ */
+export const CountEndpoint = Endpoint.make({
+  id: "group/FanGroupQuota",
+  method: "GET",
+  path,
+  scope: "im.group_fans.create_list",
+  idempotency: "read",
+  envelope: "A",
+  request: Schema.Struct({ openId: Endpoint.OpenId }),
+  response: Schema.Struct({
+    leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count"))
+  }),
+  codes: []
+})
+
+/** The SDK call under test, as a service so the runner does not care how it is built. */
+export class BenchCall extends Context.Tag("bench/BenchCall")<
+  BenchCall,
+  { readonly call: Effect.Effect<{ readonly leftCount: number }, unknown> }
+>() {}
+
+const benchCallLayer = Layer.effect(
+  BenchCall,
+  Effect.map(Endpoint.handler(CountEndpoint), (count) => ({ call: count({ openId }) }))
+)
+
+/** HttpClient layer: undici through the given Agent. */
+export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
+  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, agent)))
+
+/** HttpClient layer: global fetch with the given Agent as its dispatcher. */
+export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
+  FetchHttpClient.layer.pipe(
+    Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { dispatcher: agent } as RequestInit))
+  )
+
+/**
+ * The rate limit policy: `limit` requests per second, provided into the client as its
+ * `CurrentAttemptPolicy`.
+ */
+export const rateLimitLayer = (limit: number): Layer.Layer<DouyinClient.CurrentAttemptPolicy> =>
+  Layer.scoped(
+    DouyinClient.CurrentAttemptPolicy,
+    Effect.map(
+      RateLimiter.make({ limit, interval: "1 second" }),
+      (limiter): DouyinClient.AttemptPolicy => (_, attempt) => limiter(attempt)
+    )
+  )
+
+/** The SDK as an application would assemble it, over the given HttpClient layer. */
+export const sdkRuntime = (
+  baseUrl: string,
+  http: Layer.Layer<HttpClient.HttpClient>,
+  policies: Layer.Layer<DouyinClient.CurrentAttemptPolicy, never, never> | undefined = undefined
+) => {
+  const client = DouyinClient.layer.pipe(
+    Layer.provide(policies ?? Layer.empty),
+    Layer.provide(DouyinConfig.layer({ baseUrl })),
+    Layer.provide(AccessToken.layerStatic(Redacted.make(token))),
+    Layer.provide(http)
+  )
+  return ManagedRuntime.make(benchCallLayer.pipe(Layer.provide(client)))
+}
