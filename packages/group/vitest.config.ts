@@ -1,5 +1,5 @@
 import { defineProject } from "vitest/config"
 
 export default defineProject({
-  test: { name: "group", include: ["test/**/*.test.ts"] }
+  test: { name: "group", include: ["test/**/*.test.ts"], isolate: false }
 })

@@ -2,6 +2,7 @@
  * @since 0.1.0
  */
 export * as AccessToken from "./AccessToken.js"
+export * as ClientToken from "./ClientToken.js"
 export * as DouyinClient from "./DouyinClient.js"
 export * as DouyinConfig from "./DouyinConfig.js"
 export * as DouyinError from "./DouyinError.js"
@@ -10,3 +11,5 @@ export * as Endpoint from "./Endpoint.js"
 export * as Envelope from "./Envelope.js"
 export * as ErrorCode from "./ErrorCode.js"
 export * as FailureClass from "./FailureClass.js"
+export * as OAuth from "./OAuth.js"
+export * as TokenStore from "./TokenStore.js"

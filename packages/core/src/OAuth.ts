@@ -1,0 +1,437 @@
+/**
+ * The OAuth flows of the Open Platform (douyin-api.md §6): authorization code → user access
+ * token, refresh, renewal of the refresh token, and the app's `client_token`. All four answer
+ * with envelope C (`{ data: { …, error_code, description }, message }`, numbers possibly as
+ * strings) and fail with the core error taxonomy (OAuth codes 10001–10020 in `ErrorCode`).
+ *
+ * Tokens and the client secret are `Redacted` in every value this module returns, and they
+ * never reach span attributes, logs or error messages (error text is scrubbed of them).
+ *
+ * @example
+ * ```ts
+ * import { DouyinConfig, OAuth } from "@effect-douyin/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const oauth = yield* OAuth.OAuth
+ *   const token = yield* oauth.accessToken("code-from-the-redirect")
+ *   console.log(token.openId, token.scope)
+ * })
+ * program.pipe(Effect.provide(OAuth.layerConfig().pipe(
+ *   Layer.provide(DouyinConfig.layer()), Layer.provide(FetchHttpClient.layer))))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
+import type { ConfigError } from "effect/ConfigError"
+import { DouyinConfig } from "./DouyinConfig.js"
+import {
+  type DouyinCodeError,
+  DouyinDecodeError,
+  type DouyinHttpError,
+  DouyinTransportError
+} from "./DouyinError.js"
+import * as Envelope from "./Envelope.js"
+import * as secrets from "./internal/secrets.js"
+import * as wire from "./internal/wire.js"
+
+/**
+ * What any OAuth call can fail with. Notable codes: 10007 code expired, 10008 access token
+ * expired, 10010 refresh token expired and 10013 wrong secret (`DouyinAuthError`), 10004 no
+ * renew permission (`DouyinPermissionError`), 10020 renew limit or client_token frequency
+ * limit (`DouyinQuotaError`), 10001 system error (`DouyinBusyError`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type OAuthError = DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
+
+/**
+ * A user (operator) access token, as returned by `/oauth/access_token/`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface UserToken {
+  /** The user who authorized: the `open_id` this token acts for. */
+  readonly openId: string
+  /** `act.…`; goes into the `access-token` header of the fan-group calls. */
+  readonly accessToken: Redacted.Redacted<string>
+  /** Lifetime of the access token from the moment of the response (15 days). */
+  readonly expiresIn: Duration.Duration
+  /** `rft.…`; refreshes the access token without the user. */
+  readonly refreshToken: Redacted.Redacted<string>
+  /** Lifetime of the refresh token (30 days). */
+  readonly refreshExpiresIn: Duration.Duration
+  /** Granted scopes (the IM scopes are not echoed here, douyin-api.md §1.2). */
+  readonly scope: ReadonlyArray<string>
+  readonly logId: Option.Option<string>
+}
+
+/**
+ * The result of `/oauth/refresh_token/`. Douyin documents the same fields as for the access
+ * token; the ones that are missing in a response are `None`, and `refreshToken` is then the
+ * one that was sent.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RefreshedToken {
+  readonly openId: Option.Option<string>
+  readonly accessToken: Redacted.Redacted<string>
+  readonly expiresIn: Duration.Duration
+  readonly refreshToken: Redacted.Redacted<string>
+  readonly refreshExpiresIn: Option.Option<Duration.Duration>
+  readonly scope: ReadonlyArray<string>
+  readonly logId: Option.Option<string>
+}
+
+/**
+ * The result of `/oauth/renew_refresh_token/`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RenewedRefreshToken {
+  readonly refreshToken: Redacted.Redacted<string>
+  readonly expiresIn: Duration.Duration
+  readonly logId: Option.Option<string>
+}
+
+/**
+ * The app's `client_token` (`clt.…`, valid 2 hours; fetching a new one invalidates the
+ * previous one after 5 minutes). Prefer the cached `ClientToken` service to calling
+ * {@link Service.clientToken} directly.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ClientToken {
+  readonly accessToken: Redacted.Redacted<string>
+  readonly expiresIn: Duration.Duration
+  readonly logId: Option.Option<string>
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The app's `client_key` (not a secret). */
+  readonly clientKey: string
+  /**
+   * Exchanges an authorization code (10 minutes, single use) for the user's tokens.
+   * POST `/oauth/access_token/`, form `client_key, client_secret, code,
+   * grant_type=authorization_code`. Not idempotent: a code works once.
+   */
+  readonly accessToken: (code: string | Redacted.Redacted<string>) => Effect.Effect<UserToken, OAuthError>
+  /**
+   * Refreshes a user access token. POST `/oauth/refresh_token/`, form `client_key,
+   * grant_type=refresh_token, refresh_token` (no secret). 10010: the refresh token expired,
+   * the user must authorize again.
+   */
+  readonly refreshToken: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<RefreshedToken, OAuthError>
+  /**
+   * Renews a refresh token before it expires. POST `/oauth/renew_refresh_token/`, form
+   * `client_key, refresh_token`. Needs the renew permission (else 10004); the number of
+   * renewals is capped (10020).
+   */
+  readonly renewRefreshToken: (
+    refreshToken: Redacted.Redacted<string>
+  ) => Effect.Effect<RenewedRefreshToken, OAuthError>
+  /**
+   * Fetches a new `client_token`. POST `/oauth/client_token/`, JSON `client_key,
+   * client_secret, grant_type=client_credential`. More than 500 calls in 5 minutes → 10020.
+   */
+  readonly clientToken: Effect.Effect<ClientToken, OAuthError>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class OAuth extends Context.Tag("@effect-douyin/core/OAuth")<OAuth, Service>() {}
+
+/**
+ * The app's credentials.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Credentials {
+  readonly clientKey: string
+  readonly clientSecret: Redacted.Redacted<string>
+}
+
+/**
+ * Endpoint ids of the OAuth calls: span names and the `endpoint` of their errors.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const EndpointIds = {
+  accessToken: "oauth/AccessToken",
+  refreshToken: "oauth/RefreshToken",
+  renewRefreshToken: "oauth/RenewRefreshToken",
+  clientToken: "oauth/ClientToken"
+} as const
+
+/**
+ * Paths of the OAuth calls, trailing slash included.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const Paths = {
+  accessToken: "/oauth/access_token/",
+  refreshToken: "/oauth/refresh_token/",
+  renewRefreshToken: "/oauth/renew_refresh_token/",
+  clientToken: "/oauth/client_token/"
+} as const
+
+// ---------------------------------------------------------------------------------------------
+// wire schemas (the `data` object of envelope C)
+
+const Seconds = Envelope.LenientNumber.pipe(Schema.filter((n) => Number.isFinite(n) && n >= 0))
+const Token = Schema.Redacted(Schema.NonEmptyString)
+const Scope = Schema.optional(Schema.NullOr(Schema.String))
+
+const UserTokenWire = Schema.Struct({
+  data: Schema.Struct({
+    access_token: Token,
+    expires_in: Seconds,
+    open_id: Schema.NonEmptyString,
+    refresh_token: Token,
+    refresh_expires_in: Seconds,
+    scope: Scope
+  })
+})
+
+const RefreshedTokenWire = Schema.Struct({
+  data: Schema.Struct({
+    access_token: Token,
+    expires_in: Seconds,
+    open_id: Schema.optional(Schema.NullOr(Schema.String)),
+    refresh_token: Schema.optional(Schema.NullOr(Schema.String)),
+    refresh_expires_in: Schema.optional(Seconds),
+    scope: Scope
+  })
+})
+
+const RenewedWire = Schema.Struct({
+  data: Schema.Struct({ refresh_token: Token, expires_in: Seconds })
+})
+
+const ClientTokenWire = Schema.Struct({
+  data: Schema.Struct({ access_token: Token, expires_in: Seconds })
+})
+
+const seconds = (n: number) => Duration.seconds(n)
+const scopes = (s: string | null | undefined): ReadonlyArray<string> =>
+  (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")
+const nonEmpty = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? Option.none() : Option.some(s))
+
+type Body =
+  | { readonly _tag: "form"; readonly fields: Readonly<Record<string, string>> }
+  | { readonly _tag: "json"; readonly fields: Readonly<Record<string, string>> }
+
+/**
+ * Builds the OAuth service for `credentials` over the injected `HttpClient`, with the base URL
+ * and the per-attempt timeout of `DouyinConfig`. No retries: the caller (or the token store)
+ * decides.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (credentials: Credentials): Effect.Effect<Service, never, HttpClient.HttpClient | DouyinConfig> =>
+  Effect.gen(function*() {
+    const config = yield* DouyinConfig
+    const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
+    const userAgent = Option.getOrUndefined(config.userAgent)
+    const timeoutText = wire.formatDuration(config.attemptTimeout)
+    const { clientKey, clientSecret } = credentials
+
+    const send = <A, I>(
+      endpoint: string,
+      path: string,
+      body: Body,
+      schema: Schema.Schema<A, I>,
+      secretValues: ReadonlyArray<string>
+    ): Effect.Effect<{ readonly value: A; readonly logId: Option.Option<string> }, OAuthError> => {
+      const base = HttpClientRequest.post(config.baseUrl + path, {
+        headers: userAgent === undefined ? {} : { "user-agent": userAgent }
+      })
+      const request = body._tag === "form"
+        ? HttpClientRequest.bodyUrlParams(base, body.fields)
+        : HttpClientRequest.bodyUnsafeJson(base, body.fields)
+      const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
+      return http.execute(request).pipe(
+        Effect.mapError((e) => wire.fromHttpClientError(endpoint, e)),
+        Effect.flatMap((response) => wire.readEnvelope(endpoint, "C", response)),
+        Effect.timeoutFail({
+          duration: config.attemptTimeout,
+          onTimeout: () =>
+            new DouyinTransportError({
+              endpoint,
+              sent: true,
+              description: `no response within the attempt timeout of ${timeoutText}`
+            })
+        }),
+        Effect.mapError((e) => secrets.scrubError(e, secretValues)),
+        Effect.tapError((e) =>
+          "logId" in e && e.logId !== undefined ? Effect.annotateCurrentSpan("douyin.logid", e.logId) : Effect.void
+        ),
+        Effect.flatMap(({ body, logId }) =>
+          Effect.zipRight(
+            logId === undefined ? Effect.void : Effect.annotateCurrentSpan("douyin.logid", logId),
+            Either.match(decode(body), {
+              onLeft: (error) =>
+                Effect.fail(
+                  new DouyinDecodeError({
+                    endpoint,
+                    description: `unexpected token response: ${secrets.describeParseError(error)}`,
+                    ...(logId === undefined ? {} : { logId })
+                  })
+                ),
+              onRight: (value) => Effect.succeed({ value, logId: Option.fromNullable(logId) })
+            })
+          )
+        ),
+        Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
+        Effect.withSpan(endpoint, {
+          kind: "client",
+          attributes: {
+            "douyin.endpoint": endpoint,
+            "douyin.client_key": clientKey,
+            "http.request.method": "POST",
+            "url.path": path
+          }
+        })
+      )
+    }
+
+    const accessToken = (code: string | Redacted.Redacted<string>) => {
+      const codeValue = Redacted.isRedacted(code) ? Redacted.value(code) : code
+      return Effect.map(
+        send(
+          EndpointIds.accessToken,
+          Paths.accessToken,
+          {
+            _tag: "form",
+            fields: {
+              client_key: clientKey,
+              client_secret: Redacted.value(clientSecret),
+              code: codeValue,
+              grant_type: "authorization_code"
+            }
+          },
+          UserTokenWire,
+          [Redacted.value(clientSecret), codeValue]
+        ),
+        ({ logId, value: { data } }): UserToken => ({
+          openId: data.open_id,
+          accessToken: data.access_token,
+          expiresIn: seconds(data.expires_in),
+          refreshToken: data.refresh_token,
+          refreshExpiresIn: seconds(data.refresh_expires_in),
+          scope: scopes(data.scope),
+          logId
+        })
+      )
+    }
+
+    const refreshToken = (refreshToken: Redacted.Redacted<string>) =>
+      Effect.map(
+        send(
+          EndpointIds.refreshToken,
+          Paths.refreshToken,
+          {
+            _tag: "form",
+            fields: {
+              client_key: clientKey,
+              grant_type: "refresh_token",
+              refresh_token: Redacted.value(refreshToken)
+            }
+          },
+          RefreshedTokenWire,
+          [Redacted.value(clientSecret), Redacted.value(refreshToken)]
+        ),
+        ({ logId, value: { data } }): RefreshedToken => ({
+          openId: nonEmpty(data.open_id),
+          accessToken: data.access_token,
+          expiresIn: seconds(data.expires_in),
+          refreshToken: Option.match(nonEmpty(data.refresh_token), {
+            onNone: () => refreshToken,
+            onSome: (value) => Redacted.make(value)
+          }),
+          refreshExpiresIn: Option.map(Option.fromNullable(data.refresh_expires_in), seconds),
+          scope: scopes(data.scope),
+          logId
+        })
+      )
+
+    const renewRefreshToken = (refreshToken: Redacted.Redacted<string>) =>
+      Effect.map(
+        send(
+          EndpointIds.renewRefreshToken,
+          Paths.renewRefreshToken,
+          { _tag: "form", fields: { client_key: clientKey, refresh_token: Redacted.value(refreshToken) } },
+          RenewedWire,
+          [Redacted.value(clientSecret), Redacted.value(refreshToken)]
+        ),
+        ({ logId, value: { data } }): RenewedRefreshToken => ({
+          refreshToken: data.refresh_token,
+          expiresIn: seconds(data.expires_in),
+          logId
+        })
+      )
+
+    const clientToken = Effect.map(
+      send(
+        EndpointIds.clientToken,
+        Paths.clientToken,
+        {
+          _tag: "json",
+          fields: {
+            client_key: clientKey,
+            client_secret: Redacted.value(clientSecret),
+            grant_type: "client_credential"
+          }
+        },
+        ClientTokenWire,
+        [Redacted.value(clientSecret)]
+      ),
+      ({ logId, value: { data } }): ClientToken => ({
+        accessToken: data.access_token,
+        expiresIn: seconds(data.expires_in),
+        logId
+      })
+    )
+
+    return { clientKey, accessToken, refreshToken, renewRefreshToken, clientToken }
+  })
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (credentials: Credentials): Layer.Layer<OAuth, never, HttpClient.HttpClient | DouyinConfig> =>
+  Layer.effect(OAuth, make(credentials))
+
+/**
+ * Reads the credentials from config: `DOUYIN_CLIENT_KEY` and `DOUYIN_CLIENT_SECRET`
+ * (the secret stays `Redacted`) unless another config is given.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Credentials> = Config.all({
+    clientKey: Config.nonEmptyString("DOUYIN_CLIENT_KEY"),
+    clientSecret: Config.redacted("DOUYIN_CLIENT_SECRET")
+  })
+): Layer.Layer<OAuth, ConfigError, HttpClient.HttpClient | DouyinConfig> =>
+  Layer.effect(OAuth, Effect.flatMap(config, make))

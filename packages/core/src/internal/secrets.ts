@@ -1,0 +1,65 @@
+/**
+ * Keeps secrets out of error text. OAuth bodies carry tokens and the requests carry the
+ * client secret, the authorization code and the refresh token; a server, a JSON parser or a
+ * Schema error may echo any of them. Every OAuth error passes through {@link scrubError}.
+ */
+import { ParseResult } from "effect"
+import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "../DouyinError.js"
+
+// Global regexes carry `lastIndex`; each use builds its own so no state is shared.
+/** Anything shaped like a Douyin token (`act.`, `rft.`, `clt.`, `bus_act.` …). */
+const tokenLike = () => /\b(?:act|rft|clt|bus_act|bus_rft)\.[^\s"'&,;<>)}\]]+/g
+
+/** Fields whose values are secrets, as form pairs (`code=…`) or JSON members (`"code": "…"`). */
+const secretFields = "client_secret|code|access_token|refresh_token|ticket"
+const formField = () => new RegExp(`\\b(${secretFields})=[^&\\s"'<>]*`, "g")
+const jsonField = () => new RegExp(`"(${secretFields})"\\s*:\\s*"(?:[^"\\\\]|\\\\.)*"`, "g")
+
+/**
+ * Replaces every known secret value, every secret-named field's value and anything
+ * token-like with `<redacted>`.
+ */
+export const scrub = (text: string, secrets: ReadonlyArray<string>): string => {
+  let out = text
+    .replace(formField(), "$1=<redacted>")
+    .replace(jsonField(), "\"$1\": \"<redacted>\"")
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join("<redacted>")
+  }
+  return out.replace(tokenLike(), "<redacted>")
+}
+
+/**
+ * A Schema failure as the paths that failed and why, never the values found there
+ * (a ParseError message echoes the actual value, which may be a token).
+ */
+export const describeParseError = (error: ParseResult.ParseError): string => {
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  const parts = issues.map((issue) => {
+    const path = issue.path.map(String).join(".") || "(root)"
+    return `${path}: ${issue._tag === "Missing" ? "missing" : "invalid"}`
+  })
+  return [...new Set(parts)].join(", ")
+}
+
+type OAuthTransportError = DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
+
+/**
+ * The same error with a description that holds no secret. Decode errors keep only their
+ * kind (the detail is an echo of the body), the others are scrubbed.
+ */
+export const scrubError = <E extends OAuthTransportError>(error: E, secrets: ReadonlyArray<string>): E => {
+  const description = error._tag === "DouyinDecodeError"
+    ? withoutDetail(error.description)
+    : scrub(error.description, secrets)
+  if (description === error.description) return error
+  const { _tag, ...fields } = error as unknown as { readonly _tag: string } & Record<string, unknown>
+  const Ctor = error.constructor as new(fields: Record<string, unknown>) => E
+  return new Ctor({ ...fields, description })
+}
+
+// "malformed JSON: Unexpected token … \"act.…\"" → "malformed JSON"
+const withoutDetail = (description: string) => {
+  const i = description.indexOf(":")
+  return i < 0 ? description : `${description.slice(0, i)} (detail withheld: the body may hold secrets)`
+}

@@ -1,0 +1,243 @@
+/**
+ * Lists join applications to the operator's groups, one page at a time
+ * (查询群主所在群的用户入群申请状态), and {@link stream}s all of them.
+ *
+ * - Endpoint: `GET /im/group/enter/audit/get/` (query `count` 1..50, `cursor`)
+ * - Scope: `im.group_fans.create_list`
+ * - Idempotency: `read`
+ * - Errors: {@link Error}
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ListEntryApplications } from "@effect-douyin/group"
+ *
+ * const pending = ListEntryApplications.stream({ openId: "creator-open-id" }).pipe(
+ *   Stream.filter((a) => a.applyStatus === "pending"),
+ *   Stream.runCollect
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
+import type {
+  DouyinApiError,
+  DouyinAuthError,
+  DouyinBusyError,
+  DouyinDecodeError,
+  DouyinHttpError,
+  DouyinInvalidInput,
+  DouyinInvalidParams,
+  DouyinPermissionError,
+  DouyinQuotaError,
+  DouyinRateLimited,
+  DouyinTransportError
+} from "@effect-douyin/core/DouyinError"
+import { Chunk, Context, Effect, Layer, Option, Schema, Stream } from "effect"
+import * as FanGroup from "./FanGroup.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Input {
+  /** The group owner. */
+  readonly openId: string
+  /** Page size, an integer in 1..50. */
+  readonly count: number
+  /** Where to continue; omit (or `0`) for the first page, then pass the previous `cursor`. */
+  readonly cursor?: number | undefined
+}
+
+/**
+ * One page.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Output {
+  /** The cursor of the next page. */
+  readonly cursor: number
+  readonly hasMore: boolean
+  readonly applications: ReadonlyArray<FanGroup.EntryApplication>
+}
+
+/**
+ * Everything `list` (and {@link stream}) can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type Error =
+  | DouyinInvalidInput
+  | DouyinTransportError
+  | DouyinHttpError
+  | DouyinDecodeError
+  | DouyinRateLimited
+  | DouyinAuthError
+  | DouyinPermissionError
+  | DouyinInvalidParams
+  | DouyinQuotaError
+  | DouyinBusyError
+  | DouyinApiError
+
+/**
+ * The largest page Douyin serves.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxPageSize = 50
+
+/**
+ * Input ⇄ wire query `{ open_id, count, cursor? }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Request = Schema.Struct({
+  openId: Endpoint.OpenId,
+  count: Schema.Int.pipe(Schema.between(1, maxPageSize)),
+  cursor: Schema.optional(Schema.NonNegativeInt)
+})
+
+/**
+ * Wire body `{ apply_list: { cursor, has_more, list } }` ⇄ `Output` (`list` `null` or absent
+ * read as empty).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Response = Schema.transform(
+  Schema.Struct({
+    apply_list: Schema.Struct({
+      cursor: Schema.Number,
+      has_more: Schema.Boolean,
+      list: Schema.optional(Schema.NullOr(Schema.Array(FanGroup.EntryApplication)))
+    })
+  }),
+  Schema.Struct({
+    cursor: Schema.Number,
+    hasMore: Schema.Boolean,
+    applications: Schema.Array(Schema.typeSchema(FanGroup.EntryApplication))
+  }),
+  {
+    strict: true,
+    decode: ({ apply_list }) => ({
+      cursor: apply_list.cursor,
+      hasMore: apply_list.has_more,
+      applications: apply_list.list ?? []
+    }),
+    encode: (page) => ({
+      apply_list: { cursor: page.cursor, has_more: page.hasMore, list: page.applications }
+    })
+  }
+)
+
+/**
+ * The endpoint descriptor.
+ *
+ * @since 0.1.0
+ * @category descriptors
+ */
+export const descriptor = Endpoint.make({
+  id: "group/ListEntryApplications",
+  method: "GET",
+  path: "/im/group/enter/audit/get/",
+  scope: "im.group_fans.create_list",
+  idempotency: "read",
+  envelope: "A",
+  request: Request,
+  response: Response,
+  codes: [
+    ErrorCode.Codes.invalidParameter,
+    ErrorCode.Codes.noPermission,
+    ErrorCode.Codes.accessTokenInvalid,
+    ErrorCode.Codes.accessTokenExpired,
+    ErrorCode.Codes.systemBusy
+  ]
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `GET /im/group/enter/audit/get/` — one page of join applications. */
+  readonly list: (input: Input) => Effect.Effect<Output, Error>
+}
+
+/**
+ * The list-join-applications endpoint as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ListEntryApplications extends Context.Tag("@effect-douyin/group/ListEntryApplications")<
+  ListEntryApplications,
+  Service
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
+  Endpoint.handler(descriptor),
+  (list) => ListEntryApplications.of({ list })
+)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<ListEntryApplications, never, DouyinClient.DouyinClient> = Layer.effect(
+  ListEntryApplications,
+  make
+)
+
+/**
+ * `GET /im/group/enter/audit/get/` through the provided `ListEntryApplications`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const list = (input: Input): Effect.Effect<Output, Error, ListEntryApplications> =>
+  Effect.flatMap(ListEntryApplications, (service) => service.list(input))
+
+/**
+ * Input of {@link stream}: like {@link Input}, with `count` defaulting to {@link maxPageSize}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface StreamInput {
+  readonly openId: string
+  /** Page size, 1..50; default 50. */
+  readonly count?: number | undefined
+  /** Where to start; default the first page. */
+  readonly cursor?: number | undefined
+}
+
+/**
+ * Every join application, page after page: follows `cursor` while `has_more` is true. Pages
+ * are fetched lazily, as the stream is pulled. Stops as well if Douyin answers `has_more`
+ * with the same cursor it was asked for (it would otherwise loop forever).
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const stream = (input: StreamInput): Stream.Stream<FanGroup.EntryApplication, Error, ListEntryApplications> =>
+  Stream.unwrap(
+    Effect.map(ListEntryApplications, (service) =>
+      Stream.paginateChunkEffect(input.cursor, (cursor: number | undefined) =>
+        Effect.map(
+          service.list({ openId: input.openId, count: input.count ?? maxPageSize, cursor }),
+          (page) =>
+            [
+              Chunk.fromIterable(page.applications),
+              page.hasMore && page.cursor !== cursor ? Option.some<number | undefined>(page.cursor) : Option.none()
+            ] as const
+        )))
+  )

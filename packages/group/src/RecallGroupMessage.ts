@@ -1,0 +1,181 @@
+/**
+ * Recalls (withdraws) a group message (撤回群消息).
+ *
+ * - Endpoint: `POST /im/recall/msg/` (body `msg_id`, `conversation_id`, `conversation_type: 2`)
+ * - Scope: `im.recall_message`
+ * - Idempotency: `convergent` — recalling twice ends in the same state, so it is retried
+ * - Errors: {@link Error}
+ *
+ * Members may recall their own messages, admins also ordinary members', the owner anyone's;
+ * non-admin / non-owner recalls only within 2 minutes of sending.
+ *
+ * @example
+ * ```ts
+ * import { RecallGroupMessage } from "@effect-douyin/group"
+ *
+ * const program = RecallGroupMessage.recall({
+ *   openId: "creator-open-id",
+ *   msgId: "@c29bfc000+MNgg==",
+ *   conversationId: "@c29bfc000+MNgg=="
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
+import type {
+  DouyinApiError,
+  DouyinAuthError,
+  DouyinBusyError,
+  DouyinDecodeError,
+  DouyinHttpError,
+  DouyinInvalidInput,
+  DouyinInvalidParams,
+  DouyinPermissionError,
+  DouyinQuotaError,
+  DouyinRateLimited,
+  DouyinTransportError
+} from "@effect-douyin/core/DouyinError"
+import { Context, Effect, Layer, Schema } from "effect"
+import { NoPayload } from "./internal/schema.js"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Input {
+  /** The operator recalling the message. */
+  readonly openId: string
+  /** The message id (`msgId` from send, or `server_message_id` from the group webhook). */
+  readonly msgId: string
+  /** The group conversation id (`conversation_short_id` from the group webhook). */
+  readonly conversationId: string
+}
+
+/**
+ * Everything `recall` can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type Error =
+  | DouyinInvalidInput
+  | DouyinTransportError
+  | DouyinHttpError
+  | DouyinDecodeError
+  | DouyinRateLimited
+  | DouyinAuthError
+  | DouyinPermissionError
+  | DouyinInvalidParams
+  | DouyinQuotaError
+  | DouyinBusyError
+  | DouyinApiError
+
+/**
+ * Wire `conversation_type` for a group conversation.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const groupConversationType = 2 as const
+
+/**
+ * Input ⇄ wire `{ open_id, msg_id, conversation_id, conversation_type: 2 }`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Request = Schema.transform(
+  Schema.Struct({
+    open_id: Schema.String,
+    msg_id: Schema.String,
+    conversation_id: Schema.String,
+    conversation_type: Schema.Literal(groupConversationType)
+  }),
+  Schema.Struct({
+    openId: Schema.NonEmptyTrimmedString,
+    msgId: Schema.NonEmptyTrimmedString,
+    conversationId: Schema.NonEmptyTrimmedString
+  }),
+  {
+    strict: true,
+    decode: (wire) => ({ openId: wire.open_id, msgId: wire.msg_id, conversationId: wire.conversation_id }),
+    encode: (input) => ({
+      open_id: input.openId,
+      msg_id: input.msgId,
+      conversation_id: input.conversationId,
+      conversation_type: groupConversationType
+    })
+  }
+)
+
+/**
+ * The endpoint descriptor.
+ *
+ * @since 0.1.0
+ * @category descriptors
+ */
+export const descriptor = Endpoint.make({
+  id: "group/RecallGroupMessage",
+  method: "POST",
+  path: "/im/recall/msg/",
+  scope: "im.recall_message",
+  idempotency: "convergent",
+  envelope: "B",
+  request: Request,
+  response: NoPayload,
+  codes: [
+    ErrorCode.Codes.invalidParameter,
+    ErrorCode.Codes.noPermission,
+    ErrorCode.Codes.accessTokenInvalid,
+    ErrorCode.Codes.accessTokenExpired,
+    ErrorCode.Codes.systemBusy
+  ]
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/recall/msg/` — recalls a group message. */
+  readonly recall: (input: Input) => Effect.Effect<void, Error>
+}
+
+/**
+ * The recall-group-message endpoint as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class RecallGroupMessage extends Context.Tag("@effect-douyin/group/RecallGroupMessage")<
+  RecallGroupMessage,
+  Service
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
+  Endpoint.handler(descriptor),
+  (recall) => RecallGroupMessage.of({ recall })
+)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<RecallGroupMessage, never, DouyinClient.DouyinClient> = Layer.effect(
+  RecallGroupMessage,
+  make
+)
+
+/**
+ * `POST /im/recall/msg/` through the provided `RecallGroupMessage`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const recall = (input: Input): Effect.Effect<void, Error, RecallGroupMessage> =>
+  Effect.flatMap(RecallGroupMessage, (service) => service.recall(input))

@@ -1,0 +1,207 @@
+/**
+ * Sends one message to a fan group (发送群消息).
+ *
+ * - Endpoint: `POST /im/send/msg/group/`
+ * - Scope: `im.group_message` (plus per content: image `tool.image.upload`, video
+ *   `video.list.bind`, lead card `im.message_card`, applet card `im.microapp_card`)
+ * - Idempotency: `unsafe` — Douyin has no idempotency key for group messages, so a failure
+ *   after the request may have reached Douyin is `DouyinOutcomeUnknown` and is never retried
+ * - Errors: {@link Error}
+ *
+ * The group is named by exactly one of `groupId` or `groupToken`. `content` is a
+ * {@link MessageContent.GroupMessageContent}: text, image, video, lead card or applet card.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MessageContent, SendGroupMessage } from "@effect-douyin/group"
+ *
+ * const program = SendGroupMessage.send({
+ *   openId: "creator-open-id",
+ *   groupId: "@7aaaa==",
+ *   content: MessageContent.text("Live in 10 minutes!")
+ * }).pipe(Effect.map(({ msgId }) => msgId))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
+import type {
+  DouyinApiError,
+  DouyinAuthError,
+  DouyinBusyError,
+  DouyinDecodeError,
+  DouyinHttpError,
+  DouyinInvalidInput,
+  DouyinInvalidParams,
+  DouyinOutcomeUnknown,
+  DouyinPermissionError,
+  DouyinQuotaError,
+  DouyinRateLimited,
+  DouyinTransportError
+} from "@effect-douyin/core/DouyinError"
+import { Context, Effect, Layer, Schema } from "effect"
+import { requiredString, wireString } from "./internal/schema.js"
+import * as MessageContent from "./MessageContent.js"
+
+/**
+ * The group named by its id (from the fans list or a group webhook).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ToGroupId {
+  /** The operator sending the message. */
+  readonly openId: string
+  readonly groupId: string
+  readonly groupToken?: undefined
+  readonly content: MessageContent.GroupMessageContent
+}
+
+/**
+ * The group named by its token (互动经营工作台 → 群列表 → 获取群ID).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ToGroupToken {
+  /** The operator sending the message. */
+  readonly openId: string
+  readonly groupToken: string
+  readonly groupId?: undefined
+  readonly content: MessageContent.GroupMessageContent
+}
+
+/**
+ * Exactly one of `groupId` / `groupToken`, plus the content.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Input = ToGroupId | ToGroupToken
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Output {
+  /** The message id; pass it to `RecallGroupMessage.recall`. */
+  readonly msgId: string
+}
+
+/**
+ * Everything `send` can fail with (`unsafe`: includes `DouyinOutcomeUnknown`).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type Error =
+  | DouyinInvalidInput
+  | DouyinTransportError
+  | DouyinOutcomeUnknown
+  | DouyinHttpError
+  | DouyinDecodeError
+  | DouyinRateLimited
+  | DouyinAuthError
+  | DouyinPermissionError
+  | DouyinInvalidParams
+  | DouyinQuotaError
+  | DouyinBusyError
+  | DouyinApiError
+
+const absent = Schema.optional(Schema.Undefined)
+
+/**
+ * Input ⇄ wire body `{ group_id | group_token, content: { msg_type, <variant> } }`.
+ * Both or neither of `groupId` / `groupToken`, an empty one, or a content variant the
+ * endpoint does not take, fail to encode (so nothing is sent).
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Request = Schema.Union(
+  Schema.Struct({
+    openId: Endpoint.OpenId,
+    groupId: requiredString("group_id"),
+    groupToken: absent,
+    content: MessageContent.GroupMessageContent
+  }).annotations({ identifier: "SendGroupMessage.ToGroupId" }),
+  Schema.Struct({
+    openId: Endpoint.OpenId,
+    groupToken: requiredString("group_token"),
+    groupId: absent,
+    content: MessageContent.GroupMessageContent
+  }).annotations({ identifier: "SendGroupMessage.ToGroupToken" })
+)
+
+/**
+ * The endpoint descriptor.
+ *
+ * @since 0.1.0
+ * @category descriptors
+ */
+export const descriptor = Endpoint.make({
+  id: "group/SendGroupMessage",
+  method: "POST",
+  path: "/im/send/msg/group/",
+  scope: "im.group_message",
+  idempotency: "unsafe",
+  envelope: "A",
+  request: Request,
+  response: Schema.Struct({ msgId: wireString("msg_id") }),
+  codes: [
+    ErrorCode.Codes.invalidParameter,
+    ErrorCode.Codes.noPermission,
+    ErrorCode.Codes.quotaExhausted,
+    ErrorCode.Codes.accessTokenInvalid,
+    ErrorCode.Codes.accessTokenExpired,
+    ErrorCode.Codes.systemBusy
+  ]
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/send/msg/group/` — sends one message (unsafe: never retried when ambiguous). */
+  readonly send: (input: Input) => Effect.Effect<Output, Error>
+}
+
+/**
+ * The send-group-message endpoint as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class SendGroupMessage extends Context.Tag("@effect-douyin/group/SendGroupMessage")<
+  SendGroupMessage,
+  Service
+>() {}
+
+/**
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
+  Endpoint.handler(descriptor),
+  (send) => SendGroupMessage.of({ send })
+)
+
+/**
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<SendGroupMessage, never, DouyinClient.DouyinClient> = Layer.effect(
+  SendGroupMessage,
+  make
+)
+
+/**
+ * `POST /im/send/msg/group/` through the provided `SendGroupMessage`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const send = (input: Input): Effect.Effect<Output, Error, SendGroupMessage> =>
+  Effect.flatMap(SendGroupMessage, (service) => service.send(input))

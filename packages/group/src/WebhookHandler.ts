@@ -1,0 +1,303 @@
+/**
+ * A webhook receiver built from per-event Effect handlers, mountable in any
+ * `@effect/platform` HTTP server or router.
+ *
+ * For every delivery, in this order:
+ * 1. read the **raw** body (at most `maxBodyBytes`, else 413);
+ * 2. verify `X-Douyin-Signature` over those bytes in constant time (401 when absent or wrong;
+ *    nothing is parsed);
+ * 3. parse JSON (400 when it is not) and type the event ({@link WebhookEvent.decode}, never
+ *    fails);
+ * 4. `verify_webhook` → 200 `{"challenge": …}`;
+ * 5. claim the `Msg-Id` header in {@link WebhookDedupe.WebhookDedupe}: a repeat is
+ *    acknowledged and not run again;
+ * 6. start the handler for the event's `_tag` in the background and acknowledge **at once**
+ *    with 200 `{}`. The handler's failures and defects are logged (annotated with event,
+ *    Msg-Id and logid) and never change the acknowledgement. Handlers still running when
+ *    the layer's scope closes are interrupted.
+ *
+ * @example
+ * ```ts
+ * import { HttpRouter, HttpServer } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ * import { WebhookConfig, WebhookDedupe, WebhookHandler } from "@effect-douyin/group"
+ *
+ * const Webhooks = WebhookHandler.layer({
+ *   GroupMessageReceived: (event) => Effect.log(`message ${event.content.serverMessageId}`),
+ *   EntryApplicationChanged: (event) => Effect.log(`application ${event.content.applyId}`)
+ * }).pipe(Layer.provide([WebhookConfig.layerConfig(), WebhookDedupe.layer]))
+ *
+ * const Server = HttpRouter.empty.pipe(
+ *   HttpRouter.post("/douyin/webhook", WebhookHandler.app),
+ *   HttpServer.serve(),
+ *   Layer.provide(Webhooks)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ */
+import type { HttpApp } from "@effect/platform"
+import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { Cause, Context, Effect, FiberSet, Layer, Option } from "effect"
+import type { Scope } from "effect"
+import { WebhookConfig } from "./WebhookConfig.js"
+import { WebhookDedupe } from "./WebhookDedupe.js"
+import * as WebhookEvent from "./WebhookEvent.js"
+import * as WebhookSignature from "./WebhookSignature.js"
+
+/**
+ * The `Msg-Id` header, lower-case as HTTP servers present it.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const msgIdHeaderName = "msg-id"
+
+/**
+ * What a handler learns about the delivery besides the typed event.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Delivery {
+  /** The `Msg-Id` header, when Douyin sent one. */
+  readonly msgId: Option.Option<string>
+  /** The parsed JSON body as received (fields the typed event does not model are here). */
+  readonly payload: unknown
+}
+
+/**
+ * The tags a user handler can be registered for (`VerifyWebhook` is answered by the
+ * receiver itself).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type HandledTag = Exclude<WebhookEvent.Tag, "VerifyWebhook">
+
+/**
+ * One optional handler per event `_tag`. A handler's success value is ignored; its failure
+ * is logged. Each run gets its own `Scope`, closed when the handler ends.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Handlers<R> = {
+  readonly [K in HandledTag]?: (
+    event: Extract<WebhookEvent.WebhookEvent, { readonly _tag: K }>,
+    delivery: Delivery
+  ) => Effect.Effect<unknown, unknown, R>
+}
+
+/**
+ * A delivery as raw bytes and headers, for servers other than `@effect/platform`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RawDelivery {
+  /** The request body exactly as received. */
+  readonly body: Uint8Array
+  /** Request headers with lower-case names. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+}
+
+/**
+ * What happened to a delivery.
+ *
+ * - `acknowledged`: a handler (if any) was started.
+ * - `duplicate`: the `Msg-Id` was seen before; nothing was started.
+ * - `challenge`: a `verify_webhook` request was answered.
+ * - `rejected`: the signature was absent or wrong (401).
+ * - `invalid`: signed, but too large (413) or not JSON (400).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Outcome = "acknowledged" | "duplicate" | "challenge" | "rejected" | "invalid"
+
+/**
+ * The HTTP answer to a delivery: a status and a JSON body.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Reply {
+  readonly status: number
+  readonly body: unknown
+  readonly outcome: Outcome
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /**
+   * The receiver as an `HttpApp`: mount it with `HttpRouter.post(path, receiver.app)`, or
+   * serve it directly. Never fails; every outcome is an HTTP response.
+   */
+  readonly app: HttpApp.Default
+  /** The same receiver for raw bytes and headers (any HTTP framework). */
+  readonly handle: (delivery: RawDelivery) => Effect.Effect<Reply>
+  /** Waits until every handler started so far has finished. */
+  readonly awaitIdle: Effect.Effect<void>
+}
+
+/**
+ * The webhook receiver built by {@link layer}.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class WebhookHandler extends Context.Tag("@effect-douyin/group/WebhookHandler")<WebhookHandler, Service>() {}
+
+const reply = (status: number, outcome: Outcome, body: unknown = {}): Reply => ({ status, body, outcome })
+
+const decoder = new TextDecoder("utf-8", { fatal: true })
+
+const parseJson = (body: Uint8Array): Option.Option<unknown> => {
+  try {
+    return Option.some(JSON.parse(decoder.decode(body)))
+  } catch {
+    return Option.none()
+  }
+}
+
+const logIdOf = (event: WebhookEvent.WebhookEvent): string | undefined =>
+  event._tag === "UnknownEvent" || event._tag === "VerifyWebhook" ? undefined : event.logId
+
+/**
+ * Builds the receiver. The handlers' requirements `R` are captured from the context where
+ * `make` runs; handler fibers live in the surrounding `Scope` and are interrupted when it
+ * closes.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <R = never>(
+  handlers: Handlers<R>
+): Effect.Effect<Service, never, WebhookConfig | WebhookDedupe | Scope.Scope | Exclude<R, Scope.Scope>> =>
+  Effect.gen(function*() {
+    const config = yield* WebhookConfig
+    const dedupe = yield* WebhookDedupe
+    const context = yield* Effect.context<Exclude<R, Scope.Scope>>()
+    const running = yield* FiberSet.make<unknown, never>()
+
+    const start = (event: WebhookEvent.WebhookEvent, delivery: Delivery): Effect.Effect<void> => {
+      const handler = (handlers as Record<string, Handlers<R>[HandledTag]>)[event._tag] as
+        | ((event: WebhookEvent.WebhookEvent, delivery: Delivery) => Effect.Effect<unknown, unknown, R>)
+        | undefined
+      if (handler === undefined) return Effect.logDebug(`douyin webhook: no handler for ${event._tag}`)
+      const run = Effect.suspend(() => handler(event, delivery)).pipe(
+        Effect.scoped,
+        Effect.provide(context),
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.void
+            : Effect.logError(`douyin webhook handler for ${event._tag} failed; the delivery stays acknowledged`, cause)
+        ),
+        Effect.annotateLogs("douyin.webhook.event", event.event),
+        Effect.withSpan(`douyin.webhook.${event._tag}`, {
+          attributes: {
+            "douyin.webhook.event": event.event,
+            ...Option.match(delivery.msgId, {
+              onNone: () => ({}),
+              onSome: (msgId) => ({ "douyin.webhook.msg_id": msgId })
+            }),
+            ...(logIdOf(event) === undefined ? {} : { "douyin.logid": logIdOf(event) })
+          }
+        })
+      ) as Effect.Effect<unknown> // R was provided from `context` and Scope by `scoped`
+      return Effect.asVoid(FiberSet.run(running, run))
+    }
+
+    const handle = (raw: RawDelivery): Effect.Effect<Reply> =>
+      Effect.gen(function*() {
+        if (raw.body.byteLength > config.maxBodyBytes) {
+          yield* Effect.logWarning("douyin webhook rejected: body too large")
+          return reply(413, "invalid", { error: "body too large" })
+        }
+        const signature = raw.headers[WebhookSignature.headerName]
+        const verified = yield* Effect.either(WebhookSignature.verifyEffect(config.clientSecret, raw.body, signature))
+        if (verified._tag === "Left") {
+          yield* Effect.logWarning(verified.left.message)
+          return reply(401, "rejected", { error: "invalid signature" })
+        }
+        const payload = parseJson(raw.body)
+        if (Option.isNone(payload)) {
+          yield* Effect.logWarning("douyin webhook rejected: the signed body is not JSON")
+          return reply(400, "invalid", { error: "body is not JSON" })
+        }
+        const event = WebhookEvent.decode(payload.value)
+        if (event._tag === "VerifyWebhook") {
+          return reply(200, "challenge", { challenge: event.content.challenge })
+        }
+        if (event._tag === "UnknownEvent" && event.issue !== undefined) {
+          yield* Effect.logWarning(`douyin webhook ${event.event} did not match its schema: ${event.issue}`)
+        }
+        const msgId = Option.fromNullable(raw.headers[msgIdHeaderName]).pipe(Option.filter((id) => id !== ""))
+        if (Option.isSome(msgId)) {
+          const first = yield* dedupe.claim(msgId.value).pipe(
+            Effect.catchAll((error) =>
+              Effect.as(Effect.logWarning(`${error.message}; processing the delivery anyway`), true)
+            )
+          )
+          if (!first) {
+            yield* Effect.logDebug("douyin webhook: duplicate delivery ignored")
+            return reply(200, "duplicate")
+          }
+        }
+        yield* start(event, { msgId, payload: payload.value })
+        return reply(200, "acknowledged")
+      }).pipe(
+        Effect.annotateLogs(
+          raw.headers[msgIdHeaderName] === undefined ? {} : { "douyin.webhook.msg_id": raw.headers[msgIdHeaderName] }
+        )
+      )
+
+    const app: HttpApp.Default = Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      if (request.method !== "POST") {
+        return HttpServerResponse.unsafeJson({ error: "method not allowed" }, { status: 405 })
+      }
+      const declared = Number(request.headers["content-length"])
+      if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
+        return HttpServerResponse.unsafeJson({ error: "body too large" }, { status: 413 })
+      }
+      const body = yield* request.arrayBuffer.pipe(
+        HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
+        Effect.map((buffer) => new Uint8Array(buffer)),
+        Effect.option
+      )
+      if (Option.isNone(body)) {
+        return HttpServerResponse.unsafeJson({ error: "unreadable body" }, { status: 400 })
+      }
+      const answer = yield* handle({ body: body.value, headers: request.headers })
+      return HttpServerResponse.unsafeJson(answer.body, { status: answer.status })
+    })
+
+    return { app, handle, awaitIdle: FiberSet.awaitEmpty(running) }
+  })
+
+/**
+ * The receiver as a layer. Needs {@link WebhookConfig} (the `client_secret`),
+ * {@link WebhookDedupe.WebhookDedupe} (e.g. `WebhookDedupe.layer`) and whatever the handlers
+ * need.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = <R = never>(
+  handlers: Handlers<R>
+): Layer.Layer<WebhookHandler, never, WebhookConfig | WebhookDedupe | Exclude<R, Scope.Scope>> =>
+  Layer.scoped(WebhookHandler, make(handlers))
+
+/**
+ * The receiver from the context as an `HttpApp`, for
+ * `HttpRouter.post("/douyin/webhook", WebhookHandler.app)`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const app: HttpApp.Default<never, WebhookHandler> = Effect.flatMap(WebhookHandler, (receiver) => receiver.app)

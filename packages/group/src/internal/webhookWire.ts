@@ -1,0 +1,19 @@
+import { Schema } from "effect"
+
+/** A number that may arrive as a JSON number or as a numeric string (`"5"`). */
+export const LenientNumber = Schema.Union(Schema.Number, Schema.NumberFromString)
+
+/** A required wire field `wire` exposed under the domain key it is assigned to. */
+export const field = <S extends Schema.Schema.All>(wire: string, schema: S) =>
+  Schema.propertySignature(schema).pipe(Schema.fromKey(wire))
+
+/** An optional wire field (absent or `null` both mean "not there"). */
+export const optionalField = <S extends Schema.Schema.All>(wire: string, schema: S) =>
+  Schema.optionalWith(schema, { nullable: true }).pipe(Schema.fromKey(wire))
+
+/** `content` arrives either as an object or as a JSON-encoded string of that object. */
+export const objectOrJsonString = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
+  Schema.Union(schema, Schema.parseJson(schema))
+
+export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u)
