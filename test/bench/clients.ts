@@ -14,8 +14,9 @@
  */
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, Endpoint } from "@effect-douyin/core"
-import { Context, Effect, Layer, ManagedRuntime, RateLimiter, Redacted, Schema } from "effect"
+import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+import { FanGroupQuota } from "@effect-douyin/group"
+import { Context, Effect, Layer, ManagedRuntime, RateLimiter, Redacted } from "effect"
 import { Agent, request } from "undici"
 
 /** Keep-alive settings shared by every client. */
@@ -58,34 +59,17 @@ export const rawFetch = (baseUrl: string, agent: Agent): PromiseCall => {
   }
 }
 
-/**
- * Stand-in for the count endpoint descriptor of `@effect-douyin/group` (`FanGroupQuota`,
- * GET /im/group/count/, envelope A, `left_count`), built with core `Endpoint.make`.
- */
-export const CountEndpoint = Endpoint.make({
-  id: "group/FanGroupQuota",
-  method: "GET",
-  path,
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({
-    leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count"))
-  }),
-  codes: []
-})
-
 /** The SDK call under test, as a service so the runner does not care how it is built. */
 export class BenchCall extends Context.Tag("bench/BenchCall")<
   BenchCall,
   { readonly call: Effect.Effect<{ readonly leftCount: number }, unknown> }
 >() {}
 
+// The real count service of @effect-douyin/group (GET /im/group/count/, envelope A).
 const benchCallLayer = Layer.effect(
   BenchCall,
-  Effect.map(Endpoint.handler(CountEndpoint), (count) => ({ call: count({ openId }) }))
-)
+  Effect.map(FanGroupQuota.FanGroupQuota, (quota) => ({ call: quota.remaining({ openId }) }))
+).pipe(Layer.provide(FanGroupQuota.layer))
 
 /** HttpClient layer: undici through the given Agent. */
 export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
