@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Cause, Context, Effect, Either, Exit, Layer, Option, Redacted, Ref } from "effect"
 import * as AccessToken from "./AccessToken.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import {
@@ -191,10 +191,19 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | DouyinC
 
     const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
 
+    // `inFlight`: an HTTP request has started and its outcome is not known yet (it stays set
+    // when the attempt is interrupted, e.g. by the call timeout).
+    const tracked = <A>(inFlight: Ref.Ref<boolean>, attempt: Effect.Effect<A, AttemptError>) =>
+      Effect.zipRight(
+        Ref.set(inFlight, true),
+        Effect.onExit(attempt, (exit) =>
+          Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause) ? Effect.void : Ref.set(inFlight, false))
+      )
+
     // One attempt, and on an expired-token code one refresh and one more attempt.
-    const attemptWithToken = <A>(call: Call<A>): Effect.Effect<A, AttemptError> =>
+    const attemptWithToken = <A>(call: Call<A>, inFlight: Ref.Ref<boolean>): Effect.Effect<A, AttemptError> =>
       Effect.flatMap(AccessToken.Override, (override) => {
-        const send = (token: Redacted.Redacted<string>) => attemptPolicy(call, attemptOnce(call, token))
+        const send = (token: Redacted.Redacted<string>) => attemptPolicy(call, tracked(inFlight, attemptOnce(call, token)))
         if (Option.isSome(override)) return send(override.value)
         return Effect.flatMap(tokens.get(call.openId), (token) =>
           Effect.catchIf(send(token), isRefreshable, (expired) =>
@@ -217,16 +226,21 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | DouyinC
           description: error.message,
           logId: "logId" in error ? error.logId : undefined
         }))
-      return callPolicy(call, attemptWithToken(call)).pipe(
-          Effect.timeoutFail({
-            duration: config.callTimeout,
-            onTimeout: () =>
-              new DouyinTransportError({
-                endpoint: call.endpoint,
-                sent: true,
-                description: `call not finished within the call timeout of ${callTimeoutText}`
-              })
-          }),
+      return Effect.flatMap(Ref.make(false), (inFlight) =>
+        callPolicy(call, attemptWithToken(call, inFlight)).pipe(
+          Effect.timeout(config.callTimeout),
+          // Timed out while waiting for a permit or a backoff: nothing was in flight.
+          Effect.catchTag("TimeoutException", () =>
+            Effect.flatMap(Ref.get(inFlight), (sent) =>
+              Effect.fail(
+                new DouyinTransportError({
+                  endpoint: call.endpoint,
+                  sent,
+                  description: `call not finished within the call timeout of ${callTimeoutText}` +
+                    (sent ? "" : " (no request in flight)")
+                })
+              )))
+        )).pipe(
           Effect.mapError((error): CallError<I> =>
             call.idempotency === "unsafe" && FailureClass.of(error) === "Ambiguous"
               ? outcomeUnknown(error) as CallError<I>

@@ -1,0 +1,331 @@
+/**
+ * The rate-limit policy (reliability.md §3), provided *into* `DouyinClient.layer`. It wraps
+ * every HTTP attempt, retries included: take a place among the requests in flight, take a
+ * permit from every limit that applies, then send.
+ *
+ * - limits: `global` (the whole app), `perOpenId` (each operator), `perEndpoint` (each endpoint
+ *   id; `endpoints` sets one for a named endpoint). Each means: at most `limit` requests start
+ *   in *any* window of `interval` (a sliding window, not only on average).
+ * - `maxConcurrent`: at most this many requests in flight (a fair semaphore; a rate limit
+ *   alone bounds starts, not concurrency).
+ * - `mode`: `"wait"` (default) queues the call until it may go (bounded by the call timeout);
+ *   `"fail"` fails at once with `DouyinRateLimited { retryAfterMillis }`, and nothing is sent.
+ * - A cost above a limit can never be served: it fails at once in both modes.
+ * - Keyed limits live in an `RcMap`; a key idle for `idleTimeToLive` (at least its interval)
+ *   is dropped, so memory stays bounded however many operators pass through.
+ *
+ * Douyin publishes no QPS figures for these endpoints; {@link layerDefault} is conservative.
+ *
+ * @example
+ * ```ts
+ * import { DouyinClient, RateLimit } from "@effect-douyin/core"
+ * import { Layer } from "effect"
+ *
+ * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(RateLimit.layer({
+ *     global: { limit: 50, interval: "1 second" },
+ *     perOpenId: { limit: 10, interval: "1 second" },
+ *     maxConcurrent: 32
+ *   }))
+ * )
+ * // per call: program.pipe(RateLimit.with({ mode: "fail" }))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import { Context, Duration, Effect, Layer, Option, RcMap, type Scope } from "effect"
+import * as DouyinClient from "./DouyinClient.js"
+import { DouyinRateLimited } from "./DouyinError.js"
+import * as Fifo from "./internal/fifo.js"
+import * as Window from "./internal/window.js"
+
+/**
+ * At most `limit` request starts (or cost units) in any window of `interval`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Limit {
+  readonly limit: number
+  readonly interval: Duration.DurationInput
+}
+
+/**
+ * `"wait"`: queue until a permit is free. `"fail"`: fail at once with `DouyinRateLimited`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Mode = "wait" | "fail"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options {
+  /** One limit for every call of the client. */
+  readonly global?: Limit | undefined
+  /** One limit per operator (`open_id`). */
+  readonly perOpenId?: Limit | undefined
+  /** One limit per endpoint id (e.g. `group/SendGroupMessage`). */
+  readonly perEndpoint?: Limit | undefined
+  /** Limits for named endpoints, in place of `perEndpoint`. */
+  readonly endpoints?: Readonly<Record<string, Limit>> | undefined
+  /** Most requests in flight at once. */
+  readonly maxConcurrent?: number | undefined
+  /** Default `"wait"`. */
+  readonly mode?: Mode | undefined
+  /** How long an idle `open_id` or endpoint key is kept (at least its interval). Default `1 minute`. */
+  readonly idleTimeToLive?: Duration.DurationInput | undefined
+}
+
+/**
+ * A per-call override (see {@link with}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Override {
+  readonly mode?: Mode | undefined
+  /** Units each attempt takes from every limit. Default `1`. */
+  readonly cost?: number | undefined
+}
+
+/**
+ * Which limiter keys are held now (idle ones are evicted).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface TrackedKeys {
+  readonly openIds: ReadonlyArray<string>
+  readonly endpoints: ReadonlyArray<string>
+}
+
+/**
+ * What a permit is taken for.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Key {
+  readonly endpoint: string
+  readonly openId: string
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly options: Options
+  /**
+   * Runs `effect` under the limits of `key`: a place in flight, then a permit of every
+   * limit (waiting or failing per the mode), then `effect`. Fails with `DouyinRateLimited`
+   * when refused; `effect` then never runs.
+   */
+  readonly withPermit: <A, E, R>(key: Key, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DouyinRateLimited, R>
+  readonly trackedKeys: Effect.Effect<TrackedKeys>
+  /** The function the client wraps every attempt in. */
+  readonly policy: DouyinClient.AttemptPolicy
+}
+
+/**
+ * The rate-limit policy a client was built with.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class RateLimit extends Context.Tag("@effect-douyin/core/RateLimit")<RateLimit, Service>() {}
+
+/**
+ * The per-call override, read by the policy on every attempt (see {@link with}).
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class CurrentOverride extends Context.Reference<CurrentOverride>()(
+  "@effect-douyin/core/RateLimit/CurrentOverride",
+  { defaultValue: (): Override => ({}) }
+) {}
+
+/**
+ * The documented defaults of {@link layerDefault}: 50 requests per second for the app,
+ * 10 per second per `open_id`, 32 in flight, mode `"wait"`.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults: Options = {
+  global: { limit: 50, interval: "1 second" },
+  perOpenId: { limit: 10, interval: "1 second" },
+  maxConcurrent: 32,
+  mode: "wait"
+}
+
+const describe = (scope: string, limit: Limit) =>
+  `${scope} ${limit.limit} per ${Duration.format(Duration.decode(limit.interval))}`
+
+const checkLimit = (name: string, limit: Limit | undefined) => {
+  if (limit === undefined) return
+  if (!Number.isFinite(limit.limit) || limit.limit <= 0) throw new Error(`RateLimit: ${name}.limit must be > 0`)
+  if (Duration.toMillis(Duration.decode(limit.interval)) <= 0) throw new Error(`RateLimit: ${name}.interval must be > 0`)
+}
+
+/**
+ * Builds the policy; keyed limits live in the given scope.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
+  Effect.gen(function*() {
+    yield* Effect.try(() => {
+      checkLimit("global", options.global)
+      checkLimit("perOpenId", options.perOpenId)
+      checkLimit("perEndpoint", options.perEndpoint)
+      for (const [id, limit] of Object.entries(options.endpoints ?? {})) checkLimit(`endpoints["${id}"]`, limit)
+      if (options.maxConcurrent !== undefined && !(options.maxConcurrent >= 1)) {
+        throw new Error("RateLimit: maxConcurrent must be >= 1")
+      }
+    }).pipe(Effect.orDie)
+
+    const idle = Duration.decode(options.idleTimeToLive ?? "1 minute")
+    // A key must outlive its log, or a fresh window would forget recent starts.
+    const ttlFor = (limit: Limit | undefined) =>
+      limit === undefined ? idle : Duration.max(idle, Duration.decode(limit.interval))
+
+    const global = options.global === undefined
+      ? undefined
+      : yield* Window.make(describe("global", options.global), options.global.limit, options.global.interval)
+
+    const perOpenId = options.perOpenId
+    const openIds = yield* RcMap.make({
+      lookup: (_: string) =>
+        perOpenId === undefined
+          ? Effect.dieMessage("no per-open_id limit")
+          : Window.make(describe("per open_id", perOpenId), perOpenId.limit, perOpenId.interval),
+      idleTimeToLive: ttlFor(perOpenId)
+    })
+
+    const endpointLimit = (id: string): Limit | undefined => options.endpoints?.[id] ?? options.perEndpoint
+    const endpoints = yield* RcMap.make({
+      lookup: (id: string) => {
+        const limit = endpointLimit(id)
+        return limit === undefined
+          ? Effect.dieMessage(`no limit for endpoint ${id}`)
+          : Window.make(describe(`endpoint ${id}`, limit), limit.limit, limit.interval)
+      },
+      idleTimeToLive: (id: string) => ttlFor(endpointLimit(id))
+    })
+
+    const inFlight = options.maxConcurrent === undefined ? undefined : yield* Fifo.make(options.maxConcurrent)
+    const inFlightLabel = `in flight ${options.maxConcurrent}`
+
+    const refused = (key: Key, limit: string, retryAfterMillis: number) =>
+      Effect.fail(new DouyinRateLimited({ endpoint: key.endpoint, limit, retryAfterMillis }))
+
+    // Permits of every rate limit that applies, in one fixed order (open_id, endpoint, global).
+    const takeRate = (key: Key, mode: Mode, cost: number): Effect.Effect<void, DouyinRateLimited> =>
+      Effect.scoped(Effect.gen(function*() {
+        const windows: Array<Window.Window> = []
+        if (perOpenId !== undefined) windows.push(yield* RcMap.get(openIds, key.openId))
+        if (endpointLimit(key.endpoint) !== undefined) windows.push(yield* RcMap.get(endpoints, key.endpoint))
+        if (global !== undefined) windows.push(global)
+        if (windows.length === 0) return
+        const tooBig = windows.find((w) => cost > w.limit)
+        if (tooBig !== undefined) {
+          return yield* refused(key, `${tooBig.label} (a cost of ${cost} is above the limit and never fits)`, Number.POSITIVE_INFINITY)
+        }
+        if (mode === "wait") return yield* Window.acquire(windows, cost)
+        const refusal = yield* Window.tryAcquire(windows, cost)
+        if (Option.isSome(refusal)) {
+          return yield* refused(key, refusal.value.window.label, refusal.value.retryAfterMillis)
+        }
+      }))
+
+    const withPermit = <A, E, R>(key: Key, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DouyinRateLimited, R> =>
+      Effect.flatMap(CurrentOverride, (over) => {
+        const mode = over.mode ?? options.mode ?? "wait"
+        const cost = over.cost ?? 1
+        const permitted = Effect.zipRight(takeRate(key, mode, cost), effect)
+        if (inFlight === undefined) return permitted
+        if (mode === "wait") return inFlight.withPermit(permitted)
+        return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
+          Option.match(result, {
+            // No estimate is possible: a place frees when a request in flight finishes.
+            onNone: () => refused(key, inFlightLabel, 0),
+            onSome: Effect.succeed
+          }))
+      })
+
+    const policy: DouyinClient.AttemptPolicy = (call, attempt) =>
+      withPermit({ endpoint: call.endpoint, openId: call.openId }, attempt)
+
+    return {
+      options,
+      withPermit,
+      trackedKeys: Effect.map(
+        Effect.zip(RcMap.keys(openIds), RcMap.keys(endpoints)),
+        ([o, e]) => ({ openIds: o, endpoints: e })
+      ),
+      policy
+    } satisfies Service
+  })
+
+/**
+ * Provides the rate-limit policy to the client (and the {@link RateLimit} service). Provide it
+ * *into* `DouyinClient.layer`; one instance is shared by every call of that client.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<RateLimit | DouyinClient.CurrentAttemptPolicy> =>
+  Layer.scopedContext(
+    Effect.map(make(options), (service) =>
+      Context.make(RateLimit, service).pipe(Context.add(DouyinClient.CurrentAttemptPolicy, service.policy)))
+  )
+
+/**
+ * {@link layer} with the documented {@link defaults}.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDefault: Layer.Layer<RateLimit | DouyinClient.CurrentAttemptPolicy> = layer(defaults)
+
+/**
+ * No rate limiting (the same as providing no rate-limit layer).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDisabled: Layer.Layer<DouyinClient.CurrentAttemptPolicy> = Layer.succeed(
+  DouyinClient.CurrentAttemptPolicy,
+  (_, attempt) => attempt
+)
+
+const with_ = (override: Override) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(CurrentOverride, (current) =>
+    Effect.provideService(effect, CurrentOverride, {
+      ...current,
+      ...(override.mode === undefined ? {} : { mode: override.mode }),
+      ...(override.cost === undefined ? {} : { cost: override.cost })
+    }))
+
+export {
+  /**
+   * Overrides the mode or the cost for every call inside `effect`.
+   *
+   * @example
+   * ```ts
+   * import { RateLimit } from "@effect-douyin/core"
+   * // fail fast with DouyinRateLimited instead of queueing:
+   * send(input).pipe(RateLimit.with({ mode: "fail" }))
+   * ```
+   *
+   * @since 0.1.0
+   * @category combinators
+   */
+  with_ as with
+}

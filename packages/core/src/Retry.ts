@@ -1,0 +1,377 @@
+/**
+ * The retry policy (reliability.md §1–§2), provided *into* `DouyinClient.layer`.
+ *
+ * Whether a failed attempt is retried is decided by `FailureClass.isRetryable(error,
+ * idempotency)`: a failure where Douyin certainly did not act (`NotSent`, `Rejected`) is
+ * retried on every endpoint, an `Ambiguous` one only on `read` and `convergent` endpoints
+ * (an `unsafe` call — create, send — then ends in `DouyinOutcomeUnknown`), a `Definitive` one
+ * never. Between attempts it waits along a capped exponential backoff with jitter (a
+ * `Schedule`), or longer when the server sent `Retry-After`. It stops at `maxAttempts`, at the
+ * per-call deadline, and when the shared retry budget (an AWS-style token bucket) is spent;
+ * the last case is visible on the returned error as `retryBudgetExhausted: true`.
+ *
+ * One instance (one budget) is shared by every call of the client it is provided to.
+ *
+ * @example
+ * ```ts
+ * import { DouyinClient, DouyinConfig, Retry } from "@effect-douyin/core"
+ * import { Layer } from "effect"
+ *
+ * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(Retry.layer({ maxAttempts: 4, base: "250 millis" })), // or Retry.layerDefault
+ *   Layer.provide(DouyinConfig.layer())
+ * )
+ * // per call: program.pipe(Retry.with({ maxAttempts: 6 })) or program.pipe(Retry.disable)
+ * ```
+ *
+ * @since 0.1.0
+ */
+import {
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  Ref,
+  Schedule,
+  ScheduleDecision,
+  ScheduleIntervals
+} from "effect"
+import * as DouyinClient from "./DouyinClient.js"
+import { DouyinConfig } from "./DouyinConfig.js"
+import * as FailureClass from "./FailureClass.js"
+import * as internal from "./internal/retry.js"
+
+/**
+ * How one call is retried. Every field is optional; what is left out keeps the value of the
+ * layer (for {@link with}) or the documented default (for {@link layer}).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Policy {
+  /** Attempts per call, the first included; `1` turns retrying off. Default `3`. */
+  readonly maxAttempts?: number | undefined
+  /** Delay before the first retry. Default `200 millis`. */
+  readonly base?: Duration.DurationInput | undefined
+  /** Growth of the delay per retry. Default `2`. */
+  readonly factor?: number | undefined
+  /** Longest delay between two attempts (after jitter). Default `20 seconds`. */
+  readonly cap?: Duration.DurationInput | undefined
+  /** Multiply each delay by a random factor in [0.8, 1.2] (`Schedule.jittered`). Default `true`. */
+  readonly jitter?: boolean | undefined
+  /**
+   * Replaces `base`/`factor`/`cap`/`jitter`: the delays between attempts. Its input is the
+   * error of the failed attempt; when it is done, retrying stops.
+   */
+  readonly schedule?: Schedule.Schedule<unknown, DouyinClient.AttemptError> | undefined
+  /**
+   * No retry starts whose wait would end after this much time since the call began.
+   * Default: `DouyinConfig.callTimeout`, so a call stops retrying with the real error
+   * instead of being cut by the call timeout.
+   */
+  readonly deadline?: Duration.DurationInput | undefined
+  /** Whether retries of this call spend the shared retry budget. Default `true`. */
+  readonly useBudget?: boolean | undefined
+}
+
+/**
+ * The shared retry budget, a token bucket (AWS "standard" retry mode): each retry takes
+ * `retryCost` tokens (`timeoutCost` after a timeout or a broken connection), each successful
+ * call puts `successRefund` back, up to `capacity`. When a retry cannot be paid, the call
+ * fails at once with its error marked `retryBudgetExhausted: true`, so an outage fails fast
+ * instead of multiplying traffic.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Budget {
+  /** Default `500`. */
+  readonly capacity?: number | undefined
+  /** Default `5`. */
+  readonly retryCost?: number | undefined
+  /** Default `10`. */
+  readonly timeoutCost?: number | undefined
+  /** Default `1`. */
+  readonly successRefund?: number | undefined
+}
+
+/**
+ * Options of {@link layer}: the default {@link Policy} of every call and the shared
+ * {@link Budget} (`false`: no budget).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Options extends Policy {
+  readonly budget?: Budget | false | undefined
+}
+
+/**
+ * The policy of a call once every default is filled in.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Settings {
+  readonly maxAttempts: number
+  readonly schedule: Schedule.Schedule<unknown, DouyinClient.AttemptError>
+  readonly deadline: Duration.Duration
+  readonly useBudget: boolean
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** The layer's policy (before per-call overrides). */
+  readonly settings: Settings
+  /** Tokens left in the shared retry budget; `Infinity` when the layer has no budget. */
+  readonly remainingBudget: Effect.Effect<number>
+  /** The function the client wraps every call's attempts in. */
+  readonly policy: DouyinClient.CallPolicy
+}
+
+/**
+ * The retry policy a client was built with.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class Retry extends Context.Tag("@effect-douyin/core/Retry")<Retry, Service>() {}
+
+/**
+ * The documented defaults: 3 attempts, backoff 200 ms × 2ⁿ capped at 20 s with jitter,
+ * deadline = the call timeout, budget 500 tokens (retry 5, timeout 10, success refunds 1).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaults = {
+  maxAttempts: 3,
+  base: Duration.millis(200),
+  factor: 2,
+  cap: Duration.seconds(20),
+  jitter: true,
+  budget: { capacity: 500, retryCost: 5, timeoutCost: 10, successRefund: 1 }
+} as const
+
+/**
+ * The per-call override, read by the policy on every call (see {@link with}).
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class CurrentOverride extends Context.Reference<CurrentOverride>()("@effect-douyin/core/Retry/CurrentOverride", {
+  defaultValue: (): Policy => ({})
+}) {}
+
+/**
+ * Capped exponential backoff with optional jitter: `base × factor^n`, jittered, at most `cap`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const backoff = (options: {
+  readonly base?: Duration.DurationInput | undefined
+  readonly factor?: number | undefined
+  readonly cap?: Duration.DurationInput | undefined
+  readonly jitter?: boolean | undefined
+} = {}): Schedule.Schedule<unknown, unknown> => {
+  const cap = Duration.decode(options.cap ?? defaults.cap)
+  const exponential = Schedule.exponential(options.base ?? defaults.base, options.factor ?? defaults.factor)
+  const jittered = (options.jitter ?? defaults.jitter) ? Schedule.jittered(exponential) : exponential
+  return Schedule.modifyDelay(jittered, (_, delay) => Duration.min(delay, cap))
+}
+
+const hasBackoffFields = (p: Policy) =>
+  p.base !== undefined || p.factor !== undefined || p.cap !== undefined || p.jitter !== undefined
+
+const resolve = (base: Policy, deadline: Duration.Duration, over: Policy): Settings => {
+  // An override of any backoff field rebuilds the backoff from the merged fields; an override
+  // schedule wins over everything.
+  const merged: Policy = { ...base, ...internal.defined(over) }
+  const schedule = over.schedule ??
+    (hasBackoffFields(over) || base.schedule === undefined ? backoff(merged) : base.schedule)
+  return {
+    maxAttempts: Math.max(1, Math.floor(merged.maxAttempts ?? defaults.maxAttempts)),
+    schedule,
+    deadline: merged.deadline === undefined ? deadline : Duration.decode(merged.deadline),
+    useBudget: merged.useBudget ?? true
+  }
+}
+
+/**
+ * Builds the policy. The deadline defaults to `DouyinConfig.callTimeout`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options: Options = {}): Effect.Effect<Service, never, DouyinConfig> =>
+  Effect.gen(function*() {
+    const config = yield* DouyinConfig
+    const { budget: budgetOptions, ...layerPolicy } = options
+    const settings = resolve(layerPolicy, config.callTimeout, {})
+    const budget = budgetOptions === false ? undefined : {
+      capacity: budgetOptions?.capacity ?? defaults.budget.capacity,
+      retryCost: budgetOptions?.retryCost ?? defaults.budget.retryCost,
+      timeoutCost: budgetOptions?.timeoutCost ?? defaults.budget.timeoutCost,
+      successRefund: budgetOptions?.successRefund ?? defaults.budget.successRefund
+    }
+    const tokens = yield* Ref.make(budget?.capacity ?? Number.POSITIVE_INFINITY)
+
+    const take = (cost: number) =>
+      Ref.modify(tokens, (left) => (left >= cost ? [true, left - cost] as const : [false, left] as const))
+    const refund = budget === undefined
+      ? Effect.void
+      : Ref.update(tokens, (left) => Math.min(budget.capacity, left + budget.successRefund))
+    const costOf = (error: DouyinClient.AttemptError) =>
+      budget === undefined ? 0 : error._tag === "DouyinTransportError" && error.sent ? budget.timeoutCost : budget.retryCost
+
+    const run = <A>(
+      call: DouyinClient.Call<unknown>,
+      attempts: Effect.Effect<A, DouyinClient.AttemptError>,
+      policy: Settings
+    ): Effect.Effect<A, DouyinClient.AttemptError> =>
+      Effect.gen(function*() {
+        const start = yield* Clock.currentTimeMillis
+        const deadline = start + Duration.toMillis(policy.deadline)
+        let state: unknown = policy.schedule.initial
+        for (let attempt = 1;; attempt++) {
+          const result = yield* Effect.either(attempts)
+          if (Either.isRight(result)) {
+            yield* refund
+            if (attempt > 1) yield* Effect.annotateCurrentSpan("douyin.attempts", attempt)
+            return result.right
+          }
+          const error = result.left
+          const stop = (why: string) =>
+            Effect.zipRight(
+              Effect.annotateCurrentSpan({ "douyin.attempts": attempt, "douyin.retry.stopped": why }),
+              Effect.fail(error)
+            )
+          if (!FailureClass.isRetryable(error, call.idempotency)) return yield* stop("not retryable")
+          if (attempt >= policy.maxAttempts) return yield* stop("max attempts")
+          const now = yield* Clock.currentTimeMillis
+          const [next, , decision] = yield* policy.schedule.step(now, error, state)
+          if (ScheduleDecision.isDone(decision)) return yield* stop("schedule done")
+          state = next
+          // Whole milliseconds: jitter yields fractions that would otherwise pile up in the clock.
+          const delay = Math.round(Math.max(0, ScheduleIntervals.start(decision.intervals) - now, internal.retryAfter(error)))
+          if (now + delay > deadline) return yield* stop("deadline")
+          if (policy.useBudget && budget !== undefined && !(yield* take(costOf(error)))) {
+            yield* Effect.annotateCurrentSpan({
+              "douyin.attempts": attempt,
+              "douyin.retry.stopped": "budget",
+              "douyin.retry_budget_exhausted": true
+            })
+            return yield* Effect.fail(internal.markBudgetExhausted(error))
+          }
+          yield* Effect.logDebug("douyin attempt failed, retrying").pipe(
+            Effect.annotateLogs({
+              "douyin.endpoint": call.endpoint,
+              "douyin.attempt": attempt,
+              "douyin.retry_in_ms": delay,
+              "douyin.error": error.message
+            })
+          )
+          if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
+        }
+      })
+
+    const policy: DouyinClient.CallPolicy = (call, attempts) =>
+      Effect.flatMap(CurrentOverride, (over) => {
+        const effective = Object.keys(over).length === 0 ? settings : resolve(layerPolicy, config.callTimeout, over)
+        return run(call, attempts, effective)
+      })
+
+    return {
+      settings,
+      remainingBudget: Ref.get(tokens),
+      policy
+    } satisfies Service
+  })
+
+/**
+ * Provides the retry policy to the client (and the {@link Retry} service). Provide it *into*
+ * `DouyinClient.layer`; its `DouyinConfig` requirement is met by the config you provide there.
+ *
+ * @example
+ * ```ts
+ * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(Retry.layer({ maxAttempts: 5, budget: { capacity: 100 } })),
+ *   Layer.provide(DouyinConfig.layer())
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  options: Options = {}
+): Layer.Layer<Retry | DouyinClient.CurrentCallPolicy, never, DouyinConfig> =>
+  Layer.effectContext(
+    Effect.map(make(options), (service) =>
+      Context.make(Retry, service).pipe(Context.add(DouyinClient.CurrentCallPolicy, service.policy)))
+  )
+
+/**
+ * {@link layer} with the documented {@link defaults}.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDefault: Layer.Layer<Retry | DouyinClient.CurrentCallPolicy, never, DouyinConfig> = layer()
+
+/**
+ * No retries at all (the same as providing no retry layer): every call makes one attempt
+ * (plus the one token-refresh retry the client always does).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDisabled: Layer.Layer<DouyinClient.CurrentCallPolicy> = Layer.succeed(
+  DouyinClient.CurrentCallPolicy,
+  (_, attempts) => attempts
+)
+
+const with_ = (policy: Policy) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(CurrentOverride, (current) =>
+    Effect.provideService(effect, CurrentOverride, { ...current, ...internal.defined(policy) }))
+
+export {
+  /**
+   * Overrides the retry policy for every call inside `effect` (fields left out keep the
+   * layer's values; nested overrides merge). Has no effect when no retry layer is installed.
+   *
+   * @example
+   * ```ts
+   * import { Retry } from "@effect-douyin/core"
+   * send(input).pipe(Retry.with({ maxAttempts: 6, base: "1 second" }))
+   * ```
+   *
+   * @since 0.1.0
+   * @category combinators
+   */
+  with_ as with
+}
+
+/**
+ * Turns retrying off for every call inside `effect` (`Retry.with({ maxAttempts: 1 })`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const disable: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = with_({ maxAttempts: 1 })
+
+/**
+ * Whether a failure of an endpoint of this idempotency class is retried (re-exported from
+ * `FailureClass` for convenience).
+ *
+ * @since 0.1.0
+ * @category classification
+ */
+export const isRetryable: (error: Parameters<typeof FailureClass.isRetryable>[0], idempotency: FailureClass.Idempotency) => boolean =
+  FailureClass.isRetryable
