@@ -12,11 +12,12 @@
  * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
  * result: that is the overhead being measured.
  */
-import { FetchHttpClient, type HttpClient } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit } from "@effect-douyin/core"
 import { FanGroupQuota } from "@effect-douyin/group"
-import { Context, Effect, Layer, ManagedRuntime, RateLimiter, Redacted } from "effect"
+import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { performance } from "node:perf_hooks"
 import { Agent, request } from "undici"
 
 /** Keep-alive settings shared by every client. */
@@ -71,6 +72,19 @@ const benchCallLayer = Layer.effect(
   Effect.map(FanGroupQuota.FanGroupQuota, (quota) => ({ call: quota.remaining({ openId }) }))
 ).pipe(Layer.provide(FanGroupQuota.layer))
 
+/**
+ * Not a required baseline, but it splits the SDK's cost in two: `@effect/platform`'s
+ * HttpClient over the same undici Agent, without the SDK (same GET, headers, text, JSON.parse).
+ */
+export const platformCall = (baseUrl: string, agent: Agent): Effect.Effect<unknown, unknown> => {
+  const client = Effect.runSync(Effect.provide(HttpClient.HttpClient, undiciLayer(agent)))
+  const request = HttpClientRequest.get(`${baseUrl}${path}`, { urlParams: { open_id: openId }, headers: rawHeaders })
+  return Effect.flatMap(client.execute(request), (response) =>
+    response.status === 200
+      ? Effect.map(response.text, (text) => JSON.parse(text) as unknown)
+      : Effect.fail(new Error(`platform: HTTP ${response.status}`)))
+}
+
 /** HttpClient layer: undici through the given Agent. */
 export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
   NodeHttpClient.layerUndiciWithoutDispatcher.pipe(Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, agent)))
@@ -82,15 +96,24 @@ export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
   )
 
 /**
- * The rate limit policy: `limit` requests per second, provided into the client as its
- * `CurrentAttemptPolicy`.
+ * The SDK's rate-limit policy (`RateLimit`, a sliding window): `limit` requests per second
+ * for the whole app, provided into the client as its `CurrentAttemptPolicy`. Every attempt
+ * that got its permit pushes its start time (epoch ms) to `starts`: what the limiter itself
+ * controls, next to the arrival times the server sees.
  */
-export const rateLimitLayer = (limit: number): Layer.Layer<DouyinClient.CurrentAttemptPolicy> =>
+export const rateLimitLayer = (
+  limit: number,
+  starts: Array<number>
+): Layer.Layer<DouyinClient.CurrentAttemptPolicy> =>
   Layer.scoped(
     DouyinClient.CurrentAttemptPolicy,
     Effect.map(
-      RateLimiter.make({ limit, interval: "1 second" }),
-      (limiter): DouyinClient.AttemptPolicy => (_, attempt) => limiter(attempt)
+      RateLimit.make({ global: { limit, interval: "1 second" } }),
+      (rateLimit): DouyinClient.AttemptPolicy => (call, attempt) =>
+        rateLimit.policy(
+          call,
+          Effect.zipRight(Effect.sync(() => starts.push(performance.timeOrigin + performance.now())), attempt)
+        )
     )
   )
 
