@@ -1,0 +1,133 @@
+/**
+ * The four clients the benchmark compares, all against the same loopback endpoint with the
+ * same keep-alive settings (one undici `Agent` configuration, {@link agentOptions}; each
+ * client gets its own pool built from it):
+ *
+ * - raw `undici.request`
+ * - raw `fetch` (Node's global fetch, given the Agent as its `dispatcher`)
+ * - the SDK over `NodeHttpClient` undici (`layerUndiciWithoutDispatcher` + that Agent)
+ * - the SDK over `FetchHttpClient.layer` (global fetch; the Agent via `FetchHttpClient.RequestInit`)
+ *
+ * Every client does the same work per call: send the GET with the same headers, read the
+ * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
+ * result: that is the overhead being measured.
+ */
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { NodeHttpClient } from "@effect/platform-node"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit } from "@effect-douyin/core"
+import { FanGroupQuota } from "@effect-douyin/group"
+import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
+import { performance } from "node:perf_hooks"
+import { Agent, request } from "undici"
+
+/** Keep-alive settings shared by every client. */
+export const agentOptions: Agent.Options = {
+  keepAliveTimeout: 60_000,
+  keepAliveMaxTimeout: 120_000,
+  connections: 64,
+  pipelining: 1
+}
+
+export const openId = "op-bench"
+export const token = "act.bench-token"
+export const path = "/im/group/count/"
+
+/** The headers the SDK sends on this GET (douyin-api.md §1.3); the raw clients send the same. */
+const rawHeaders = { "access-token": token, "content-type": "application/json" }
+
+/** A call that resolves when one response has been read and parsed. */
+export type PromiseCall = () => Promise<unknown>
+
+export const rawUndici = (baseUrl: string, agent: Agent): PromiseCall => {
+  const url = `${baseUrl}${path}?open_id=${openId}`
+  return async () => {
+    const res = await request(url, { method: "GET", headers: rawHeaders, dispatcher: agent })
+    const text = await res.body.text()
+    if (res.statusCode !== 200) throw new Error(`raw undici: HTTP ${res.statusCode}`)
+    return JSON.parse(text)
+  }
+}
+
+export const rawFetch = (baseUrl: string, agent: Agent): PromiseCall => {
+  const url = `${baseUrl}${path}?open_id=${openId}`
+  // `dispatcher` is Node's non-standard fetch option (undici); not in the DOM RequestInit type.
+  const init = { method: "GET", headers: rawHeaders, dispatcher: agent } as RequestInit
+  return async () => {
+    const res = await fetch(url, init)
+    const text = await res.text()
+    if (res.status !== 200) throw new Error(`raw fetch: HTTP ${res.status}`)
+    return JSON.parse(text)
+  }
+}
+
+/** The SDK call under test, as a service so the runner does not care how it is built. */
+export class BenchCall extends Context.Tag("bench/BenchCall")<
+  BenchCall,
+  { readonly call: Effect.Effect<{ readonly leftCount: number }, unknown> }
+>() {}
+
+// The real count service of @effect-douyin/group (GET /im/group/count/, envelope A).
+const benchCallLayer = Layer.effect(
+  BenchCall,
+  Effect.map(FanGroupQuota.FanGroupQuota, (quota) => ({ call: quota.remaining({ openId }) }))
+).pipe(Layer.provide(FanGroupQuota.layer))
+
+/**
+ * Not a required baseline, but it splits the SDK's cost in two: `@effect/platform`'s
+ * HttpClient over the same undici Agent, without the SDK (same GET, headers, text, JSON.parse).
+ */
+export const platformCall = (baseUrl: string, agent: Agent): Effect.Effect<unknown, unknown> => {
+  const client = Effect.runSync(Effect.provide(HttpClient.HttpClient, undiciLayer(agent)))
+  const request = HttpClientRequest.get(`${baseUrl}${path}`, { urlParams: { open_id: openId }, headers: rawHeaders })
+  return Effect.flatMap(client.execute(request), (response) =>
+    response.status === 200
+      ? Effect.map(response.text, (text) => JSON.parse(text) as unknown)
+      : Effect.fail(new Error(`platform: HTTP ${response.status}`)))
+}
+
+/** HttpClient layer: undici through the given Agent. */
+export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
+  NodeHttpClient.layerUndiciWithoutDispatcher.pipe(Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, agent)))
+
+/** HttpClient layer: global fetch with the given Agent as its dispatcher. */
+export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
+  FetchHttpClient.layer.pipe(
+    Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { dispatcher: agent } as RequestInit))
+  )
+
+/**
+ * The SDK's rate-limit policy (`RateLimit`, a sliding window): `limit` requests per second
+ * for the whole app, provided into the client as its `CurrentAttemptPolicy`. Every attempt
+ * that got its permit pushes its start time (epoch ms) to `starts`: what the limiter itself
+ * controls, next to the arrival times the server sees.
+ */
+export const rateLimitLayer = (
+  limit: number,
+  starts: Array<number>
+): Layer.Layer<DouyinClient.CurrentAttemptPolicy> =>
+  Layer.scoped(
+    DouyinClient.CurrentAttemptPolicy,
+    Effect.map(
+      RateLimit.make({ global: { limit, interval: "1 second" } }),
+      (rateLimit): DouyinClient.AttemptPolicy => (call, attempt) =>
+        rateLimit.policy(
+          call,
+          Effect.zipRight(Effect.sync(() => starts.push(performance.timeOrigin + performance.now())), attempt)
+        )
+    )
+  )
+
+/** The SDK as an application would assemble it, over the given HttpClient layer. */
+export const sdkRuntime = (
+  baseUrl: string,
+  http: Layer.Layer<HttpClient.HttpClient>,
+  policies: Layer.Layer<DouyinClient.CurrentAttemptPolicy, never, never> | undefined = undefined
+) => {
+  const client = DouyinClient.layer.pipe(
+    Layer.provide(policies ?? Layer.empty),
+    Layer.provide(DouyinConfig.layer({ baseUrl })),
+    Layer.provide(AccessToken.layerStatic(Redacted.make(token))),
+    Layer.provide(http)
+  )
+  return ManagedRuntime.make(benchCallLayer.pipe(Layer.provide(client)))
+}

@@ -1,0 +1,459 @@
+/**
+ * `pnpm bench`: SDK overhead and limiter accuracy, as ratios against raw HTTP baselines
+ * measured in the same run (the machines are shared and noisy; absolute figures mean little).
+ *
+ * 1. a loopback HTTP server in its own process answers the count endpoint with its sample body;
+ * 2. raw undici, raw fetch, the SDK over undici and the SDK over fetch drive it at
+ *    concurrency 1 and 32 after a warm-up, in interleaved rounds (median of rounds);
+ * 3. a markdown table (req/s, p50, p99, ratios) on stdout, the figures as JSON in
+ *    test/bench/results/latest.json (or `--out FILE`);
+ * 4. heap and RSS after GC, before and after 100 000 SDK calls;
+ * 5. the rate limiter at 200 req/s for 5 s: realized rate and the largest count in any
+ *    sliding 1 s window, from the server's arrival times;
+ * 6. cold import time of `@effect-douyin/group` in fresh processes.
+ *
+ * `--smoke` runs every step with tiny counts (a few seconds) so CI keeps the script working.
+ * Needs `--expose-gc` (the `bench` script passes it); without it the heap step is skipped.
+ */
+import { Effect } from "effect"
+import { type ChildProcess, fork } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Agent } from "undici"
+import * as Clients from "./clients.js"
+import * as ColdImport from "./coldImport.js"
+import { driveEffect, driveFor, drivePromise, type Run } from "./drive.js"
+import * as Stats from "./stats.js"
+
+const here = Path.dirname(fileURLToPath(import.meta.url))
+const repoRoot = Path.resolve(here, "..", "..")
+const args = process.argv.slice(2)
+const smoke = args.includes("--smoke")
+const outIndex = args.indexOf("--out")
+const outFile = outIndex >= 0 && args[outIndex + 1] !== undefined
+  ? Path.resolve(args[outIndex + 1]!)
+  : Path.join(here, "results", smoke ? "smoke.json" : "latest.json")
+
+const plan = smoke
+  ? {
+    warmup: 50,
+    rounds: 1,
+    calls: { 1: 100, 32: 400 } as Record<number, number>,
+    heapCalls: 2_000,
+    limiter: { limit: 50, seconds: 1, concurrency: 8 },
+    importRuns: 1
+  }
+  : {
+    warmup: 3_000,
+    rounds: 3,
+    calls: { 1: 4_000, 32: 20_000 } as Record<number, number>,
+    heapCalls: 100_000,
+    limiter: { limit: 200, seconds: 5, concurrency: 32 },
+    importRuns: 5
+  }
+const concurrencies = [1, 32] as const
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+// ---------------------------------------------------------------------------------------------
+// server process
+
+interface Server {
+  readonly baseUrl: string
+  /** Runs `during` while the server records arrival times (epoch ms) and returns them. */
+  readonly arrivals: (during: () => Promise<void>) => Promise<Array<number>>
+  readonly close: () => void
+}
+
+const startServer = (): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const child: ChildProcess = fork(Path.join(here, "server.ts"), [], {
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "inherit", "inherit", "ipc"]
+    })
+    const early = (code: number | null) => reject(new Error(`bench server exited early (${code})`))
+    child.once("error", reject)
+    child.once("exit", early)
+    child.once("message", (message: { type: string; port: number }) => {
+      if (message.type !== "ready") return reject(new Error(`unexpected server message ${message.type}`))
+      const arrivals = async (during: () => Promise<void>) => {
+        child.send({ type: "log-start" })
+        await during()
+        return new Promise<Array<number>>((resolveLog) => {
+          const onMessage = (m: { type: string; arrivals: Array<number> }) => {
+            if (m.type !== "log") return
+            child.off("message", onMessage)
+            resolveLog(m.arrivals)
+          }
+          child.on("message", onMessage)
+          child.send({ type: "log-stop" })
+        })
+      }
+      resolve({
+        baseUrl: `http://127.0.0.1:${message.port}`,
+        arrivals,
+        close: () => {
+          child.off("exit", early)
+          child.disconnect()
+        }
+      })
+    })
+  })
+
+// ---------------------------------------------------------------------------------------------
+// clients
+
+type ClientName = "raw undici" | "raw fetch" | "platform HttpClient over undici (no SDK)" | "SDK over undici" | "SDK over fetch"
+
+interface Driver {
+  readonly name: ClientName
+  readonly run: (total: number, concurrency: number, record?: boolean) => Promise<Run>
+  readonly close: () => Promise<void>
+}
+
+const promiseDriver = (name: ClientName, make: (agent: Agent) => Clients.PromiseCall): Driver => {
+  const agent = new Agent(Clients.agentOptions)
+  const call = make(agent)
+  return { name, run: (total, c, record) => drivePromise(call, total, c, record), close: () => agent.close() }
+}
+
+const platformDriver = (name: ClientName, baseUrl: string): Driver => {
+  const agent = new Agent(Clients.agentOptions)
+  const call = Clients.platformCall(baseUrl, agent)
+  return {
+    name,
+    run: (total, c, record) => Effect.runPromise(driveEffect(call, total, c, record)),
+    close: () => agent.close()
+  }
+}
+
+const sdkDriver = (
+  name: ClientName,
+  baseUrl: string,
+  http: (agent: Agent) => Parameters<typeof Clients.sdkRuntime>[1]
+): Driver => {
+  const agent = new Agent(Clients.agentOptions)
+  const runtime = Clients.sdkRuntime(baseUrl, http(agent))
+  return {
+    name,
+    run: (total, c, record) =>
+      runtime.runPromise(Effect.flatMap(Clients.BenchCall, ({ call }) => driveEffect(call, total, c, record))),
+    close: async () => {
+      await runtime.dispose()
+      await agent.close()
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// steps
+
+interface Figures {
+  readonly client: ClientName
+  readonly concurrency: number
+  readonly rounds: number
+  readonly callsPerRound: number
+  readonly reqPerSec: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly perRound: ReadonlyArray<{ readonly reqPerSec: number; readonly p50Ms: number; readonly p99Ms: number }>
+}
+
+const summarize = (run: Run) => {
+  const sorted = Stats.sortedCopy(run.latencies!)
+  return {
+    reqPerSec: (run.total / run.elapsedMs) * 1000,
+    p50Ms: Stats.quantileSorted(sorted, 0.5),
+    p99Ms: Stats.quantileSorted(sorted, 0.99)
+  }
+}
+
+const throughput = async (drivers: ReadonlyArray<Driver>): Promise<Array<Figures>> => {
+  const figures: Array<Figures> = []
+  for (const concurrency of concurrencies) {
+    const calls = plan.calls[concurrency]!
+    for (const d of drivers) await d.run(plan.warmup, concurrency, false)
+    const perRound = new Map<ClientName, Array<ReturnType<typeof summarize>>>()
+    for (let round = 0; round < plan.rounds; round++) {
+      // Rotate the order every round so no client always runs right after another one.
+      for (let k = 0; k < drivers.length; k++) {
+        const d = drivers[(k + round) % drivers.length]!
+        const s = summarize(await d.run(calls, concurrency))
+        log(`  c=${concurrency} round ${round + 1} ${d.name}: ${s.reqPerSec.toFixed(0)} req/s`)
+        perRound.set(d.name, [...(perRound.get(d.name) ?? []), s])
+      }
+    }
+    for (const d of drivers) {
+      const rounds = perRound.get(d.name)!
+      figures.push({
+        client: d.name,
+        concurrency,
+        rounds: plan.rounds,
+        callsPerRound: calls,
+        reqPerSec: Stats.median(rounds.map((r) => r.reqPerSec)),
+        p50Ms: Stats.median(rounds.map((r) => r.p50Ms)),
+        p99Ms: Stats.median(rounds.map((r) => r.p99Ms)),
+        perRound: rounds
+      })
+    }
+  }
+  return figures
+}
+
+const gc = async () => {
+  const collect = (globalThis as { gc?: () => void }).gc
+  if (collect === undefined) return false
+  for (let i = 0; i < 3; i++) {
+    collect()
+    await new Promise((r) => setImmediate(r))
+  }
+  return true
+}
+
+const heap = async (driver: Driver) => {
+  if (!(await gc())) {
+    log("  no global gc (run node with --expose-gc): heap step skipped")
+    return undefined
+  }
+  const before = process.memoryUsage()
+  await driver.run(plan.heapCalls, 32, false)
+  await gc()
+  const after = process.memoryUsage()
+  return {
+    client: driver.name,
+    calls: plan.heapCalls,
+    concurrency: 32,
+    before: { heapUsed: before.heapUsed, rss: before.rss },
+    after: { heapUsed: after.heapUsed, rss: after.rss },
+    heapGrowth: after.heapUsed - before.heapUsed,
+    rssGrowth: after.rss - before.rss
+  }
+}
+
+const limiter = async (server: Server) => {
+  const { concurrency, limit, seconds } = plan.limiter
+  const agent = new Agent(Clients.agentOptions)
+  const starts: Array<number> = []
+  const runtime = Clients.sdkRuntime(server.baseUrl, Clients.undiciLayer(agent), Clients.rateLimitLayer(limit, starts))
+  try {
+    // Open the connections before measuring; the limiter layer is built on first use.
+    await runtime.runPromise(Effect.flatMap(Clients.BenchCall, ({ call }) => call))
+    let calls = 0
+    starts.length = 0
+    // Demand continues one second past the measured span, so the span never runs dry.
+    const durationMs = seconds * 1000
+    const arrivals = await server.arrivals(async () => {
+      calls = await runtime.runPromise(
+        Effect.flatMap(Clients.BenchCall, ({ call }) => driveFor(call, durationMs + 1000, concurrency))
+      )
+    })
+    arrivals.sort((a, b) => a - b)
+    const first = arrivals[0] ?? Number.NaN
+    const inSpan = Stats.countInWindow(arrivals, first, durationMs)
+    const realized = inSpan / seconds
+    const maxWindow = Stats.maxInSlidingWindow(arrivals, 1000)
+    starts.sort((a, b) => a - b)
+    const startsInSpan = Stats.countInWindow(starts, starts[0] ?? Number.NaN, durationMs)
+    return {
+      configuredPerSec: limit,
+      seconds,
+      concurrency,
+      calls,
+      arrivals: arrivals.length,
+      arrivalsInSpan: inSpan,
+      realizedPerSec: realized,
+      deviation: (realized - limit) / limit,
+      maxInAnySliding1s: maxWindow,
+      clientStarts: {
+        inSpan: startsInSpan,
+        realizedPerSec: startsInSpan / seconds,
+        maxInAnySliding1s: Stats.maxInSlidingWindow(starts, 1000)
+      }
+    }
+  } finally {
+    await runtime.dispose()
+    await agent.close()
+  }
+}
+
+const coldImport = async () => {
+  const dir = ColdImport.prepare(repoRoot)
+  try {
+    const target = "@effect-douyin/group"
+    const specs = ["-", "@effect/platform", target]
+    // One untimed pass warms the OS file cache; the timed passes measure loading, not disk.
+    for (const s of specs) await ColdImport.probe(dir, s)
+    const samples = new Map<string, Array<ColdImport.Sample>>()
+    for (let i = 0; i < plan.importRuns; i++) {
+      for (const s of specs) samples.set(s, [...(samples.get(s) ?? []), await ColdImport.probe(dir, s)])
+    }
+    const med = (s: string, k: keyof ColdImport.Sample) => Stats.median(samples.get(s)!.map((x) => x[k]))
+    return {
+      target,
+      runs: plan.importRuns,
+      how: "fresh node process, no loader; packages transpiled to JS as published",
+      emptyProcessWallMs: med("-", "wallMs"),
+      platform: { importMs: med("@effect/platform", "importMs"), wallMs: med("@effect/platform", "wallMs") },
+      group: { importMs: med(target, "importMs"), wallMs: med(target, "wallMs") }
+    }
+  } finally {
+    ColdImport.cleanup(dir)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// report
+
+const find = (figures: ReadonlyArray<Figures>, client: ClientName, c: number) =>
+  figures.find((f) => f.client === client && f.concurrency === c)!
+
+const main = async () => {
+  log(`effect-douyin bench${smoke ? " (smoke)" : ""}: node ${process.version}, pid ${process.pid}`)
+  const server = await startServer()
+  log(`server on ${server.baseUrl}`)
+  const drivers: ReadonlyArray<Driver> = [
+    promiseDriver("raw undici", (a) => Clients.rawUndici(server.baseUrl, a)),
+    promiseDriver("raw fetch", (a) => Clients.rawFetch(server.baseUrl, a)),
+    platformDriver("platform HttpClient over undici (no SDK)", server.baseUrl),
+    sdkDriver("SDK over undici", server.baseUrl, Clients.undiciLayer),
+    sdkDriver("SDK over fetch", server.baseUrl, Clients.fetchLayer)
+  ]
+  try {
+    log("throughput and latency…")
+    const figures = await throughput(drivers)
+    log(`heap over ${plan.heapCalls} SDK calls…`)
+    const memory = await heap(drivers.find((d) => d.name === "SDK over undici")!)
+    log(`rate limiter ${plan.limiter.limit}/s for ${plan.limiter.seconds} s…`)
+    const limit = await limiter(server)
+    log("cold import…")
+    const imports = await coldImport()
+
+    const rawUndici = (c: number) => find(figures, "raw undici", c)
+    const rawFetch = (c: number) => find(figures, "raw fetch", c)
+    const rows = figures.map((f) => [
+      f.client,
+      String(f.concurrency),
+      f.reqPerSec.toFixed(0),
+      Stats.formatMillis(f.p50Ms),
+      Stats.formatMillis(f.p99Ms),
+      Stats.formatRatio(f.reqPerSec / rawUndici(f.concurrency).reqPerSec),
+      Stats.formatRatio(f.reqPerSec / rawFetch(f.concurrency).reqPerSec)
+    ])
+    const sdk32 = find(figures, "SDK over undici", 32)
+    const sdk1 = find(figures, "SDK over undici", 1)
+    const addedP50Us = (sdk1.p50Ms - rawUndici(1).p50Ms) * 1000
+    const targets = [
+      {
+        name: "SDK over undici ≥ 0.85× raw undici req/s at c=32",
+        value: sdk32.reqPerSec / rawUndici(32).reqPerSec,
+        shown: Stats.formatRatio(sdk32.reqPerSec / rawUndici(32).reqPerSec),
+        met: sdk32.reqPerSec / rawUndici(32).reqPerSec >= 0.85
+      },
+      {
+        name: "SDK over undici ≥ 1.5× raw fetch req/s at c=32",
+        value: sdk32.reqPerSec / rawFetch(32).reqPerSec,
+        shown: Stats.formatRatio(sdk32.reqPerSec / rawFetch(32).reqPerSec),
+        met: sdk32.reqPerSec / rawFetch(32).reqPerSec >= 1.5
+      },
+      {
+        name: "added p50 at c=1 ≤ 30 µs over raw undici",
+        value: addedP50Us,
+        shown: `${addedP50Us.toFixed(0)} µs`,
+        met: addedP50Us <= 30
+      },
+      ...(memory === undefined ? [] : [{
+        name: `heap growth < 10 MB over ${memory.calls} calls`,
+        value: memory.heapGrowth,
+        shown: Stats.formatMB(memory.heapGrowth),
+        met: memory.heapGrowth < 10 * 1024 * 1024
+      }]),
+      {
+        name: "limiter realized rate within 1% of configured",
+        value: limit.deviation,
+        shown: `${limit.realizedPerSec.toFixed(1)}/s (${(limit.deviation * 100).toFixed(2)}%)`,
+        met: Math.abs(limit.deviation) <= 0.01
+      },
+      {
+        name: "limiter never above the limit in any sliding 1 s window (server arrivals)",
+        value: limit.maxInAnySliding1s,
+        shown: `max ${limit.maxInAnySliding1s} (limit ${limit.configuredPerSec})`,
+        met: limit.maxInAnySliding1s <= limit.configuredPerSec
+      }
+    ]
+
+    const report = [
+      `## effect-douyin bench${smoke ? " (smoke: tiny counts, figures not meaningful)" : ""}`,
+      "",
+      `node ${process.version}, ${plan.rounds} round(s) per cell (median), warm-up ${plan.warmup} calls, ` +
+      `calls per round: c=1 ${plan.calls[1]}, c=32 ${plan.calls[32]}`,
+      "",
+      Stats.markdownTable(["client", "c", "req/s", "p50", "p99", "vs raw undici", "vs raw fetch"], rows),
+      "",
+      Stats.markdownTable(["target", "measured", "met"], targets.map((t) => [t.name, t.shown, t.met ? "yes" : "**no**"])),
+      "",
+      memory === undefined ? "heap: skipped (no --expose-gc)" : Stats.markdownTable(
+        ["memory (after GC)", "before", "after", "growth"],
+        [
+          ["heapUsed", Stats.formatMB(memory.before.heapUsed), Stats.formatMB(memory.after.heapUsed), Stats.formatMB(memory.heapGrowth)],
+          ["rss", Stats.formatMB(memory.before.rss), Stats.formatMB(memory.after.rss), Stats.formatMB(memory.rssGrowth)]
+        ]
+      ),
+      "",
+      Stats.markdownTable(["rate limiter", "value"], [
+        ["configured", `${limit.configuredPerSec}/s for ${limit.seconds} s (demand: ${limit.concurrency} workers)`],
+        ["arrivals in the first " + `${limit.seconds} s`, String(limit.arrivalsInSpan)],
+        ["realized rate", `${limit.realizedPerSec.toFixed(1)}/s`],
+        ["max in any sliding 1 s window (server arrivals)", String(limit.maxInAnySliding1s)],
+        ["realized rate at the client (attempt starts after the permit)", `${limit.clientStarts.realizedPerSec.toFixed(1)}/s`],
+        ["max in any sliding 1 s window (client attempt starts)", String(limit.clientStarts.maxInAnySliding1s)]
+      ]),
+      "",
+      Stats.markdownTable(["cold import (fresh node, median)", "import", "process wall"], [
+        ["empty process", "—", Stats.formatMillis(imports.emptyProcessWallMs)],
+        ["@effect/platform (+ effect): baseline", Stats.formatMillis(imports.platform.importMs), Stats.formatMillis(imports.platform.wallMs)],
+        [imports.target, Stats.formatMillis(imports.group.importMs), Stats.formatMillis(imports.group.wallMs)],
+        ["group − baseline", Stats.formatMillis(imports.group.importMs - imports.platform.importMs), Stats.formatMillis(imports.group.wallMs - imports.platform.wallMs)]
+      ]),
+      ""
+    ].join("\n")
+    process.stdout.write(report + "\n")
+
+    Fs.mkdirSync(Path.dirname(outFile), { recursive: true })
+    Fs.writeFileSync(
+      outFile,
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          smoke,
+          node: process.version,
+          plan,
+          agentOptions: Clients.agentOptions,
+          throughput: figures,
+          ratios: figures.map((f) => ({
+            client: f.client,
+            concurrency: f.concurrency,
+            vsRawUndici: f.reqPerSec / rawUndici(f.concurrency).reqPerSec,
+            vsRawFetch: f.reqPerSec / rawFetch(f.concurrency).reqPerSec
+          })),
+          addedP50UsAtC1: addedP50Us,
+          memory,
+          limiter: limit,
+          coldImport: imports,
+          targets: targets.map(({ met, name, value }) => ({ name, value, met }))
+        },
+        null,
+        2
+      ) + "\n"
+    )
+    log(`figures written to ${Path.relative(process.cwd(), outFile)}`)
+  } finally {
+    for (const d of drivers) await d.close()
+    server.close()
+  }
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exitCode = 1
+})
