@@ -9,20 +9,11 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit } from "@effect-douyin/core"
-import { Clock, Effect, Fiber, Layer, Redacted, Schema, TestClock } from "effect"
+import { Clock, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { FanGroupQuota } from "@effect-douyin/group"
 import * as Server from "./support/LoopbackServer.js"
 
-const Count = Endpoint.make({
-  id: "group/FanGroupQuota",
-  method: "GET",
-  path: "/im/group/count/",
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({ leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count")) }),
-  codes: []
-})
+const Count = FanGroupQuota.descriptor
 
 const calls = 1000
 const limit = 50

@@ -15,96 +15,30 @@ import {
   Endpoint,
   Retry
 } from "@effect-douyin/core"
-import { Cause, Effect, Layer, Logger, LogLevel, Option, Redacted, Schema, Scope, Tracer } from "effect"
+import { Cause, Effect, Layer, Logger, LogLevel, Option, Redacted, Scope, Tracer } from "effect"
+import {
+  CreateFanGroup as CreateFanGroupEndpoint,
+  FanGroupQuota,
+  ListEntryApplications,
+  MessageContent,
+  ReviewEntryApplication,
+  SendGroupMessage
+} from "@effect-douyin/group"
 import * as Server from "./support/LoopbackServer.js"
 
-// Local descriptors mirroring the real endpoints' paths and shapes.
-const Count = Endpoint.make({
-  id: "group/FanGroupQuota",
-  method: "GET",
-  path: "/im/group/count/",
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({ leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count")) }),
-  codes: []
-})
-
-const Send = Endpoint.make({
-  id: "group/SendGroupMessage",
-  method: "POST",
-  path: "/im/send/msg/group/",
-  scope: "im.group_message",
-  idempotency: "unsafe",
-  envelope: "A",
-  request: Schema.Struct({
-    openId: Endpoint.OpenId,
-    groupId: Schema.propertySignature(Schema.NonEmptyString).pipe(Schema.fromKey("group_id")),
-    content: Schema.Struct({
-      msgType: Schema.propertySignature(Schema.Literal(1)).pipe(Schema.fromKey("msg_type")),
-      text: Schema.String
-    })
-  }),
-  response: Schema.Struct({ msgId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("msg_id")) }),
-  codes: []
-})
-
-const ListApplications = Endpoint.make({
-  id: "group/ListEntryApplications",
-  method: "GET",
-  path: "/im/group/enter/audit/get/",
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({
-    openId: Endpoint.OpenId,
-    count: Schema.Int.pipe(Schema.between(1, 50)),
-    cursor: Schema.optional(Schema.Int)
-  }),
-  response: Schema.Struct({ apply_list: Schema.Unknown }),
-  codes: []
-})
-
-const ReviewApplication = Endpoint.make({
-  id: "group/ReviewEntryApplication",
-  method: "POST",
-  path: "/im/group/enter/audit/set/",
-  scope: "im.group_fans.create_list",
-  idempotency: "convergent",
-  envelope: "A",
-  request: Schema.Struct({
-    openId: Endpoint.OpenId,
-    applyId: Schema.propertySignature(Schema.NonEmptyString).pipe(Schema.fromKey("apply_id")),
-    status: Schema.Literal(2, 3)
-  }),
-  response: Schema.Struct({ success: Schema.Boolean }),
-  codes: []
-})
-
-const CreateFanGroup = Endpoint.make({
-  id: "group/CreateFanGroup",
-  method: "POST",
-  path: "/im/group/fans/create/",
-  scope: "im.group_fans.create_list",
-  idempotency: "unsafe",
-  envelope: "A",
-  request: Schema.Struct({
-    openId: Endpoint.OpenId,
-    groupName: Schema.propertySignature(Schema.NonEmptyTrimmedString).pipe(Schema.fromKey("group_name")),
-    description: Schema.String,
-    avatarUri: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("avatar_uri"))
-  }),
-  response: Schema.Struct({ groupId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("group_id")) }),
-  codes: []
-})
+// The real fan-group descriptors: the matrix exercises the endpoints users call.
+const Count = FanGroupQuota.descriptor
+const Send = SendGroupMessage.descriptor
+const ListApplications = ListEntryApplications.descriptor
+const ReviewApplication = ReviewEntryApplication.descriptor
+const CreateFanGroup = CreateFanGroupEndpoint.descriptor
 
 const token = "act.FAULT-MATRIX-SECRET-TOKEN"
 const countOk = DouyinTest.successA({ left_count: 2 })
 const sendOk = DouyinTest.successA({ msg_id: "@m==" })
 const busy = DouyinTest.errorA(2100004, "system busy")
 const badGateway = DouyinTest.text(502, "<html><body><h1>502 Bad Gateway</h1></body></html>")
-const sendInput = { openId: "op-1", groupId: "@g==", content: { msgType: 1 as const, text: "hello" } }
+const sendInput = { openId: "op-1", groupId: "@g==", content: MessageContent.text("hello") }
 
 // Short real backoffs keep each test in milliseconds; no test sleeps on its own.
 const fastRetry = Retry.layer({ maxAttempts: 3, base: "2 millis", cap: "10 millis", jitter: false })
@@ -180,7 +114,7 @@ describe("fault matrix on a loopback server (reliability.md §5)", () => {
           method: "POST",
           path: "/im/send/msg/group/",
           query: { open_id: "op-1" },
-          body: { group_id: "@g==", content: { msg_type: 1, text: "hello" } }
+          body: { group_id: "@g==", content: { msg_type: 1, text: { text: "hello" } } }
         })
         expect(result.left.clientRequestId).toMatch(/^[0-9a-f-]{36}$/)
         expect(JSON.stringify(result.left)).not.toContain(token)
@@ -268,7 +202,7 @@ describe("fault matrix on a loopback server (reliability.md §5)", () => {
         const create = yield* Endpoint.handler(CreateFanGroup)
         return [
           yield* Effect.flip(list({ openId: "op-1", count: 0 })),
-          yield* Effect.flip(review({ openId: "op-1", applyId: "@a==", status: 4 as 2 })),
+          yield* Effect.flip(review({ openId: "op-1", applyId: "@a==", decision: 4 as unknown as "approve" })),
           yield* Effect.flip(create({ openId: "op-1", groupName: "  ", description: "d", avatarUri: "https://x" }))
         ]
       }).pipe(Effect.provide(clientLayer(server.url, fastRetry)))

@@ -3,9 +3,10 @@
 import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, TokenStore } from "@effect-douyin/core"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, Schema } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { FanGroupQuota } from "@effect-douyin/group"
 
 interface Seen {
   readonly method: string
@@ -52,17 +53,7 @@ const serve = (handler: Handler) =>
       })
   )
 
-const Count = Endpoint.make({
-  id: "e2e/Count",
-  method: "GET",
-  path: "/im/group/count/",
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({ leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count")) }),
-  codes: []
-})
+const Count = FanGroupQuota.descriptor
 
 const clientKey = "ck_e2e"
 const day = 24 * 60 * 60 * 1000
@@ -147,7 +138,7 @@ describe("fault matrix over loopback: tokens", () => {
       )
       const error = yield* Effect.flip(count.pipe(Effect.provide(live(baseUrl))))
       expect(error._tag).toBe("DouyinAuthError")
-      expect(error).toMatchObject({ code: 2190008, logId: "E2EEXPIRED", endpoint: "e2e/Count" })
+      expect(error).toMatchObject({ code: 2190008, logId: "E2EEXPIRED", endpoint: "group/FanGroupQuota" })
       expect(on(seen, "/oauth/refresh_token/")).toHaveLength(1)
       expect(on(seen, "/im/group/count/").map((r) => r.headers["access-token"])).toEqual(["act.alice.0", "act.alice.1"])
     }))

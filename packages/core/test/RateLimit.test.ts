@@ -1,34 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Deferred, type Duration, Effect, Fiber, Layer, Redacted, Schema, TestClock } from "effect"
+import { Clock, Deferred, type Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { Count, Send } from "./support/descriptors.js"
 
-const Count = Endpoint.make({
-  id: "test/Count",
-  method: "GET",
-  path: "/im/group/count/",
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({ leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count")) }),
-  codes: []
-})
-
-const Send = Endpoint.make({
-  id: "test/Send",
-  method: "POST",
-  path: "/im/send/msg/group/",
-  scope: "im.group_message",
-  idempotency: "unsafe",
-  envelope: "A",
-  request: Schema.Struct({
-    openId: Endpoint.OpenId,
-    groupId: Schema.propertySignature(Schema.NonEmptyString).pipe(Schema.fromKey("group_id")),
-    text: Schema.String
-  }),
-  response: Schema.Struct({ msgId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("msg_id")) }),
-  codes: []
-})
 
 interface Seen {
   readonly at: number

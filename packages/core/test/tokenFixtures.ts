@@ -1,23 +1,13 @@
 // Shared fixtures of the token tests: a fan-group-like descriptor, OAuth reply builders and
 // a layer stack (store-backed tokens, OAuth and the client over the fake HttpClient).
-import { Cause, Effect, Exit, Layer, Redacted, Schema } from "effect"
+import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import * as Tracer from "effect/Tracer"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, OAuth, TokenStore } from "../src/index.js"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, OAuth, TokenStore } from "../src/index.js"
 
 export const clientKey = "ck_test_app"
 export const clientSecret = "cs_SECRET_never_logged_4f2a"
 
-export const Count = Endpoint.make({
-  id: "test/Count",
-  method: "GET",
-  path: "/im/group/count/",
-  scope: "im.group_fans.create_list",
-  idempotency: "read",
-  envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({ leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count")) }),
-  codes: []
-})
+export { Count } from "./support/descriptors.js"
 
 export const day = 24 * 60 * 60 * 1000
 
