@@ -21,6 +21,7 @@ import type * as Envelope from "./Envelope.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as FailureClass from "./FailureClass.js"
 import * as wire from "./internal/wire.js"
+import { defined } from "./internal/defined.js"
 
 /**
  * One call as the client sends it. Built by `Endpoint` from a descriptor and a validated input.
@@ -121,9 +122,6 @@ export class CurrentCallPolicy extends Context.Reference<CurrentCallPolicy>()(
 
 const redactToken = (names: ReadonlyArray<string | RegExp>) =>
   names.includes("access-token") ? names : [...names, "access-token"]
-
-const defined = <A extends object>(a: A): A =>
-  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A
 
 /**
  * Builds the client from the injected `HttpClient`, `DouyinConfig` and `AccessToken`.

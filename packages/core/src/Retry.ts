@@ -42,6 +42,7 @@ import * as DouyinClient from "./DouyinClient.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import * as FailureClass from "./FailureClass.js"
 import * as internal from "./internal/retry.js"
+import { defined } from "./internal/defined.js"
 
 /**
  * How one call is retried. Every field is optional; what is left out keeps the value of the
@@ -192,7 +193,7 @@ const hasBackoffFields = (p: Policy) =>
 const resolve = (base: Policy, deadline: Duration.Duration, over: Policy): Settings => {
   // An override of any backoff field rebuilds the backoff from the merged fields; an override
   // schedule wins over everything.
-  const merged: Policy = { ...base, ...internal.defined(over) }
+  const merged: Policy = { ...base, ...defined(over) }
   const schedule = over.schedule ??
     (hasBackoffFields(over) || base.schedule === undefined ? backoff(merged) : base.schedule)
   return {
@@ -339,7 +340,7 @@ export const layerDisabled: Layer.Layer<DouyinClient.CurrentCallPolicy> = Layer.
 
 const with_ = (policy: Policy) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(CurrentOverride, (current) =>
-    Effect.provideService(effect, CurrentOverride, { ...current, ...internal.defined(policy) }))
+    Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) }))
 
 export {
   /**

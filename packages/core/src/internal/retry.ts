@@ -14,10 +14,7 @@ import {
   DouyinQuotaError,
   DouyinTransportError
 } from "../DouyinError.js"
-
-/** Drops `undefined` fields, so a spread does not erase a value with `undefined`. */
-export const defined = <A extends object>(a: A): A =>
-  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A
+import { defined } from "./defined.js"
 
 /** The server's hint (`Retry-After`) in milliseconds, or 0. */
 export const retryAfter = (error: AttemptError): number =>

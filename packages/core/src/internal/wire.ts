@@ -18,6 +18,7 @@ import {
 } from "../DouyinError.js"
 import * as Envelope from "../Envelope.js"
 import * as ErrorCode from "../ErrorCode.js"
+import { defined } from "./defined.js"
 
 // Node error codes that prove the request never reached the server.
 const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "EADDRNOTAVAIL"])
@@ -55,9 +56,6 @@ export const fromHttpClientError = (endpoint: string, error: HttpClientError.Htt
     description: `${error.reason} while reading the response: ${causeText(error.cause) || error.description || ""}`
   })
 }
-
-const defined = <A extends object>(a: A): A =>
-  Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as A
 
 /** A non-zero envelope code becomes its typed category error. */
 export const codeError = (endpoint: string, status: Envelope.Status): DouyinCodeError => {
