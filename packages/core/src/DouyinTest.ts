@@ -16,7 +16,7 @@
  * @since 0.1.0
  */
 import { HttpClient, HttpClientError, HttpClientResponse } from "@effect/platform"
-import { Context, Effect, Layer, Redacted, Ref } from "effect"
+import { Chunk, Context, Effect, HashMap, Layer, Option, Redacted, Ref } from "effect"
 import * as AccessToken from "./AccessToken.js"
 import * as DouyinClient from "./DouyinClient.js"
 import * as DouyinConfig from "./DouyinConfig.js"
@@ -173,6 +173,13 @@ export const requests: Effect.Effect<ReadonlyArray<RecordedRequest>, never, Reco
   (r) => r.requests
 )
 
+interface Log {
+  readonly requests: Chunk.Chunk<RecordedRequest>
+  readonly perRoute: HashMap.HashMap<string, number>
+}
+
+const emptyLog: Log = { requests: Chunk.empty(), perRoute: HashMap.empty() }
+
 const notFound = (request: RecordedRequest): Reply =>
   text(404, `<html><body>no fixture for ${request.method} ${request.path}</body></html>`)
 
@@ -217,7 +224,8 @@ const responderFor = (responder: Responder) => {
 export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient | Recorder> =>
   Layer.effectContext(
     Effect.gen(function*() {
-      const seen = yield* Ref.make<ReadonlyArray<RecordedRequest>>([])
+      // Persistent structures: recording a request costs the same however many came before.
+      const seen = yield* Ref.make(emptyLog)
       const answer = responderFor(responder)
       const client = HttpClient.make((request, url) =>
         Effect.gen(function*() {
@@ -231,9 +239,13 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
             body: parseBody(text),
             bodyText: text
           }
-          const before = yield* Ref.getAndUpdate(seen, (all) => [...all, recorded])
-          const sameRoute = before.filter((r) => r.method === recorded.method && r.path === recorded.path).length
-          const reply = yield* answer(recorded, before.length, sameRoute)
+          const route = `${recorded.method} ${recorded.path}`
+          const before = yield* Ref.getAndUpdate(seen, (log) => ({
+            requests: Chunk.append(log.requests, recorded),
+            perRoute: HashMap.modifyAt(log.perRoute, route, (n) => Option.some(Option.getOrElse(n, () => 0) + 1))
+          }))
+          const sameRoute = Option.getOrElse(HashMap.get(before.perRoute, route), () => 0)
+          const reply = yield* answer(recorded, Chunk.size(before.requests), sameRoute)
           return HttpClientResponse.fromWeb(
             request,
             new Response(reply.body, { status: reply.status, headers: { ...reply.headers } })
@@ -245,7 +257,10 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
         )
       )
       return Context.make(HttpClient.HttpClient, client).pipe(
-        Context.add(Recorder, { requests: Ref.get(seen), clear: Ref.set(seen, []) })
+        Context.add(Recorder, {
+          requests: Effect.map(Ref.get(seen), (log) => Chunk.toReadonlyArray(log.requests)),
+          clear: Ref.set(seen, emptyLog)
+        })
       )
     })
   )
