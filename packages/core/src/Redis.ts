@@ -1,0 +1,147 @@
+/**
+ * One Redis connection (through `ioredis`, the client `@effect/experimental` builds on) shared
+ * by every Redis-backed store of the SDK: tokens, rate-limit windows, webhook dedupe,
+ * broadcast journals. Many instances of one app point at the same Redis and share that state.
+ *
+ * Outages are typed and bounded: a command while Redis is unreachable fails at once with
+ * {@link RedisError} (no offline queue), a command that gets no answer fails after
+ * `commandTimeout`, and the connection keeps reconnecting in the background, so the SDK
+ * recovers without a restart when Redis returns (reliability.md row 21).
+ *
+ * `ioredis` is an optional peer dependency: install it when you use this module.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
+ * const Live = Redis.layer({ url: "redis://127.0.0.1:6379", prefix: "my-app:" })
+ * const ping = Effect.flatMap(Redis.Redis, (redis) => redis.use((client) => client.ping()))
+ * ```
+ *
+ * @since 0.2.0
+ */
+import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
+import type { ConfigError } from "effect/ConfigError"
+import { Redis as IORedis } from "ioredis"
+
+/**
+ * A Redis command failed: unreachable, timed out, or answered with an error.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class RedisError extends Schema.TaggedError<RedisError>()("RedisError", {
+  operation: Schema.String,
+  description: Schema.String
+}) {
+  override get message() {
+    return `redis ${this.operation}: ${this.description}`
+  }
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Service {
+  /** The connection; prefer {@link Service.use}, which types and bounds failures. */
+  readonly client: IORedis
+  /** Prepended to every key the SDK writes (e.g. `my-app:`), so apps can share a Redis. */
+  readonly prefix: string
+  /** Runs one or more commands; any failure becomes a {@link RedisError} named `operation`. */
+  readonly use: <A>(f: (client: IORedis) => Promise<A>, operation?: string) => Effect.Effect<A, RedisError>
+}
+
+/**
+ * @since 0.2.0
+ * @category tags
+ */
+export class Redis extends Context.Tag("@effect-douyin/core/Redis")<Redis, Service>() {}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /** `redis://[:password@]host:port[/db]`. Default `redis://127.0.0.1:6379`. */
+  readonly url?: string | Redacted.Redacted<string> | undefined
+  /** Key prefix. Default `effect-douyin:`. */
+  readonly prefix?: string | undefined
+  /** Longest wait for one command's answer. Default 2 seconds. */
+  readonly commandTimeout?: Duration.DurationInput | undefined
+  /** Longest wait for the first connection when the layer is built. Default 5 seconds. */
+  readonly connectTimeout?: Duration.DurationInput | undefined
+}
+
+const describe = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
+
+/**
+ * Connects (failing with {@link RedisError} if Redis cannot be reached within
+ * `connectTimeout`) and disconnects when the scope closes.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (options: Options = {}) =>
+  Effect.gen(function*() {
+    const url = options.url === undefined
+      ? "redis://127.0.0.1:6379"
+      : Redacted.isRedacted(options.url)
+      ? Redacted.value(options.url)
+      : options.url
+    const connectTimeout = Duration.toMillis(options.connectTimeout ?? "5 seconds")
+    const client = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        new IORedis(url, {
+          lazyConnect: true,
+          // Fail commands at once while disconnected instead of queueing them past the call timeout.
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          commandTimeout: Duration.toMillis(options.commandTimeout ?? "2 seconds"),
+          connectTimeout,
+          // Keep reconnecting in the background (at most every second) so the app recovers by itself.
+          retryStrategy: (times) => Math.min(times * 100, 1000)
+        })
+      ),
+      (client) => Effect.sync(() => client.disconnect())
+    )
+    // ioredis emits "error" on every failed reconnect; without a listener Node would crash.
+    client.on("error", () => {})
+    yield* Effect.tryPromise({
+      try: () => client.connect(),
+      catch: (cause) => new RedisError({ operation: "connect", description: describe(cause) })
+    }).pipe(
+      Effect.timeoutFail({
+        duration: Duration.millis(connectTimeout),
+        onTimeout: () => new RedisError({ operation: "connect", description: `no connection within ${connectTimeout} ms` })
+      })
+    )
+    const use = <A>(f: (client: IORedis) => Promise<A>, operation = "command") =>
+      Effect.tryPromise({
+        try: () => f(client),
+        catch: (cause) => new RedisError({ operation, description: describe(cause) })
+      })
+    return Redis.of({ client, prefix: options.prefix ?? "effect-douyin:", use })
+  })
+
+/**
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: Options = {}): Layer.Layer<Redis, RedisError> => Layer.scoped(Redis, make(options))
+
+/**
+ * Reads `DOUYIN_REDIS_URL` (redacted: it may hold a password) and the optional
+ * `DOUYIN_REDIS_PREFIX`.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  config: Config.Config<Options> = Config.all({
+    url: Config.redacted("DOUYIN_REDIS_URL"),
+    prefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX")).pipe(Config.map(Option.getOrUndefined))
+  })
+): Layer.Layer<Redis, RedisError | ConfigError> =>
+  Layer.scoped(Redis, Effect.flatMap(config, make))
