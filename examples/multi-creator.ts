@@ -12,7 +12,7 @@
  * because it simulates users authorizing the app.
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { AccessToken, DouyinClient, OAuth, TokenStore } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import { CreateFanGroup, FanGroupApi, FanGroupQuota, ListFanGroups, MessageContent, SendGroupMessage } from "@effect-douyin/group"
 import { Console, Duration, Effect, Layer, Option, Redacted } from "effect"
 import * as Target from "./support/Target.js"
@@ -84,6 +84,9 @@ export const main = multiCreator.pipe(
   Effect.provide(
     FanGroupApi.layer.pipe(
       Layer.provide(DouyinClient.layer),
+      // The transcript shows each request as it is sent: no retry, no limit.
+      Layer.provide(Retry.layerDisabled),
+      Layer.provide(RateLimit.layerDisabled),
       Layer.provide(AccessToken.layerStore()),
       Layer.provideMerge(TokenStore.layerMemory()),
       Layer.provideMerge(OAuthLive),

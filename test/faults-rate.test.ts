@@ -8,7 +8,7 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "@effect-douyin/core"
 import { Clock, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { FanGroupQuota } from "@effect-douyin/group"
 import * as Server from "./support/LoopbackServer.js"
@@ -45,6 +45,7 @@ describe("fault matrix row 12 (rate under load)", () => {
       ).pipe(Layer.provide(NodeHttpClient.layerUndici))
       const client = DouyinClient.layer.pipe(
         Layer.provide(RateLimit.layer({ global: { limit, interval: "1 second" } })),
+        Layer.provide(Retry.layerDisabled),
         Layer.provide(http),
         Layer.provide(DouyinConfig.layer({ baseUrl: server.url, attemptTimeout: "1 hour", callTimeout: "1 hour" })),
         Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))

@@ -13,6 +13,7 @@ import {
   type DouyinError,
   DouyinTest,
   Endpoint,
+  RateLimit,
   Retry
 } from "@effect-douyin/core"
 import { Cause, Effect, Layer, Logger, LogLevel, Option, Redacted, Scope, Tracer } from "effect"
@@ -43,15 +44,16 @@ const sendInput = { openId: "op-1", groupId: "@g==", content: MessageContent.tex
 // Short real backoffs keep each test in milliseconds; no test sleeps on its own.
 const fastRetry = Retry.layer({ maxAttempts: 3, base: "2 millis", cap: "10 millis", jitter: false })
 
-/** The client over undici to `baseUrl`, with `policies` provided into it. */
-const clientLayer = <ROut>(
+/** The client over undici to `baseUrl`, with the `retry` policy provided into it (no rate limit). */
+const clientLayer = (
   baseUrl: string,
-  policies: Layer.Layer<ROut, never, DouyinConfig.DouyinConfig>,
+  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>,
   config: DouyinConfig.Options = {},
   http: Layer.Layer<HttpClient.HttpClient> = NodeHttpClient.layerUndici
 ) =>
   DouyinClient.layer.pipe(
-    Layer.provideMerge(policies),
+    Layer.provideMerge(retry),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provide(http),
     Layer.provideMerge(DouyinConfig.layer({ baseUrl, attemptTimeout: "5 seconds", ...config })),
     Layer.provide(AccessToken.layerStatic(Redacted.make(token)))

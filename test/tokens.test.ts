@@ -1,6 +1,6 @@
 // Fault matrix rows 8 and 9 (reliability.md §5) for the store-backed token source, against a
 // real node:http server on 127.0.0.1 (port 0) started by each test.
-import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, TokenStore } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
@@ -60,6 +60,8 @@ const day = 24 * 60 * 60 * 1000
 
 const live = (baseUrl: string) =>
   DouyinClient.layer.pipe(
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provide(AccessToken.layerStore()),
     Layer.provide(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs_e2e_secret") })),
     Layer.provide(TokenStore.layerMemory([[{ clientKey, openId: "alice" }, {

@@ -10,7 +10,7 @@ import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import { FanGroupApi, FanGroupSandbox } from "@effect-douyin/group"
 import { Config, type ConfigError, Context, Effect, Layer, Option, Redacted } from "effect"
 
@@ -103,6 +103,9 @@ const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError> 
 export const layerApi = (options: Options = {}): Layer.Layer<FanGroupApi.FanGroupApi | Target, ConfigError.ConfigError> =>
   FanGroupApi.layer.pipe(
     Layer.provide(DouyinClient.layer),
+    // Examples show each request as it is sent: no retry, no limit (chosen, not defaulted).
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provide(layerToken),
     Layer.provideMerge(layerTransport(options))
   )

@@ -14,7 +14,7 @@
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { performance } from "node:perf_hooks"
@@ -97,23 +97,26 @@ export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
 
 /**
  * The SDK's rate-limit policy (`RateLimit`, a sliding window): `limit` requests per second
- * for the whole app, provided into the client as its `CurrentAttemptPolicy`. Every attempt
+ * for the whole app, provided into the client as its `RateLimit` service. Every attempt
  * that got its permit pushes its start time (epoch ms) to `starts`: what the limiter itself
  * controls, next to the arrival times the server sees.
  */
 export const rateLimitLayer = (
   limit: number,
   starts: Array<number>
-): Layer.Layer<DouyinClient.CurrentAttemptPolicy> =>
+): Layer.Layer<RateLimit.RateLimit> =>
   Layer.scoped(
-    DouyinClient.CurrentAttemptPolicy,
+    RateLimit.RateLimit,
     Effect.map(
       RateLimit.make({ global: { limit, interval: "1 second" } }),
-      (rateLimit): DouyinClient.AttemptPolicy => (call, attempt) =>
-        rateLimit.policy(
-          call,
-          Effect.zipRight(Effect.sync(() => starts.push(performance.timeOrigin + performance.now())), attempt)
-        )
+      (rateLimit): RateLimit.Service => ({
+        ...rateLimit,
+        policy: (call, attempt) =>
+          rateLimit.policy(
+            call,
+            Effect.zipRight(Effect.sync(() => starts.push(performance.timeOrigin + performance.now())), attempt)
+          )
+      })
     )
   )
 
@@ -121,10 +124,11 @@ export const rateLimitLayer = (
 export const sdkRuntime = (
   baseUrl: string,
   http: Layer.Layer<HttpClient.HttpClient>,
-  policies: Layer.Layer<DouyinClient.CurrentAttemptPolicy, never, never> | undefined = undefined
+  rateLimit: Layer.Layer<RateLimit.RateLimit> = RateLimit.layerDisabled
 ) => {
   const client = DouyinClient.layer.pipe(
-    Layer.provide(policies ?? Layer.empty),
+    Layer.provide(rateLimit),
+    Layer.provide(Retry.layerDisabled),
     Layer.provide(DouyinConfig.layer({ baseUrl })),
     Layer.provide(AccessToken.layerStatic(Redacted.make(token))),
     Layer.provide(http)

@@ -22,6 +22,8 @@ import * as ErrorCode from "./ErrorCode.js"
 import * as FailureClass from "./FailureClass.js"
 import * as wire from "./internal/wire.js"
 import { defined } from "./internal/defined.js"
+import * as RateLimit from "./RateLimit.js"
+import * as Retry from "./Retry.js"
 
 /**
  * One call as the client sends it. Built by `Endpoint` from a descriptor and a validated input.
@@ -80,8 +82,8 @@ export class DouyinClient extends Context.Tag("@effect-douyin/core/DouyinClient"
 export type AttemptError = Exclude<DouyinCommonError, { readonly _tag: "DouyinInvalidInput" }>
 
 /**
- * Wraps each HTTP attempt of a call: the rate-limit policy plugs in here (take a permit,
- * then send). Every retry is a new attempt and so takes a new permit.
+ * Wraps each HTTP attempt of a call: the rate-limit policy (`RateLimit.Service.policy`) plugs
+ * in here (take a permit, then send). Every retry is a new attempt and so takes a new permit.
  *
  * @since 0.1.0
  * @category models
@@ -89,55 +91,48 @@ export type AttemptError = Exclude<DouyinCommonError, { readonly _tag: "DouyinIn
 export type AttemptPolicy = <A>(call: Call<unknown>, attempt: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
 
 /**
- * Wraps all attempts of one call: the retry policy plugs in here.
+ * Wraps all attempts of one call: the retry policy (`Retry.Service.policy`) plugs in here.
  *
  * @since 0.1.0
  * @category models
  */
 export type CallPolicy = <A>(call: Call<unknown>, attempts: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
 
-/**
- * The attempt policy the client is built with (read once, when the client layer is built:
- * provide it *into* `DouyinClient.layer`). Default: send at once.
- *
- * @since 0.1.0
- * @category references
- */
-export class CurrentAttemptPolicy extends Context.Reference<CurrentAttemptPolicy>()(
-  "@effect-douyin/core/DouyinClient/CurrentAttemptPolicy",
-  { defaultValue: (): AttemptPolicy => (_, attempt) => attempt }
-) {}
-
-/**
- * The call policy the client is built with (read once, when the client layer is built).
- * Default: no retry.
- *
- * @since 0.1.0
- * @category references
- */
-export class CurrentCallPolicy extends Context.Reference<CurrentCallPolicy>()(
-  "@effect-douyin/core/DouyinClient/CurrentCallPolicy",
-  { defaultValue: (): CallPolicy => (_, attempts) => attempts }
-) {}
-
 const redactToken = (names: ReadonlyArray<string | RegExp>) =>
   names.includes("access-token") ? names : [...names, "access-token"]
 
 /**
- * Builds the client from the injected `HttpClient`, `DouyinConfig` and `AccessToken`.
+ * What building the client needs. The two policies are required on purpose: a composition
+ * that forgets or misplaces one (e.g. `Layer.mergeAll(DouyinClient.layer, Retry.layerDefault)`)
+ * leaves `Retry` unsatisfied and does not compile. "No retry" / "no limit" is said out loud
+ * with `Retry.layerDisabled` / `RateLimit.layerDisabled`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Requirements =
+  | HttpClient.HttpClient
+  | DouyinConfig
+  | AccessToken.AccessToken
+  | Retry.Retry
+  | RateLimit.RateLimit
+
+/**
+ * Builds the client from the injected `HttpClient`, `DouyinConfig`, `AccessToken` and the two
+ * policies, `Retry` and `RateLimit` (read once: every call of this client shares them).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, HttpClient.HttpClient | DouyinConfig | AccessToken.AccessToken> = Effect
+export const make: Effect.Effect<Service, never, Requirements> = Effect
   .gen(function*() {
     const config = yield* DouyinConfig
     const tokens = yield* AccessToken.AccessToken
     // Douyin reads no trace headers; keep the wire exactly as documented.
     const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
     const userAgent = Option.getOrUndefined(config.userAgent)
-    const attemptPolicy = yield* CurrentAttemptPolicy
-    const callPolicy = yield* CurrentCallPolicy
+    const attemptPolicy = (yield* RateLimit.RateLimit).policy
+    const callPolicy = (yield* Retry.Retry).policy
 
     const buildRequest = (call: Call<unknown>, token: Redacted.Redacted<string>) => {
       const headers: Record<string, string> = {
@@ -262,8 +257,24 @@ export const make: Effect.Effect<Service, never, HttpClient.HttpClient | DouyinC
   })
 
 /**
+ * The client as a layer. It requires both policies: provide them *into* it.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(Retry.layerDefault), // or Retry.layerDisabled: no retry, said out loud
+ *   Layer.provide(RateLimit.layerDefault), // or RateLimit.layerDisabled
+ *   Layer.provide(AccessToken.layerStatic(Redacted.make("act.xxx"))),
+ *   Layer.provide(DouyinConfig.layer()),
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<DouyinClient, never, HttpClient.HttpClient | DouyinConfig | AccessToken.AccessToken> =
-  Layer.effect(DouyinClient, make)
+export const layer: Layer.Layer<DouyinClient, never, Requirements> = Layer.effect(DouyinClient, make)

@@ -20,6 +20,8 @@ import { Chunk, Context, Effect, HashMap, Layer, Option, Redacted, Ref } from "e
 import * as AccessToken from "./AccessToken.js"
 import * as DouyinClient from "./DouyinClient.js"
 import * as DouyinConfig from "./DouyinConfig.js"
+import * as RateLimit from "./RateLimit.js"
+import * as Retry from "./Retry.js"
 
 /**
  * A request as it reached the fake server.
@@ -267,7 +269,10 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
 
 /**
  * A ready `DouyinClient` over the fake server: production base URL, static
- * {@link testToken}. Provide the endpoint layers on top.
+ * {@link testToken}, no retry and no rate limit (`Retry.layerDisabled`,
+ * `RateLimit.layerDisabled`: one request per call, so a test sees exactly what a call sends).
+ * Provide the endpoint layers on top. To test under policies, build `DouyinClient.layer` over
+ * {@link layer} yourself.
  *
  * @since 0.1.0
  * @category layers
@@ -278,6 +283,8 @@ export const layerClient = (
 ): Layer.Layer<DouyinClient.DouyinClient | Recorder> =>
   DouyinClient.layer.pipe(
     Layer.provideMerge(layer(responder)),
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provide(DouyinConfig.layer(options)),
     Layer.provide(AccessToken.layerStatic(Redacted.make(options.token ?? testToken)))
   )

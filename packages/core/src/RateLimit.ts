@@ -1,5 +1,6 @@
 /**
- * The rate-limit policy (reliability.md §3), provided *into* `DouyinClient.layer`. It wraps
+ * The rate-limit policy (reliability.md §3), provided *into* `DouyinClient.layer`, which
+ * requires it ({@link layerDisabled} is the explicit "no limit"). It wraps
  * every HTTP attempt, retries included: take a place among the requests in flight, take a
  * permit from every limit that applies, then send.
  *
@@ -18,10 +19,11 @@
  *
  * @example
  * ```ts
- * import { DouyinClient, RateLimit } from "@effect-douyin/core"
+ * import { DouyinClient, RateLimit, Retry } from "@effect-douyin/core"
  * import { Layer } from "effect"
  *
  * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(Retry.layerDefault),
  *   Layer.provide(RateLimit.layer({
  *     global: { limit: 50, interval: "1 second" },
  *     perOpenId: { limit: 10, interval: "1 second" },
@@ -34,7 +36,8 @@
  * @since 0.1.0
  */
 import { Context, Duration, Effect, Layer, Option, RcMap, type Scope } from "effect"
-import * as DouyinClient from "./DouyinClient.js"
+// Types only: the client requires this module's tag, not the other way round.
+import type * as DouyinClient from "./DouyinClient.js"
 import { DouyinRateLimited } from "./DouyinError.js"
 import * as Fifo from "./internal/fifo.js"
 import * as Window from "./internal/window.js"
@@ -274,17 +277,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
   })
 
 /**
- * Provides the rate-limit policy to the client (and the {@link RateLimit} service). Provide it
- * *into* `DouyinClient.layer`; one instance is shared by every call of that client.
+ * The rate-limit policy as the {@link RateLimit} service that `DouyinClient.layer` requires.
+ * Provide it *into* the client; one instance is shared by every call of that client.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<RateLimit | DouyinClient.CurrentAttemptPolicy> =>
-  Layer.scopedContext(
-    Effect.map(make(options), (service) =>
-      Context.make(RateLimit, service).pipe(Context.add(DouyinClient.CurrentAttemptPolicy, service.policy)))
-  )
+export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.scoped(RateLimit, make(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -292,18 +291,28 @@ export const layer = (options: Options): Layer.Layer<RateLimit | DouyinClient.Cu
  * @since 0.1.0
  * @category layers
  */
-export const layerDefault: Layer.Layer<RateLimit | DouyinClient.CurrentAttemptPolicy> = layer(defaults)
+export const layerDefault: Layer.Layer<RateLimit> = layer(defaults)
 
 /**
- * No rate limiting (the same as providing no rate-limit layer).
+ * The service of {@link layerDisabled}: every attempt goes at once.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const disabled: Service = {
+  options: {},
+  withPermit: (_key, effect) => effect,
+  trackedKeys: Effect.succeed({ openIds: [], endpoints: [] }),
+  policy: (_call, attempt) => attempt
+}
+
+/**
+ * No rate limiting, chosen explicitly: every attempt goes at once.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerDisabled: Layer.Layer<DouyinClient.CurrentAttemptPolicy> = Layer.succeed(
-  DouyinClient.CurrentAttemptPolicy,
-  (_, attempt) => attempt
-)
+export const layerDisabled: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, disabled)
 
 const with_ = (override: Override) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.flatMap(CurrentOverride, (current) =>

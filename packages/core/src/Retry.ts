@@ -1,5 +1,7 @@
 /**
- * The retry policy (reliability.md §1–§2), provided *into* `DouyinClient.layer`.
+ * The retry policy (reliability.md §1–§2), provided *into* `DouyinClient.layer`, which requires
+ * it: a client without a decision on retrying does not compile ({@link layerDisabled} is the
+ * explicit "no retry").
  *
  * Whether a failed attempt is retried is decided by `FailureClass.isRetryable(error,
  * idempotency)`: a failure where Douyin certainly did not act (`NotSent`, `Rejected`) is
@@ -14,11 +16,12 @@
  *
  * @example
  * ```ts
- * import { DouyinClient, DouyinConfig, Retry } from "@effect-douyin/core"
+ * import { DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
  * import { Layer } from "effect"
  *
  * const Client = DouyinClient.layer.pipe(
  *   Layer.provide(Retry.layer({ maxAttempts: 4, base: "250 millis" })), // or Retry.layerDefault
+ *   Layer.provide(RateLimit.layerDisabled),
  *   Layer.provide(DouyinConfig.layer())
  * )
  * // per call: program.pipe(Retry.with({ maxAttempts: 6 })) or program.pipe(Retry.disable)
@@ -38,7 +41,9 @@ import {
   ScheduleDecision,
   ScheduleIntervals
 } from "effect"
-import * as DouyinClient from "./DouyinClient.js"
+import { dual } from "effect/Function"
+// Types only: the client requires this module's tag, not the other way round.
+import type * as DouyinClient from "./DouyinClient.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import * as FailureClass from "./FailureClass.js"
 import * as internal from "./internal/retry.js"
@@ -296,13 +301,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
   })
 
 /**
- * Provides the retry policy to the client (and the {@link Retry} service). Provide it *into*
- * `DouyinClient.layer`; its `DouyinConfig` requirement is met by the config you provide there.
+ * The retry policy as the {@link Retry} service that `DouyinClient.layer` requires. Provide it
+ * *into* the client; its `DouyinConfig` requirement is met by the config you provide there.
  *
  * @example
  * ```ts
+ * import { DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+ * import { Layer } from "effect"
+ *
  * const Client = DouyinClient.layer.pipe(
  *   Layer.provide(Retry.layer({ maxAttempts: 5, budget: { capacity: 100 } })),
+ *   Layer.provide(RateLimit.layerDefault),
  *   Layer.provide(DouyinConfig.layer())
  * )
  * ```
@@ -310,13 +319,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
  * @since 0.1.0
  * @category layers
  */
-export const layer = (
-  options: Options = {}
-): Layer.Layer<Retry | DouyinClient.CurrentCallPolicy, never, DouyinConfig> =>
-  Layer.effectContext(
-    Effect.map(make(options), (service) =>
-      Context.make(Retry, service).pipe(Context.add(DouyinClient.CurrentCallPolicy, service.policy)))
-  )
+export const layer = (options: Options = {}): Layer.Layer<Retry, never, DouyinConfig> =>
+  Layer.effect(Retry, make(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -324,33 +328,50 @@ export const layer = (
  * @since 0.1.0
  * @category layers
  */
-export const layerDefault: Layer.Layer<Retry | DouyinClient.CurrentCallPolicy, never, DouyinConfig> = layer()
+export const layerDefault: Layer.Layer<Retry, never, DouyinConfig> = layer()
 
 /**
- * No retries at all (the same as providing no retry layer): every call makes one attempt
- * (plus the one token-refresh retry the client always does).
+ * The service of {@link layerDisabled}: one attempt per call, no budget.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const disabled: Service = {
+  settings: { maxAttempts: 1, schedule: Schedule.stop, deadline: Duration.infinity, useBudget: false },
+  remainingBudget: Effect.succeed(Number.POSITIVE_INFINITY),
+  policy: (_, attempts) => attempts
+}
+
+/**
+ * No retries at all, chosen explicitly: every call makes one attempt (plus the one
+ * token-refresh retry the client always does). {@link with} has no effect under it.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerDisabled: Layer.Layer<DouyinClient.CurrentCallPolicy> = Layer.succeed(
-  DouyinClient.CurrentCallPolicy,
-  (_, attempts) => attempts
-)
+export const layerDisabled: Layer.Layer<Retry> = Layer.succeed(Retry, disabled)
 
-const with_ = (policy: Policy) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+const with_: {
+  (policy: Policy): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R>
+} = dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R> =>
   Effect.flatMap(CurrentOverride, (current) =>
-    Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) }))
+    Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) })))
 
 export {
   /**
    * Overrides the retry policy for every call inside `effect` (fields left out keep the
-   * layer's values; nested overrides merge). Has no effect when no retry layer is installed.
+   * layer's values; nested overrides merge). Data-last (`pipe`) and data-first. Has no effect
+   * under {@link layerDisabled}.
    *
    * @example
    * ```ts
    * import { Retry } from "@effect-douyin/core"
-   * send(input).pipe(Retry.with({ maxAttempts: 6, base: "1 second" }))
+   * import { Effect } from "effect"
+   *
+   * declare const send: Effect.Effect<string>
+   * const patient = send.pipe(Retry.with({ maxAttempts: 6, base: "1 second" }))
+   * const same = Retry.with(send, { maxAttempts: 6, base: "1 second" })
    * ```
    *
    * @since 0.1.0

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint } from "../src/index.js"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
 import { Count, key, onPath, stack, stored } from "./tokenFixtures.js"
 
 const count = (openId: string) => Effect.flatMap(Endpoint.handler(Count), (call) => call({ openId }))
@@ -8,6 +8,8 @@ const count = (openId: string) => Effect.flatMap(Endpoint.handler(Count), (call)
 const clientWith = (tokens: Layer.Layer<AccessToken.AccessToken>, responder: DouyinTest.Responder) =>
   DouyinClient.layer.pipe(
     Layer.provideMerge(DouyinTest.layer(responder)),
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provide(DouyinConfig.layer()),
     Layer.provide(tokens)
   )

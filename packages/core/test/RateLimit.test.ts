@@ -14,9 +14,11 @@ interface Seen {
  * A client over the fake server that records the TestClock time, open_id and path of every
  * request. `gate` (optional) holds every response until it is opened.
  */
-const setup = <ROut>(
-  policies: Layer.Layer<ROut, never, DouyinConfig.DouyinConfig>,
+const setup = (
+  rateLimit: Layer.Layer<RateLimit.RateLimit>,
   options: {
+    /** Default: no retry. */
+    readonly retry?: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>
     readonly config?: DouyinConfig.Options
     readonly reply?: (n: number) => DouyinTest.Reply
     readonly gate?: Deferred.Deferred<void>
@@ -38,7 +40,8 @@ const setup = <ROut>(
         (request.method === "POST" ? DouyinTest.successA({ msg_id: "@m==" }) : DouyinTest.successA({ left_count: 2 }))
     })
   const layer = DouyinClient.layer.pipe(
-    Layer.provideMerge(policies),
+    Layer.provideMerge(rateLimit),
+    Layer.provide(options.retry ?? Retry.layerDisabled),
     Layer.provideMerge(DouyinTest.layer(responder)),
     Layer.provideMerge(DouyinConfig.layer(options.config ?? {})),
     Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
@@ -238,13 +241,10 @@ describe("RateLimit", () => {
   })
 
   it.effect("every retry takes a new permit", () => {
-    const { layer, seen } = setup(
-      Layer.merge(
-        RateLimit.layer({ global: second }),
-        Retry.layer({ base: "10 millis", jitter: false })
-      ),
-      { reply: (n) => (n === 0 ? DouyinTest.errorA(2100004, "busy") : DouyinTest.successA({ left_count: 1 })) }
-    )
+    const { layer, seen } = setup(RateLimit.layer({ global: second }), {
+      retry: Retry.layer({ base: "10 millis", jitter: false }),
+      reply: (n) => (n === 0 ? DouyinTest.errorA(2100004, "busy") : DouyinTest.successA({ left_count: 1 }))
+    })
     return Effect.gen(function*() {
       const count = yield* Endpoint.handler(Count)
       const [result] = yield* runAll([count({ openId: "op-1" })], "5 seconds")

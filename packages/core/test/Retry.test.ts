@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Clock, type Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, Retry } from "../src/index.js"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
 import { Count, Send } from "./support/descriptors.js"
 
 
@@ -12,9 +12,9 @@ const sendOk = DouyinTest.successA({ msg_id: "@m==" })
  * A client over the fake server whose `reply(n)` answers the n-th request (0-based) and which
  * records the TestClock time of every request.
  */
-const setup = <ROut>(
+const setup = (
   reply: (n: number) => DouyinTest.Reply,
-  policies: Layer.Layer<ROut, never, DouyinConfig.DouyinConfig>,
+  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>,
   config: DouyinConfig.Options = {}
 ) => {
   const times: Array<number> = []
@@ -24,7 +24,8 @@ const setup = <ROut>(
       return reply(times.length - 1)
     })
   const layer = DouyinClient.layer.pipe(
-    Layer.provideMerge(policies),
+    Layer.provideMerge(retry),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provideMerge(DouyinTest.layer(responder)),
     Layer.provideMerge(DouyinConfig.layer(config)),
     Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))

@@ -2,7 +2,7 @@
 // a layer stack (store-backed tokens, OAuth and the client over the fake HttpClient).
 import { Cause, Effect, Exit, Layer, Redacted } from "effect"
 import * as Tracer from "effect/Tracer"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, OAuth, TokenStore } from "../src/index.js"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, OAuth, RateLimit, Retry, TokenStore } from "../src/index.js"
 
 export const clientKey = "ck_test_app"
 export const clientSecret = "cs_SECRET_never_logged_4f2a"
@@ -81,6 +81,8 @@ export const stack = (
     Layer.provideMerge(TokenStore.layerMemory(seed))
   )
   return DouyinClient.layer.pipe(
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provideMerge(tokens),
     Layer.provideMerge(DouyinTest.layer(responder)),
     Layer.provideMerge(DouyinConfig.layer())

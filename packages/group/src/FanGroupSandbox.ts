@@ -41,7 +41,7 @@ import {
   HttpServerResponse
 } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
-import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import { Clock, Context, Duration, Effect, Either, HashMap, Layer, Redacted, Ref, Schema } from "effect"
 import * as model from "./internal/sandbox/model.js"
 import * as rules from "./internal/sandbox/rules.js"
@@ -477,7 +477,8 @@ export const defaultToken = "act.sandbox-token"
 
 /**
  * A ready `DouyinClient` over a fresh in-process sandbox (static token, production base URL
- * that never leaves the process). Put the endpoint layers on top with `Layer.provideMerge`.
+ * that never leaves the process, no retry and no rate limit: `Retry.layerDisabled`,
+ * `RateLimit.layerDisabled`). Put the endpoint layers on top with `Layer.provideMerge`.
  *
  * @since 0.1.0
  * @category layers
@@ -487,6 +488,8 @@ export const layerDouyinClient = (
 ): Layer.Layer<DouyinClient.DouyinClient | FanGroupSandbox> =>
   DouyinClient.layer.pipe(
     Layer.provideMerge(layerClient(options)),
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
     Layer.provide(DouyinConfig.layer(options)),
     Layer.provide(AccessToken.layerStatic(options.token ?? Redacted.make(defaultToken)))
   )
