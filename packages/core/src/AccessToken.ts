@@ -12,9 +12,11 @@
  */
 import { Clock, Config, Context, Duration, Effect, Layer, Option, Redacted, Ref } from "effect"
 import type { ConfigError } from "effect/ConfigError"
+import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import { DouyinAuthError, type DouyinCommonError, DouyinPermissionError } from "./DouyinError.js"
+import { DouyinAuthError, type DouyinCommonError, DouyinPermissionError, DouyinStoreError } from "./DouyinError.js"
 import * as ErrorCode from "./ErrorCode.js"
+import { defined } from "./internal/defined.js"
 import * as singleFlight from "./internal/singleFlight.js"
 import * as OAuth from "./OAuth.js"
 import * as TokenStore from "./TokenStore.js"
@@ -54,21 +56,29 @@ export class Override extends Context.Reference<Override>()("@effect-douyin/core
 
 /**
  * Runs `effect` with a fixed token for every call inside it, whatever the layer says.
- * An overridden token is never refreshed.
+ * An overridden token is never refreshed. Data-last (in a pipe) or data-first.
  *
  * @example
  * ```ts
  * import { AccessToken } from "@effect-douyin/core"
- * import { Redacted } from "effect"
- * program.pipe(AccessToken.withToken(Redacted.make("act.xxx")))
+ * import { Effect, Redacted } from "effect"
+ *
+ * declare const program: Effect.Effect<void>
+ * const piped = program.pipe(AccessToken.withToken(Redacted.make("act.xxx")))
+ * const direct = AccessToken.withToken(program, Redacted.make("act.xxx"))
  * ```
  *
  * @since 0.1.0
  * @category combinators
  */
-export const withToken =
-  (token: Redacted.Redacted<string>) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+export const withToken: {
+  (token: Redacted.Redacted<string>): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, token: Redacted.Redacted<string>): Effect.Effect<A, E, R>
+} = dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, token: Redacted.Redacted<string>): Effect.Effect<A, E, R> =>
     Effect.provideService(effect, Override, Option.some(token))
+)
 
 const noRefresh = Effect.succeed(Option.none<Redacted.Redacted<string>>())
 
@@ -133,24 +143,42 @@ export interface StoreOptions {
    */
   readonly reuseWindow?: Duration.DurationInput | undefined
   /**
-   * After a proactive refresh failed with a transient error while the old token is still
-   * valid, `get` keeps using the old token for this long before it tries again, so an OAuth
-   * outage does not add a refresh request to every call (default 15 seconds).
+   * After a refresh failed with a transient error (busy, 5xx, timeout, malformed answer), no
+   * new refresh of that key is sent for a backoff that starts at 1 second and doubles with
+   * each further failure up to this cap (default 15 seconds): callers meanwhile get the
+   * failure at once (or, proactively, the still-valid old token), so an OAuth outage costs a
+   * few refresh requests per open_id, whatever the number of calls.
    */
   readonly retryAfterFailure?: Duration.DurationInput | undefined
+  /**
+   * How long a refresh holds the store's lease for its key (default 20 seconds): across
+   * processes sharing the store one refresh runs per key; a holder that crashed loses the
+   * lease after this long. Keep it above `DouyinConfig`'s attempt timeout.
+   */
+  readonly leaseTtl?: Duration.DurationInput | undefined
+  /**
+   * Renew the refresh token (POST `/oauth/renew_refresh_token/`) when it expires within
+   * `renewBefore`, so a creator keeps working without authorizing again (default `true`;
+   * needs the app's renew permission: without it Douyin answers 10004 and the creator is
+   * marked as needing re-authorization).
+   */
+  readonly renewRefreshToken?: boolean | undefined
+  /** Default 5 days (a refresh token lives 30 days). */
+  readonly renewBefore?: Duration.DurationInput | undefined
 }
 
 /**
- * The errors the store-backed source can fail with: the OAuth refresh's errors, and two
+ * The errors the store-backed source can fail with: the OAuth refresh's errors, and three
  * raised locally without a request:
  * - `DouyinAuthError` 10010 when no token is stored for the key (the user must authorize) or
- *   the stored refresh token has expired;
- * - `DouyinPermissionError` 2190015 when the refresh answered for another `open_id`.
+ *   the stored refresh token has expired or was refused;
+ * - `DouyinPermissionError` 2190015 when the refresh answered for another `open_id`;
+ * - `DouyinStoreError` when the `TokenStore` failed (e.g. Redis down).
  *
  * @since 0.1.0
  * @category models
  */
-export type StoreError = OAuth.OAuthError | DouyinAuthError | DouyinPermissionError
+export type StoreError = OAuth.OAuthError | DouyinAuthError | DouyinPermissionError | DouyinStoreError
 
 /**
  * The store-backed source: a {@link Service} whose error channel is exactly {@link StoreError}.
@@ -168,8 +196,17 @@ export interface StoreService extends Service {
 
 const storeEndpoint = "AccessToken/store"
 
+// Inside the store source, store failures travel as they are and become the call's
+// `DouyinStoreError` at its boundary.
+type Failure = StoreError | TokenStore.TokenStoreError
+
+const toCallError = (e: Failure): StoreError =>
+  e._tag === "TokenStoreError"
+    ? new DouyinStoreError({ endpoint: storeEndpoint, store: e.store, operation: e.operation, description: e.description })
+    : e
+
 // A refresh that failed this way will fail the same way with the same refresh token.
-const isTerminal = (e: StoreError): boolean => {
+const isTerminal = (e: Failure): boolean => {
   switch (e._tag) {
     case "DouyinAuthError":
     case "DouyinPermissionError":
@@ -182,26 +219,300 @@ const isTerminal = (e: StoreError): boolean => {
   }
 }
 
+// Douyin's answers that mean "only a new authorization helps", on refresh or renewal.
+const reauthorizationCodes: ReadonlySet<number> = new Set([
+  ErrorCode.Codes.refreshTokenExpired,
+  ErrorCode.Codes.oauthNoPermission,
+  ErrorCode.Codes.renewLimitExceeded
+])
+
+const authorizeFirst = new DouyinAuthError({
+  endpoint: storeEndpoint,
+  code: ErrorCode.Codes.refreshTokenExpired,
+  description: "no token stored for this client_key and open_id: the user must authorize"
+})
+
+const authorizeAgain = new DouyinAuthError({
+  endpoint: storeEndpoint,
+  code: ErrorCode.Codes.refreshTokenExpired,
+  description: "the stored refresh token has expired or was refused: the user must authorize again"
+})
+
+interface Settings {
+  readonly refreshBefore: number
+  readonly reuseWindow: number
+  readonly backoffCap: number
+  readonly leaseTtl: Duration.Duration
+  readonly renew: boolean
+  readonly renewBefore: number
+}
+
+const settingsOf = (options: StoreOptions): Settings => ({
+  refreshBefore: Duration.toMillis(options.refreshBefore ?? "5 minutes"),
+  reuseWindow: Duration.toMillis(options.reuseWindow ?? "30 seconds"),
+  backoffCap: Duration.toMillis(options.retryAfterFailure ?? "15 seconds"),
+  leaseTtl: Duration.decode(options.leaseTtl ?? "20 seconds"),
+  renew: options.renewRefreshToken ?? true,
+  renewBefore: Duration.toMillis(options.renewBefore ?? "5 days")
+})
+
+/** A failed refresh or renewal of one key, held against the refresh token it was sent with. */
+interface HeldFailure {
+  readonly refreshToken: Redacted.Redacted<string>
+  readonly error: Failure
+  /** Until when no new request is sent (Infinity: a terminal failure). */
+  readonly until: number
+  /** Consecutive transient failures, for the doubling backoff. */
+  readonly count: number
+}
+
+type Memo<V> = Ref.Ref<ReadonlyMap<string, V>>
+
+/** What one store source remembers per key (in the layer: nothing at module level). */
+interface Source {
+  readonly store: TokenStore.Service
+  readonly oauth: OAuth.Service
+  readonly flights: singleFlight.SingleFlight
+  readonly settings: Settings
+  readonly clientKey: string
+  /** The last successful reactive refresh: which stale token it replaced, and when. */
+  readonly lastRefresh: Memo<{ readonly from: Redacted.Redacted<string>; readonly at: number }>
+  /** Failed refreshes (key id) and renewals (key id + "/renew"). */
+  readonly failures: Memo<HeldFailure>
+}
+
+const remember = <V>(memo: Memo<V>, id: string, value: V) => Ref.update(memo, (m) => new Map(m).set(id, value))
+const forget = <V>(memo: Memo<V>, id: string) =>
+  Ref.update(memo, (m) => {
+    if (!m.has(id)) return m
+    const next = new Map(m)
+    next.delete(id)
+    return next
+  })
+
+const sameSecret = (a: Redacted.Redacted<string>, b: Redacted.Redacted<string>) => Redacted.value(a) === Redacted.value(b)
+
+const load = (ctx: Source, key: TokenStore.Key) =>
+  Effect.flatMap(ctx.store.get(key), Option.match({ onNone: () => Effect.fail(authorizeFirst), onSome: Effect.succeed }))
+
+const isFresh = (ctx: Source, entry: TokenStore.StoredToken, now: number) => now < entry.expiresAt - ctx.settings.refreshBefore
+
+/** The failure still held for this refresh token, if any. */
+const heldFailure = (ctx: Source, id: string, refreshToken: Redacted.Redacted<string>, now: number) =>
+  Effect.map(Ref.get(ctx.failures), (m) => {
+    const held = m.get(id)
+    return held !== undefined && sameSecret(held.refreshToken, refreshToken) && now < held.until
+      ? Option.some(held.error)
+      : Option.none()
+  })
+
+/** Holds `error` off for this key: for good if terminal, else for a doubling backoff. */
+const holdFailure = (ctx: Source, id: string, refreshToken: Redacted.Redacted<string>, error: Failure) =>
+  Effect.gen(function*() {
+    const now = yield* Clock.currentTimeMillis
+    const previous = (yield* Ref.get(ctx.failures)).get(id)
+    const count = previous !== undefined && sameSecret(previous.refreshToken, refreshToken) ? previous.count + 1 : 1
+    const until = isTerminal(error) ? Infinity : now + Math.min(ctx.settings.backoffCap, 1000 * 2 ** (count - 1))
+    yield* remember(ctx.failures, id, { refreshToken, error, until, count })
+  })
+
+/**
+ * Marks the creator as needing re-authorization (persisted in the store, so every instance
+ * and the app's listing see it) and says so once in the log.
+ */
+const markReauthorization = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredToken, code: number) =>
+  Effect.gen(function*() {
+    if (entry.reauthorization !== undefined) return
+    const since = yield* Clock.currentTimeMillis
+    yield* ctx.store.set(key, { ...entry, reauthorization: { code, since } })
+    yield* Effect.logWarning("douyin creator must authorize the app again").pipe(
+      Effect.annotateLogs({ "douyin.open_id": key.openId, "douyin.code": code, "douyin.client_key": key.clientKey })
+    )
+  })
+
+/** The entry after a successful refresh. */
+const refreshedEntry = (entry: TokenStore.StoredToken, fresh: OAuth.RefreshedToken, now: number): TokenStore.StoredToken => ({
+  accessToken: fresh.accessToken,
+  expiresAt: now + Duration.toMillis(fresh.expiresIn),
+  refreshToken: fresh.refreshToken,
+  refreshExpiresAt: Option.match(fresh.refreshExpiresIn, {
+    onNone: () => entry.refreshExpiresAt,
+    onSome: (d) => now + Duration.toMillis(d)
+  }),
+  scope: fresh.scope.length > 0 ? fresh.scope : entry.scope
+})
+
+/** One refresh request for the (re-read) entry; the result is stored only when it succeeded. */
+const requestRefresh = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredToken) =>
+  Effect.gen(function*() {
+    const fresh = yield* ctx.oauth.refreshToken(entry.refreshToken)
+    if (Option.isSome(fresh.openId) && fresh.openId.value !== key.openId) {
+      return yield* Effect.fail(
+        new DouyinPermissionError(defined({
+          endpoint: OAuth.EndpointIds.refreshToken,
+          code: ErrorCode.Codes.openIdMismatch,
+          description: "the refresh answered for another open_id; nothing stored",
+          logId: Option.getOrUndefined(fresh.logId)
+        }))
+      )
+    }
+    const now = yield* Clock.currentTimeMillis
+    yield* ctx.store.set(key, refreshedEntry(entry, fresh, now))
+    return fresh.accessToken
+  })
+
+/**
+ * Refreshes the key's access token, unless `satisfied` finds the stored one good already.
+ * Runs under the store's lease for the key (one refresh across every process), re-reads the
+ * entry after taking it, and sends nothing while a failure of this refresh token is held.
+ */
+const refreshUnderLease = (
+  ctx: Source,
+  key: TokenStore.Key,
+  satisfied: Effect.Effect<Option.Option<Redacted.Redacted<string>>, Failure>
+): Effect.Effect<Redacted.Redacted<string>, Failure> => {
+  const id = TokenStore.keyString(key)
+  const refresh = Effect.gen(function*() {
+    const entry = yield* load(ctx, key)
+    const now = yield* Clock.currentTimeMillis
+    const held = yield* heldFailure(ctx, id, entry.refreshToken, now)
+    if (Option.isSome(held)) return yield* Effect.fail(held.value)
+    if (now >= entry.refreshExpiresAt || entry.reauthorization?.code === ErrorCode.Codes.refreshTokenExpired) {
+      return yield* Effect.fail(authorizeAgain)
+    }
+    return yield* requestRefresh(ctx, key, entry).pipe(
+      Effect.tap(() => forget(ctx.failures, id)),
+      Effect.tapError((error) =>
+        Effect.zipRight(
+          holdFailure(ctx, id, entry.refreshToken, error),
+          error._tag === "DouyinAuthError" && error.code === ErrorCode.Codes.refreshTokenExpired
+            ? Effect.ignore(markReauthorization(ctx, key, entry, error.code))
+            : Effect.void
+        )
+      )
+    )
+  })
+  const underLease = Effect.flatMap(satisfied, Option.match({ onSome: Effect.succeed, onNone: () => refresh }))
+  return ctx.store.withLease(key, ctx.settings.leaseTtl, underLease).pipe(
+    Effect.withSpan("AccessToken.refresh", { attributes: { "douyin.client_key": ctx.clientKey } })
+  )
+}
+
+/** Renews the refresh token when it is due; a failure never fails the call that noticed. */
+const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredToken, now: number) => {
+  const due = (e: TokenStore.StoredToken, at: number) =>
+    ctx.settings.renew && e.reauthorization === undefined && at < e.refreshExpiresAt &&
+    e.refreshExpiresAt - at < ctx.settings.renewBefore
+  if (!due(entry, now)) return Effect.void
+  const id = `${TokenStore.keyString(key)}/renew`
+  const renew = Effect.gen(function*() {
+    const current = yield* load(ctx, key)
+    const at = yield* Clock.currentTimeMillis
+    if (!due(current, at) || Option.isSome(yield* heldFailure(ctx, id, current.refreshToken, at))) return
+    yield* ctx.oauth.renewRefreshToken(current.refreshToken).pipe(
+      Effect.flatMap((renewed) =>
+        Effect.flatMap(Clock.currentTimeMillis, (t) =>
+          ctx.store.set(key, {
+            ...current,
+            refreshToken: renewed.refreshToken,
+            refreshExpiresAt: t + Duration.toMillis(renewed.expiresIn)
+          }))
+      ),
+      Effect.tapError((error) =>
+        Effect.zipRight(
+          holdFailure(ctx, id, current.refreshToken, error),
+          "code" in error && reauthorizationCodes.has(error.code)
+            ? markReauthorization(ctx, key, current, error.code)
+            : Effect.logWarning("douyin refresh-token renewal failed; retried later", error.message)
+        )
+      )
+    )
+  })
+  return ctx.flights.run(id, Effect.succeedNone, ctx.store.withLease(key, ctx.settings.leaseTtl, renew)).pipe(Effect.ignore)
+}
+
+/**
+ * `get`: the stored token while it is fresh; inside the `refreshBefore` window a refresh
+ * first (proactive). If that fails while the token is still valid, the token is used, and no
+ * new attempt is made while the failure is held.
+ */
+const getToken = (ctx: Source) => (openId: string): Effect.Effect<Redacted.Redacted<string>, Failure> =>
+  Effect.gen(function*() {
+    const key = { clientKey: ctx.clientKey, openId }
+    const entry = yield* load(ctx, key)
+    const now = yield* Clock.currentTimeMillis
+    yield* renewIfDue(ctx, key, entry, now)
+    if (isFresh(ctx, entry, now)) return entry.accessToken
+    const id = TokenStore.keyString(key)
+    if (now < entry.expiresAt && Option.isSome(yield* heldFailure(ctx, id, entry.refreshToken, now))) {
+      return entry.accessToken
+    }
+    const satisfied = Effect.flatMap(load(ctx, key), (current) =>
+      Effect.map(Clock.currentTimeMillis, (t) => isFresh(ctx, current, t) ? Option.some(current.accessToken) : Option.none()))
+    return yield* ctx.flights.run(id, satisfied, refreshUnderLease(ctx, key, satisfied)).pipe(
+      Effect.catchAll((error) =>
+        // A failed proactive refresh leaves the stored token; use it while it is valid.
+        Effect.gen(function*() {
+          const current = yield* ctx.store.get(key)
+          const t = yield* Clock.currentTimeMillis
+          if (Option.isSome(current) && t < current.value.expiresAt) {
+            yield* Effect.logWarning("douyin token refresh failed; the current token is used until it expires", error.message)
+            return current.value.accessToken
+          }
+          return yield* Effect.fail(error)
+        })
+      )
+    )
+  })
+
+/**
+ * `refresh` (reactive, asked once by the client after an expired-token code): the stored
+ * token without a request when it differs from `stale` (someone refreshed already) or when
+ * `stale` was refreshed within `reuseWindow`; else one refresh shared by every caller.
+ */
+const refreshToken = (ctx: Source) => (openId: string, stale: Redacted.Redacted<string>) => {
+  const key = { clientKey: ctx.clientKey, openId }
+  const id = TokenStore.keyString(key)
+  const satisfied = Effect.gen(function*() {
+    const current = yield* load(ctx, key)
+    if (!sameSecret(current.accessToken, stale)) return Option.some(current.accessToken)
+    const last = (yield* Ref.get(ctx.lastRefresh)).get(id)
+    const now = yield* Clock.currentTimeMillis
+    return last !== undefined && sameSecret(last.from, stale) && now - last.at < ctx.settings.reuseWindow
+      ? Option.some(current.accessToken)
+      : Option.none()
+  })
+  const refreshed = refreshUnderLease(ctx, key, satisfied).pipe(
+    Effect.tap(() => Effect.flatMap(Clock.currentTimeMillis, (at) => remember(ctx.lastRefresh, id, { from: stale, at })))
+  )
+  return Effect.asSome(ctx.flights.run(id, satisfied, refreshed))
+}
+
 /**
  * Builds the store-backed token source for the `OAuth` app's `client_key`.
  *
- * Rules (each covered by `test/AccessTokenStore.test.ts` and the loopback matrix rows in
- * `test/tokens.test.ts` at the repository root):
+ * Rules (each covered by `test/AccessTokenStore.test.ts` and the loopback rows in
+ * `test/tokens.test.ts` and `test/instances.test.ts` at the repository root):
  * 1. `get` answers from the store while the token is outside the `refreshBefore` window;
  *    inside it, it refreshes first (proactive). If that refresh fails while the token is still
- *    valid, the stored token is used, and for `retryAfterFailure` no new proactive attempt is made.
+ *    valid, the stored token is used.
  * 2. `refresh(openId, stale)` (reactive, asked once by the client after an expired-token code)
  *    returns the stored token without a request when it differs from `stale` (someone refreshed
  *    already) or when `stale` was refreshed within `reuseWindow`.
- * 3. At most one refresh per `client_key` + `open_id` runs at a time; concurrent callers share
- *    its result, success or failure.
+ * 3. At most one refresh per `client_key` + `open_id` runs at a time: in the process
+ *    (single-flight, concurrent callers share its result, success or failure) and across
+ *    processes sharing the store (its lease; the entry is re-read once the lease is taken).
  * 4. The new token is written to the store only after the refresh succeeded; a failed refresh
  *    leaves the stored token as it was.
- * 5. A terminal failure (any Douyin code except busy: 10010 refresh token expired, 10020 renew
- *    limit, 2190015 open_id mismatch…) is remembered for that refresh token and returned again
- *    without a request; it clears when a new refresh token is stored (a new authorization).
+ * 5. A transient failure is held for a doubling backoff (1 s up to `retryAfterFailure`): no
+ *    request for that key meanwhile. A terminal failure (any Douyin code except busy: 10010,
+ *    10020, 2190015…) is held for that refresh token until a new one is stored.
  * 6. An expired refresh token (by the stored expiry) fails with 10010 without a request; a
  *    refresh answered for another `open_id` fails with 2190015 and stores nothing.
+ * 7. The refresh token is renewed ahead of its expiry (`renewRefreshToken`, `renewBefore`);
+ *    10004 / 10020 / 10010 on renewal, or 10010 on refresh, mark the creator as needing
+ *    re-authorization (`TokenStore.needingReauthorization`), logged once with the open_id.
+ * 8. A `TokenStore` failure is the call's `DouyinStoreError`; nothing is sent.
  *
  * @since 0.1.0
  * @category constructors
@@ -210,137 +521,22 @@ export const makeStore = (
   options: StoreOptions = {}
 ): Effect.Effect<StoreService, never, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
   Effect.gen(function*() {
-    const store = yield* TokenStore.TokenStore
     const oauth = yield* OAuth.OAuth
-    const flights = yield* singleFlight.make
-    const refreshBefore = Duration.toMillis(options.refreshBefore ?? "5 minutes")
-    const reuseWindow = Duration.toMillis(options.reuseWindow ?? "30 seconds")
-    const retryAfterFailure = Duration.toMillis(options.retryAfterFailure ?? "15 seconds")
-    const clientKey = oauth.clientKey
-    // Per-key memory of this layer: the last successful refresh, and a terminal failure.
-    // Tokens kept here stay Redacted like everywhere else.
-    const lastRefresh = yield* Ref.make<
-      ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>
-    >(new Map())
-    const proactiveFailedAt = yield* Ref.make<ReadonlyMap<string, number>>(new Map())
-    const terminal = yield* Ref.make<
-      ReadonlyMap<string, { readonly refreshToken: Redacted.Redacted<string>; readonly error: StoreError }>
-    >(new Map())
-    const remember = <V>(ref: Ref.Ref<ReadonlyMap<string, V>>, id: string, value: V) =>
-      Ref.update(ref, (m) => new Map(m).set(id, value))
-
-    const keyOf = (openId: string): TokenStore.Key => ({ clientKey, openId })
-
-    const authorizeFirst = new DouyinAuthError({
-      endpoint: storeEndpoint,
-      code: ErrorCode.Codes.refreshTokenExpired,
-      description: "no token stored for this client_key and open_id: the user must authorize"
-    })
-    const load = (key: TokenStore.Key) =>
-      Effect.flatMap(store.get(key), Option.match({
-        onNone: () => Effect.fail(authorizeFirst),
-        onSome: Effect.succeed
-      }))
-
-    const isFresh = (entry: TokenStore.StoredToken, now: number) => now < entry.expiresAt - refreshBefore
-
-    const refreshNow = (key: TokenStore.Key, id: string): Effect.Effect<Redacted.Redacted<string>, StoreError> =>
-      Effect.gen(function*() {
-        const entry = yield* load(key)
-        const known = (yield* Ref.get(terminal)).get(id)
-        if (known !== undefined && Redacted.value(known.refreshToken) === Redacted.value(entry.refreshToken)) {
-          return yield* Effect.fail(known.error)
-        }
-        const fail = (error: StoreError) =>
-          Effect.zipRight(
-            isTerminal(error)
-              ? remember(terminal, id, { refreshToken: entry.refreshToken, error })
-              : Effect.void,
-            Effect.fail(error)
-          )
-        const startedAt = yield* Clock.currentTimeMillis
-        if (startedAt >= entry.refreshExpiresAt) {
-          return yield* fail(
-            new DouyinAuthError({
-              endpoint: storeEndpoint,
-              code: ErrorCode.Codes.refreshTokenExpired,
-              description: "the stored refresh token has expired: the user must authorize again"
-            })
-          )
-        }
-        const fresh = yield* Effect.catchAll(oauth.refreshToken(entry.refreshToken), fail)
-        if (Option.isSome(fresh.openId) && fresh.openId.value !== key.openId) {
-          return yield* fail(
-            new DouyinPermissionError({
-              endpoint: OAuth.EndpointIds.refreshToken,
-              code: ErrorCode.Codes.openIdMismatch,
-              description: "the refresh answered for another open_id; nothing stored",
-              ...Option.match(fresh.logId, { onNone: () => ({}), onSome: (logId) => ({ logId }) })
-            })
-          )
-        }
-        const now = yield* Clock.currentTimeMillis
-        yield* store.set(key, {
-          accessToken: fresh.accessToken,
-          expiresAt: now + Duration.toMillis(fresh.expiresIn),
-          refreshToken: fresh.refreshToken,
-          refreshExpiresAt: Option.match(fresh.refreshExpiresIn, {
-            onNone: () => entry.refreshExpiresAt,
-            onSome: (d) => now + Duration.toMillis(d)
-          }),
-          scope: fresh.scope.length > 0 ? fresh.scope : entry.scope
-        })
-        yield* remember(lastRefresh, id, { from: entry.accessToken, at: now })
-        return fresh.accessToken
-      }).pipe(Effect.withSpan("AccessToken.refresh", { attributes: { "douyin.client_key": clientKey } }))
-
-    const get = (openId: string): Effect.Effect<Redacted.Redacted<string>, StoreError> =>
-      Effect.gen(function*() {
-        const key = keyOf(openId)
-        const entry = yield* load(key)
-        const now = yield* Clock.currentTimeMillis
-        if (isFresh(entry, now)) return entry.accessToken
-        const id = TokenStore.keyString(key)
-        const failedAt = (yield* Ref.get(proactiveFailedAt)).get(id)
-        if (now < entry.expiresAt && failedAt !== undefined && now - failedAt < retryAfterFailure) {
-          return entry.accessToken
-        }
-        const check = Effect.flatMap(load(key), (current) =>
-          Effect.map(
-            Clock.currentTimeMillis,
-            (now) => isFresh(current, now) ? Option.some(current.accessToken) : Option.none()
-          ))
-        return yield* Effect.catchAll(flights.run(id, check, refreshNow(key, id)), (error) =>
-          // A failed proactive refresh leaves the stored token; use it while it is valid.
-          Effect.gen(function*() {
-            const current = yield* store.get(key)
-            const now = yield* Clock.currentTimeMillis
-            yield* remember(proactiveFailedAt, id, now)
-            if (Option.isSome(current) && now < current.value.expiresAt) {
-              yield* Effect.logWarning("douyin token refresh failed; the current token is used until it expires", error.message)
-              return current.value.accessToken
-            }
-            return yield* Effect.fail(error)
-          }))
-      })
-
-    const refresh = (openId: string, stale: Redacted.Redacted<string>) => {
-      const key = keyOf(openId)
-      const id = TokenStore.keyString(key)
-      const staleValue = Redacted.value(stale)
-      const check = Effect.gen(function*() {
-        const current = yield* load(key)
-        if (Redacted.value(current.accessToken) !== staleValue) return Option.some(current.accessToken)
-        const last = (yield* Ref.get(lastRefresh)).get(id)
-        const now = yield* Clock.currentTimeMillis
-        return last !== undefined && Redacted.value(last.from) === staleValue && now - last.at < reuseWindow
-          ? Option.some(current.accessToken)
-          : Option.none()
-      })
-      return Effect.asSome(flights.run(id, check, refreshNow(key, id)))
+    const ctx: Source = {
+      store: yield* TokenStore.TokenStore,
+      oauth,
+      flights: yield* singleFlight.make,
+      settings: settingsOf(options),
+      clientKey: oauth.clientKey,
+      lastRefresh: yield* Ref.make<ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>>(new Map()),
+      failures: yield* Ref.make<ReadonlyMap<string, HeldFailure>>(new Map())
     }
-
-    return { get, refresh }
+    const get = getToken(ctx)
+    const refresh = refreshToken(ctx)
+    return {
+      get: (openId) => Effect.mapError(get(openId), toCallError),
+      refresh: (openId, stale) => Effect.mapError(refresh(openId, stale), toCallError)
+    }
   })
 
 /**

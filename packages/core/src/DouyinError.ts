@@ -235,6 +235,26 @@ export class DouyinRateLimited extends Schema.TaggedError<DouyinRateLimited>()("
 }
 
 /**
+ * The SDK's own state store (tokens in memory, a file or Redis) failed, e.g. Redis is down
+ * or the token directory is read-only. Nothing was sent to Douyin. Not retried within the
+ * call: the store bounds its own waits, and the next call tries it again.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class DouyinStoreError extends Schema.TaggedError<DouyinStoreError>()("DouyinStoreError", {
+  endpoint: Schema.String,
+  /** Which store: `memory`, `file`, `redis` or a custom one. */
+  store: Schema.String,
+  operation: Schema.String,
+  description: Schema.String
+}) {
+  override get message() {
+    return `${this.endpoint}: ${this.store} token store ${this.operation} failed, nothing was sent: ${this.description}`
+  }
+}
+
+/**
  * The errors decoded from a Douyin business code.
  *
  * @since 0.1.0
@@ -260,6 +280,7 @@ export type DouyinCommonError =
   | DouyinHttpError
   | DouyinDecodeError
   | DouyinRateLimited
+  | DouyinStoreError
   | DouyinCodeError
 
 /**
@@ -282,7 +303,8 @@ const tags: ReadonlySet<string> = new Set([
   "DouyinQuotaError",
   "DouyinBusyError",
   "DouyinApiError",
-  "DouyinRateLimited"
+  "DouyinRateLimited",
+  "DouyinStoreError"
 ])
 
 /**

@@ -115,6 +115,7 @@ export const Codes = {
   openIdMismatch: 2190015,
   oauthSystemError: 10001,
   oauthParameterError: 10002,
+  oauthNoPermission: 10004,
   oauthAccessTokenExpired: 10008,
   refreshTokenExpired: 10010,
   renewLimitExceeded: 10020

@@ -35,6 +35,7 @@ export const of = (error: DouyinError): FailureClass => {
   switch (error._tag) {
     case "DouyinInvalidInput":
     case "DouyinRateLimited":
+    case "DouyinStoreError":
       return "NotSent"
     case "DouyinTransportError":
       return error.sent ? "Ambiguous" : "NotSent"
@@ -58,7 +59,7 @@ export const of = (error: DouyinError): FailureClass => {
 /**
  * Whether this failure may be retried on an endpoint of this idempotency class (the table of
  * reliability.md §1). Invalid input fails the same way every time, a fail-fast rate-limit
- * refusal was asked for, and token expiry has its own rule (refresh once, retry once), so
+ * refusal was asked for, a token-store failure is bounded by the store itself, and token expiry has its own rule (refresh once, retry once), so
  * none of the three is retried here.
  *
  * @since 0.1.0
@@ -68,6 +69,7 @@ export const isRetryable = (error: DouyinError, idempotency: Idempotency): boole
   switch (error._tag) {
     case "DouyinInvalidInput":
     case "DouyinRateLimited":
+    case "DouyinStoreError":
     case "DouyinAuthError":
     case "DouyinOutcomeUnknown":
       return false

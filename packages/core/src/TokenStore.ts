@@ -1,16 +1,27 @@
 /**
  * Where user tokens live between calls: one entry per app and operator, keyed by
  * `client_key` + `open_id` (so one creator's token can never be read for another, nor one
- * app's for another app). `AccessToken.layerStore` reads it, refreshes through `OAuth` and
- * writes back only after a refresh succeeded.
+ * app's for another app). `AccessToken.layerStore` reads it, refreshes through `OAuth` under
+ * the store's lease and writes back only after a refresh succeeded.
  *
- * {@link layerMemory} keeps the entries in the layer (a `Ref`); bring your own persistent
- * store (Redis, a database) by implementing {@link Service}.
+ * Three stores pass one contract suite:
+ * - {@link layerMemory}: in the layer, for tests and short-lived programs;
+ * - {@link layerFile} / {@link layerFileConfig}: the embedded default for one instance, a
+ *   directory of files (atomic writes, mode 0600) that survives restarts;
+ * - {@link layerRedis}: for many instances of one app sharing tokens through Redis.
+ *
+ * File and Redis entries are Schema-encoded with a version field and can be encrypted at rest
+ * (AES-256-GCM, {@link Encryption}). Every operation fails with a typed {@link TokenStoreError},
+ * never a defect.
  *
  * @example
  * ```ts
  * import { OAuth, TokenStore } from "@effect-douyin/core"
- * import { Effect } from "effect"
+ * import { NodeContext } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ *
+ * // The embedded default: tokens in ./.douyin-tokens, kept across restarts.
+ * const Tokens = TokenStore.layerFile({ directory: ".douyin-tokens" }).pipe(Layer.provide(NodeContext.layer))
  *
  * // After the user authorized: exchange the code and keep the tokens.
  * const onRedirect = (code: string) => TokenStore.authorize(code) // Effect<OAuth.UserToken, …, OAuth | TokenStore>
@@ -18,8 +29,16 @@
  *
  * @since 0.1.0
  */
-import { Clock, Context, Duration, Effect, Layer, Option, type Redacted, Ref } from "effect"
+import type { FileSystem, Path } from "@effect/platform"
+import { Array as Arr, Clock, Config, Context, Duration, Effect, Either, Layer, Option, type Redacted, Ref, Schema } from "effect"
+import type { ConfigError } from "effect/ConfigError"
+import * as ErrorCode from "./ErrorCode.js"
+import * as fileBackend from "./internal/fileBackend.js"
+import * as redisBackend from "./internal/redisBackend.js"
+import { type Backend, StoreFailure } from "./internal/storeBackend.js"
+import * as tokenEntry from "./internal/tokenEntry.js"
 import * as OAuth from "./OAuth.js"
+import * as Redis from "./Redis.js"
 
 /**
  * @since 0.1.0
@@ -28,6 +47,18 @@ import * as OAuth from "./OAuth.js"
 export interface Key {
   readonly clientKey: string
   readonly openId: string
+}
+
+/**
+ * Why a creator must authorize the app again: the Douyin code (10010 refresh token expired,
+ * 10004 no permission to renew it, 10020 renewals used up) and since when (epoch ms).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Reauthorization {
+  readonly code: number
+  readonly since: number
 }
 
 /**
@@ -44,6 +75,28 @@ export interface StoredToken {
   /** When the refresh token expires; after that only a new authorization helps. */
   readonly refreshExpiresAt: number
   readonly scope: ReadonlyArray<string>
+  /** Set when the creator must authorize again (see {@link needingReauthorization}). */
+  readonly reauthorization?: Reauthorization | undefined
+}
+
+/**
+ * A store operation failed: Redis unreachable, the directory read-only or full, an entry that
+ * does not decrypt with the configured keys, or one this release cannot read. Never carries
+ * a token.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class TokenStoreError extends Schema.TaggedError<TokenStoreError>()("TokenStoreError", {
+  /** `memory`, `file`, `redis`, or the name of a custom store. */
+  store: Schema.String,
+  /** `read`, `write`, `remove`, `list`, `lease`, `decode`… */
+  operation: Schema.String,
+  description: Schema.String
+}) {
+  override get message() {
+    return `${this.store} token store ${this.operation} failed: ${this.description}`
+  }
 }
 
 /**
@@ -51,9 +104,24 @@ export interface StoredToken {
  * @category models
  */
 export interface Service {
-  readonly get: (key: Key) => Effect.Effect<Option.Option<StoredToken>>
-  readonly set: (key: Key, token: StoredToken) => Effect.Effect<void>
-  readonly remove: (key: Key) => Effect.Effect<void>
+  /** Which store this is, for errors and logs (`memory`, `file`, `redis`). */
+  readonly name: string
+  readonly get: (key: Key) => Effect.Effect<Option.Option<StoredToken>, TokenStoreError>
+  /** Replaces the entry at once: a concurrent reader sees the old or the new one. */
+  readonly set: (key: Key, token: StoredToken) => Effect.Effect<void, TokenStoreError>
+  readonly remove: (key: Key) => Effect.Effect<void, TokenStoreError>
+  /** The stored entries of one app. */
+  readonly list: (clientKey: string) => Effect.Effect<ReadonlyArray<readonly [Key, StoredToken]>, TokenStoreError>
+  /**
+   * Runs `effect` holding the key's lease, exclusive across every process sharing the store:
+   * waits while another holder has it; a holder that crashed loses it after `ttl`. The work
+   * is bounded by `ttl` too. The token refresh runs under it (re-read, refresh, write).
+   */
+  readonly withLease: <A, E, R>(
+    key: Key,
+    ttl: Duration.Duration,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E | TokenStoreError, R>
 }
 
 /**
@@ -70,8 +138,12 @@ export class TokenStore extends Context.Tag("@effect-douyin/core/TokenStore")<To
  */
 export const keyString = (key: Key): string => JSON.stringify([key.clientKey, key.openId])
 
+// ---------------------------------------------------------------------------------------------
+// memory
+
 /**
  * An in-memory store whose state lives in the returned service (nothing at module level).
+ * Its lease is a per-key semaphore: exclusive within the process.
  *
  * @since 0.1.0
  * @category constructors
@@ -79,19 +151,31 @@ export const keyString = (key: Key): string => JSON.stringify([key.clientKey, ke
 export const makeMemory = (
   initial: Iterable<readonly [Key, StoredToken]> = []
 ): Effect.Effect<Service> =>
-  Effect.map(
-    Ref.make<ReadonlyMap<string, StoredToken>>(new Map([...initial].map(([k, v]) => [keyString(k), v]))),
-    (ref): Service => ({
-      get: (key) => Effect.map(Ref.get(ref), (m) => Option.fromNullable(m.get(keyString(key)))),
-      set: (key, token) => Ref.update(ref, (m) => new Map(m).set(keyString(key), token)),
+  Effect.gen(function*() {
+    const ref = yield* Ref.make<ReadonlyMap<string, readonly [Key, StoredToken]>>(
+      new Map([...initial].map(([k, v]) => [keyString(k), [k, v] as const]))
+    )
+    const leases = yield* Ref.make<ReadonlyMap<string, Effect.Semaphore>>(new Map())
+    const semaphoreOf = (id: string) =>
+      Effect.flatMap(Effect.makeSemaphore(1), (fresh) =>
+        Ref.modify(leases, (m) => {
+          const known = m.get(id)
+          return known !== undefined ? [known, m] : [fresh, new Map(m).set(id, fresh)]
+        }))
+    return {
+      name: "memory",
+      get: (key) => Effect.map(Ref.get(ref), (m) => Option.fromNullable(m.get(keyString(key))?.[1])),
+      set: (key, token) => Ref.update(ref, (m) => new Map(m).set(keyString(key), [key, token])),
       remove: (key) =>
         Ref.update(ref, (m) => {
           const next = new Map(m)
           next.delete(keyString(key))
           return next
-        })
-    })
-  )
+        }),
+      list: (clientKey) => Effect.map(Ref.get(ref), (m) => [...m.values()].filter(([k]) => k.clientKey === clientKey)),
+      withLease: (key, _ttl, effect) => Effect.flatMap(semaphoreOf(keyString(key)), (s) => s.withPermits(1)(effect))
+    }
+  })
 
 /**
  * An in-memory store, optionally seeded with entries.
@@ -101,6 +185,214 @@ export const makeMemory = (
  */
 export const layerMemory = (initial: Iterable<readonly [Key, StoredToken]> = []): Layer.Layer<TokenStore> =>
   Layer.effect(TokenStore, makeMemory(initial))
+
+// ---------------------------------------------------------------------------------------------
+// encoded stores (file, Redis)
+
+/**
+ * Encryption at rest for the file and Redis stores: AES-256-GCM with the first key; entries
+ * written with any listed key still open, so keys rotate by putting the new key first. Each
+ * key is 32 random bytes in base64 (e.g. `openssl rand -base64 32`) with an id that is stored
+ * next to the ciphertext. A wrong or missing key is a {@link TokenStoreError}, never a defect.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Encryption {
+  readonly keys: ReadonlyArray<{ readonly id: string; readonly key: Redacted.Redacted<string> }>
+}
+
+/**
+ * Encryption from config: the current key `DOUYIN_TOKEN_KEY` (redacted, base64 of 32 bytes)
+ * with id `DOUYIN_TOKEN_KEY_ID` (default `1`), and optionally the previous key
+ * `DOUYIN_TOKEN_PREVIOUS_KEY` / `DOUYIN_TOKEN_PREVIOUS_KEY_ID` during a rotation.
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const encryptionConfig: Config.Config<Encryption> = Config.all({
+  current: Config.all({
+    id: Config.withDefault(Config.nonEmptyString("DOUYIN_TOKEN_KEY_ID"), "1"),
+    key: Config.redacted("DOUYIN_TOKEN_KEY")
+  }),
+  previous: Config.option(Config.all({
+    id: Config.nonEmptyString("DOUYIN_TOKEN_PREVIOUS_KEY_ID"),
+    key: Config.redacted("DOUYIN_TOKEN_PREVIOUS_KEY")
+  }))
+}).pipe(Config.map(({ current, previous }) => ({ keys: [current, ...Option.toArray(previous)] })))
+
+const storeError = (store: string) => (failure: StoreFailure) =>
+  new TokenStoreError({ store, operation: failure.operation, description: failure.description })
+
+const keyringOf = (store: string, encryption: Encryption | undefined) =>
+  encryption === undefined
+    ? Effect.succeed(Option.none<tokenEntry.Keyring>())
+    : Either.match(tokenEntry.keyring(encryption.keys), {
+      onLeft: (description) => Effect.fail(new TokenStoreError({ store, operation: "configure", description })),
+      onRight: (ring) => Effect.succeed(Option.some(ring))
+    })
+
+/**
+ * A store over stored text (Schema-encoded, versioned, optionally encrypted entries).
+ * The building block of the file and Redis stores.
+ */
+const makeEncoded = (backend: Backend, encryption: Encryption | undefined): Effect.Effect<Service, TokenStoreError> =>
+  Effect.map(keyringOf(backend.name, encryption), (ring): Service => {
+    const fail = storeError(backend.name)
+    const decode = (key: Key, text: string) =>
+      Either.match(tokenEntry.decode(ring, keyString(key), text), {
+        onLeft: (description) => Effect.fail(new TokenStoreError({ store: backend.name, operation: "decode", description })),
+        onRight: (token): Effect.Effect<StoredToken, TokenStoreError> => Effect.succeed(token)
+      })
+    const get = (key: Key) =>
+      Effect.flatMap(
+        Effect.mapError(backend.read(key), fail),
+        Option.match({
+          onNone: () => Effect.succeedNone,
+          onSome: (text) => Effect.asSome(decode(key, text))
+        })
+      )
+    return {
+      name: backend.name,
+      get,
+      set: (key, token) => Effect.mapError(backend.write(key, tokenEntry.encode(ring, keyString(key), token)), fail),
+      remove: (key) => Effect.mapError(backend.remove(key), fail),
+      list: (clientKey) =>
+        Effect.flatMap(Effect.mapError(backend.openIds(clientKey), fail), (openIds) =>
+          Effect.map(
+            Effect.forEach(openIds, (openId) => {
+              const key = { clientKey, openId }
+              return Effect.map(get(key), Option.map((token) => [key, token] as const))
+            }),
+            Arr.getSomes
+          )),
+      withLease: (key, ttl, effect) =>
+        Effect.mapError(backend.withLease(key, ttl, effect), (e) => e instanceof StoreFailure ? fail(e) : e)
+    }
+  })
+
+// Encryption only when a key is configured.
+const optionalEncryption: Config.Config<Encryption | undefined> = Config.map(
+  Config.option(encryptionConfig),
+  Option.getOrUndefined
+)
+
+/**
+ * Options of {@link layerFile}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FileOptions {
+  /** The directory holding one file per entry; created (mode 0700) when missing. */
+  readonly directory: string
+  readonly encryption?: Encryption | undefined
+}
+
+/**
+ * The embedded file store: one file per `client_key` + `open_id` in `directory`, written
+ * atomically (temporary file, then rename) with mode 0600, so tokens survive a restart and
+ * two processes of the app writing at once never leave a torn entry. Refresh leases are lock
+ * files. Needs the platform's `FileSystem` and `Path` (e.g. `NodeContext.layer`).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeFile = (
+  options: FileOptions
+): Effect.Effect<Service, TokenStoreError, FileSystem.FileSystem | Path.Path> =>
+  Effect.flatMap(Effect.mapError(fileBackend.make(options.directory), storeError("file")), (backend) =>
+    makeEncoded(backend, options.encryption))
+
+/**
+ * The embedded file store as a layer (see {@link makeFile}).
+ *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@effect-douyin/core"
+ * import { NodeContext } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ *
+ * const Tokens = TokenStore.layerFile({ directory: "/var/lib/my-app/douyin-tokens" }).pipe(
+ *   Layer.provide(NodeContext.layer)
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerFile = (
+  options: FileOptions
+): Layer.Layer<TokenStore, TokenStoreError, FileSystem.FileSystem | Path.Path> =>
+  Layer.effect(TokenStore, makeFile(options))
+
+/**
+ * The embedded file store from config: directory `DOUYIN_TOKEN_DIR` (default
+ * `.douyin-tokens`), encrypted when `DOUYIN_TOKEN_KEY` is set (see {@link encryptionConfig}).
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerFileConfig = (
+  config: Config.Config<FileOptions> = Config.all({
+    directory: Config.withDefault(Config.string("DOUYIN_TOKEN_DIR"), ".douyin-tokens"),
+    encryption: optionalEncryption
+  })
+): Layer.Layer<TokenStore, TokenStoreError | ConfigError, FileSystem.FileSystem | Path.Path> =>
+  Layer.effect(TokenStore, Effect.flatMap(config, makeFile))
+
+/**
+ * Options of {@link layerRedis}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RedisOptions {
+  readonly encryption?: Encryption | undefined
+}
+
+/**
+ * The Redis store over the shared `Redis` connection, for many instances of one app: entries
+ * under `<prefix>token:…`, a set of open_ids per app, and refresh leases (`SET NX PX`, released
+ * by their owner only, ending after their TTL when the holder crashed). While Redis is down
+ * every operation fails at once with {@link TokenStoreError}; it recovers when Redis returns.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeRedis = (options: RedisOptions = {}): Effect.Effect<Service, TokenStoreError, Redis.Redis> =>
+  Effect.flatMap(Redis.Redis, (redis) => makeEncoded(redisBackend.make(redis), options.encryption))
+
+/**
+ * The Redis store as a layer (see {@link makeRedis}).
+ *
+ * @example
+ * ```ts
+ * import { Redis, TokenStore } from "@effect-douyin/core"
+ * import { Layer } from "effect"
+ *
+ * const Tokens = TokenStore.layerRedis().pipe(Layer.provide(Redis.layerConfig()))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerRedis = (options: RedisOptions = {}): Layer.Layer<TokenStore, TokenStoreError, Redis.Redis> =>
+  Layer.effect(TokenStore, makeRedis(options))
+
+/**
+ * The Redis store from config, encrypted when `DOUYIN_TOKEN_KEY` is set.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerRedisConfig = (
+  config: Config.Config<RedisOptions> = Config.all({ encryption: optionalEncryption })
+): Layer.Layer<TokenStore, TokenStoreError | ConfigError, Redis.Redis> =>
+  Layer.effect(TokenStore, Effect.flatMap(config, makeRedis))
+
+// ---------------------------------------------------------------------------------------------
+// flows
 
 /**
  * The entry for a freshly issued user token, with expiries counted from `receivedAt`
@@ -119,15 +411,16 @@ export const fromUserToken = (token: OAuth.UserToken, receivedAt: number): Store
 
 /**
  * Exchanges an authorization code (POST `/oauth/access_token/`) and stores the tokens under
- * the app's `client_key` and the `open_id` Douyin returned. Fails with the OAuth error and
- * stores nothing when the exchange fails.
+ * the app's `client_key` and the `open_id` Douyin returned (which clears any
+ * re-authorization mark). Fails with the OAuth error and stores nothing when the exchange
+ * fails; fails with {@link TokenStoreError} when the store cannot keep them.
  *
  * @since 0.1.0
  * @category flows
  */
 export const authorize = (
   code: string | Redacted.Redacted<string>
-): Effect.Effect<OAuth.UserToken, OAuth.OAuthError, OAuth.OAuth | TokenStore> =>
+): Effect.Effect<OAuth.UserToken, OAuth.OAuthError | TokenStoreError, OAuth.OAuth | TokenStore> =>
   Effect.gen(function*() {
     const oauth = yield* OAuth.OAuth
     const store = yield* TokenStore
@@ -135,4 +428,53 @@ export const authorize = (
     const now = yield* Clock.currentTimeMillis
     yield* store.set({ clientKey: oauth.clientKey, openId: token.openId }, fromUserToken(token, now))
     return token
+  })
+
+/**
+ * A creator of the app who must authorize it again before their refresh token runs out (or
+ * since it did).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NeedsReauthorization {
+  readonly openId: string
+  /** 10010 expired, 10004 no renew permission, 10020 renewals used up. */
+  readonly code: number
+  /** Since when it is known (epoch ms). */
+  readonly since: number
+  /** When the refresh token expires (epoch ms): calls work until then. */
+  readonly refreshExpiresAt: number
+}
+
+/**
+ * The app's creators who must authorize again: marked by the token source after Douyin
+ * refused to renew or refresh (10004, 10020, 10010), or whose refresh token has expired.
+ * Send them through the authorization flow again; `authorize` clears the mark.
+ *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
+ * const report = Effect.flatMap(TokenStore.needingReauthorization("my_client_key"), (creators) =>
+ *   Effect.log(`re-authorize: ${creators.map((c) => c.openId).join(", ")}`))
+ * ```
+ *
+ * @since 0.2.0
+ * @category flows
+ */
+export const needingReauthorization = (
+  clientKey: string
+): Effect.Effect<ReadonlyArray<NeedsReauthorization>, TokenStoreError, TokenStore> =>
+  Effect.gen(function*() {
+    const entries = yield* (yield* TokenStore).list(clientKey)
+    const now = yield* Clock.currentTimeMillis
+    return entries.flatMap(([key, token]): Array<NeedsReauthorization> => {
+      const mark = token.reauthorization ??
+        (now >= token.refreshExpiresAt ? { code: ErrorCode.Codes.refreshTokenExpired, since: token.refreshExpiresAt } : undefined)
+      return mark === undefined
+        ? []
+        : [{ openId: key.openId, code: mark.code, since: mark.since, refreshExpiresAt: token.refreshExpiresAt }]
+    })
   })

@@ -183,18 +183,40 @@ describe("AccessToken.layerStore: terminal refresh failures", () => {
     }).pipe(Effect.provide(stack(fake.responder, [[key("alice"), stored("act.alice.0", "rft.alice.dead")]])))
   })
 
-  it.effect("a transient refresh failure (busy) is not remembered: the next refresh asks again", () =>
+  it.effect("a transient refresh failure (busy) is held off for a short backoff, then asked again", () =>
     Effect.gen(function*() {
       const tokens = yield* AccessToken.AccessToken
       const failed = yield* Effect.flip(tokens.refresh("alice", Redacted.make("act.alice.0")))
       expect(failed._tag).toBe("DouyinBusyError")
       expect(yield* tokenOf("alice")).toEqual(Option.some("act.alice.0"))
+      // Within the first backoff (1 s) the failure is shared without a request.
+      const held = yield* Effect.flip(tokens.refresh("alice", Redacted.make("act.alice.0")))
+      expect(held._tag).toBe("DouyinBusyError")
+      expect(yield* onPath(refreshPath)).toHaveLength(1)
+      yield* TestClock.adjust("1 second")
       const fresh = yield* tokens.refresh("alice", Redacted.make("act.alice.0"))
       expect(Option.map(fresh, Redacted.value)).toEqual(Option.some("act.alice.1"))
       expect(yield* onPath(refreshPath)).toHaveLength(2)
     }).pipe(Effect.provide(stack(
       [oauthError(10001), userTokenReply({ accessToken: "act.alice.1", openId: "alice" })],
       [[key("alice"), stored("act.alice.0", "rft.alice")]]
+    ))))
+
+  it.effect("consecutive transient failures double the backoff up to retryAfterFailure", () =>
+    Effect.gen(function*() {
+      const tokens = yield* AccessToken.AccessToken
+      const attempt = Effect.flip(tokens.refresh("alice", Redacted.make("act.alice.0")))
+      const sent = Effect.map(onPath(refreshPath), (r) => r.length)
+      // Failures at t = 0, 1, 3, 7 s; then held 8 s, capped at 5 s by the option.
+      for (const [wait, expected] of [[0, 1], [1000, 2], [1999, 2], [1, 3], [4000, 4], [4999, 4], [1, 5], [5000, 6]] as const) {
+        yield* TestClock.adjust(wait)
+        yield* attempt
+        expect(yield* sent).toBe(expected)
+      }
+    }).pipe(Effect.provide(stack(
+      [oauthError(10001)],
+      [[key("alice"), stored("act.alice.0", "rft.alice")]],
+      { retryAfterFailure: "5 seconds" }
     ))))
 
   it.effect("a refresh answered for another open_id fails with 2190015 and stores nothing", () =>
@@ -271,11 +293,14 @@ describe("AccessToken.layerStore: proactive refresh (TestClock)", () => {
       expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
       expect(yield* tokenOf("alice")).toEqual(Option.some("act.alice.0"))
       expect(yield* onPath(refreshPath)).toHaveLength(1)
-      // Within retryAfterFailure (15 s) no new attempt is made; after it, one is.
-      yield* TestClock.adjust("10 seconds")
+      // While the failure is held (1 s, then 2 s) the old token is used without a request.
+      yield* TestClock.adjust("900 millis")
       expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
       expect(yield* onPath(refreshPath)).toHaveLength(1)
-      yield* TestClock.adjust("10 seconds")
+      yield* TestClock.adjust("200 millis")
+      expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
+      expect(yield* onPath(refreshPath)).toHaveLength(2)
+      yield* TestClock.adjust("1 second")
       expect(Redacted.value(yield* tokens.get("alice"))).toBe("act.alice.0")
       expect(yield* onPath(refreshPath)).toHaveLength(2)
       yield* TestClock.adjust("2 minutes")

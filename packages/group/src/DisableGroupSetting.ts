@@ -31,6 +31,7 @@ import type {
   DouyinPermissionError,
   DouyinQuotaError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
@@ -60,6 +61,7 @@ export type Error =
   | DouyinHttpError
   | DouyinDecodeError
   | DouyinRateLimited
+  | DouyinStoreError
   | DouyinAuthError
   | DouyinPermissionError
   | DouyinInvalidParams

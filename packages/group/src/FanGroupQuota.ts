@@ -32,6 +32,7 @@ import type {
   DouyinPermissionError,
   DouyinQuotaError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
@@ -66,6 +67,7 @@ export type Error =
   | DouyinHttpError
   | DouyinDecodeError
   | DouyinRateLimited
+  | DouyinStoreError
   | DouyinAuthError
   | DouyinPermissionError
   | DouyinInvalidParams

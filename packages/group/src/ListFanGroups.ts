@@ -30,6 +30,7 @@ import type {
   DouyinPermissionError,
   DouyinQuotaError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Option, Schema } from "effect"
@@ -64,6 +65,7 @@ export type Error =
   | DouyinHttpError
   | DouyinDecodeError
   | DouyinRateLimited
+  | DouyinStoreError
   | DouyinAuthError
   | DouyinPermissionError
   | DouyinInvalidParams

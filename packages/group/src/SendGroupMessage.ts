@@ -38,6 +38,7 @@ import type {
   DouyinPermissionError,
   DouyinQuotaError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
@@ -102,6 +103,7 @@ export type Error =
   | DouyinHttpError
   | DouyinDecodeError
   | DouyinRateLimited
+  | DouyinStoreError
   | DouyinAuthError
   | DouyinPermissionError
   | DouyinInvalidParams

@@ -36,6 +36,7 @@ import type {
   DouyinPermissionError,
   DouyinQuotaError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Effect, Layer, Schema } from "effect"
@@ -69,6 +70,7 @@ export type Error =
   | DouyinHttpError
   | DouyinDecodeError
   | DouyinRateLimited
+  | DouyinStoreError
   | DouyinAuthError
   | DouyinPermissionError
   | DouyinInvalidParams
