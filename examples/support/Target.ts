@@ -92,7 +92,7 @@ export const layerTransport = (
   }))
 
 /** A static token: `DOUYIN_ACCESS_TOKEN` on the real API, the sandbox's default token otherwise. */
-const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError> = Layer.unwrapEffect(
+export const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError> = Layer.unwrapEffect(
   Effect.map(
     Config.option(Config.redacted("DOUYIN_ACCESS_TOKEN")),
     (token) => AccessToken.layerStatic(Option.getOrElse(token, () => Redacted.make(FanGroupSandbox.defaultToken)))

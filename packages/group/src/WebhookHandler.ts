@@ -36,6 +36,7 @@
  *
  * @since 0.1.0
  */
+import * as DouyinMetrics from "@effect-douyin/core/DouyinMetrics"
 import type { HttpApp } from "@effect/platform"
 import { HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { Cause, Context, Effect, FiberSet, Layer, Option } from "effect"
@@ -154,6 +155,14 @@ export class WebhookHandler extends Context.Tag("@effect-douyin/group/WebhookHan
 
 const reply = (status: number, outcome: Outcome, body: unknown = {}): Reply => ({ status, body, outcome })
 
+const resultOf: Record<Outcome, DouyinMetrics.WebhookResult> = {
+  acknowledged: "handled",
+  duplicate: "duplicate",
+  challenge: "challenge",
+  rejected: "bad_signature",
+  invalid: "bad_body"
+}
+
 const decoder = new TextDecoder("utf-8", { fatal: true })
 
 const parseJson = (body: Uint8Array): Option.Option<unknown> => {
@@ -183,6 +192,7 @@ export const make = <R = never>(
     const dedupe = yield* WebhookDedupe
     const context = yield* Effect.context<Exclude<R, Scope.Scope>>()
     const running = yield* FiberSet.make<unknown, never>()
+    const metrics = yield* DouyinMetrics.recorder
 
     const start = (event: WebhookEvent.WebhookEvent, delivery: Delivery): Effect.Effect<void> => {
       const handler = (handlers as Record<string, Handlers<R>[HandledTag]>)[event._tag] as
@@ -212,26 +222,30 @@ export const make = <R = never>(
       return Effect.asVoid(FiberSet.run(running, run))
     }
 
+    // `event`: the typed event's `_tag` once the body was read (bounded, unlike Douyin's names).
+    const counted = (event: string, answer: Reply) =>
+      Effect.as(metrics.webhookDelivery(event, resultOf[answer.outcome]), answer)
+
     const handle = (raw: RawDelivery): Effect.Effect<Reply> =>
       Effect.gen(function*() {
         if (raw.body.byteLength > config.maxBodyBytes) {
           yield* Effect.logWarning("douyin webhook rejected: body too large")
-          return reply(413, "invalid", { error: "body too large" })
+          return yield* counted("none", reply(413, "invalid", { error: "body too large" }))
         }
         const signature = raw.headers[WebhookSignature.headerName]
         const verified = yield* Effect.either(WebhookSignature.verifyEffect(config.clientSecret, raw.body, signature))
         if (verified._tag === "Left") {
           yield* Effect.logWarning(verified.left.message)
-          return reply(401, "rejected", { error: "invalid signature" })
+          return yield* counted("none", reply(401, "rejected", { error: "invalid signature" }))
         }
         const payload = parseJson(raw.body)
         if (Option.isNone(payload)) {
           yield* Effect.logWarning("douyin webhook rejected: the signed body is not JSON")
-          return reply(400, "invalid", { error: "body is not JSON" })
+          return yield* counted("none", reply(400, "invalid", { error: "body is not JSON" }))
         }
         const event = WebhookEvent.decode(payload.value)
         if (event._tag === "VerifyWebhook") {
-          return reply(200, "challenge", { challenge: event.content.challenge })
+          return yield* counted(event._tag, reply(200, "challenge", { challenge: event.content.challenge }))
         }
         if (event._tag === "UnknownEvent" && event.issue !== undefined) {
           yield* Effect.logWarning(`douyin webhook ${event.event} did not match its schema: ${event.issue}`)
@@ -245,11 +259,11 @@ export const make = <R = never>(
           )
           if (!first) {
             yield* Effect.logDebug("douyin webhook: duplicate delivery ignored")
-            return reply(200, "duplicate")
+            return yield* counted(event._tag, reply(200, "duplicate"))
           }
         }
         yield* start(event, { msgId, payload: payload.value })
-        return reply(200, "acknowledged")
+        return yield* counted(event._tag, reply(200, "acknowledged"))
       }).pipe(
         Effect.annotateLogs(
           raw.headers[msgIdHeaderName] === undefined ? {} : { "douyin.webhook.msg_id": raw.headers[msgIdHeaderName] }
@@ -263,7 +277,10 @@ export const make = <R = never>(
       }
       const declared = Number(request.headers["content-length"])
       if (Number.isFinite(declared) && declared > config.maxBodyBytes) {
-        return HttpServerResponse.unsafeJson({ error: "body too large" }, { status: 413 })
+        return yield* Effect.as(
+          metrics.webhookDelivery("none", "bad_body"),
+          HttpServerResponse.unsafeJson({ error: "body too large" }, { status: 413 })
+        )
       }
       const body = yield* request.arrayBuffer.pipe(
         HttpIncomingMessage.withMaxBodySize(Option.some(config.maxBodyBytes)),
@@ -271,7 +288,10 @@ export const make = <R = never>(
         Effect.option
       )
       if (Option.isNone(body)) {
-        return HttpServerResponse.unsafeJson({ error: "unreadable body" }, { status: 400 })
+        return yield* Effect.as(
+          metrics.webhookDelivery("none", "bad_body"),
+          HttpServerResponse.unsafeJson({ error: "unreadable body" }, { status: 400 })
+        )
       }
       const answer = yield* handle({ body: body.value, headers: request.headers })
       return HttpServerResponse.unsafeJson(answer.body, { status: answer.status })

@@ -1,0 +1,356 @@
+/**
+ * The SDK's metrics, as `effect/Metric` definitions, and the recorder the client, the
+ * policies, the token store and the webhook receiver report through.
+ *
+ * Every metric is tagged with bounded labels only: the endpoint id, an outcome (`success` or
+ * the error `_tag`), a reason, a trigger. Never a token, never an `open_id`, a Msg-Id or a
+ * logid (those go to spans and logs, which are per event). Effect keeps the values in its
+ * metric registry; `@effect/opentelemetry` exports them (see `examples/observability.ts`),
+ * `Metric.snapshot` reads them.
+ *
+ * | metric | kind | tags |
+ * |---|---|---|
+ * | `douyin.client.calls` | counter | `endpoint`, `outcome` |
+ * | `douyin.client.call.duration` | histogram (ms) | `endpoint`, `outcome` |
+ * | `douyin.client.attempt.duration` | histogram (ms) | `endpoint`, `outcome` |
+ * | `douyin.client.requests.in_flight` | up-down counter | `endpoint` |
+ * | `douyin.client.outcome_unknown` | counter | `endpoint` |
+ * | `douyin.client.retries` | counter | `endpoint`, `reason` |
+ * | `douyin.client.retry_budget.remaining` | gauge | — |
+ * | `douyin.ratelimit.wait.duration` | histogram (ms) | `endpoint` |
+ * | `douyin.ratelimit.rejections` | counter | `endpoint` |
+ * | `douyin.token.refreshes` | counter | `trigger` (`proactive` / `reactive`), `result` |
+ * | `douyin.token.reauthorization_required` | gauge | — |
+ * | `douyin.webhook.deliveries` | counter | `event`, `result` |
+ *
+ * Recording is on by default; {@link layerDisabled} turns it off for every layer built on top
+ * of it (the layers read {@link CurrentEnabled} once, when they are built).
+ *
+ * @example
+ * ```ts
+ * import { DouyinMetrics } from "@effect-douyin/core"
+ * import { Effect, Metric } from "effect"
+ *
+ * // how many sends ended with an unknown outcome (duplicates may have reached people):
+ * const unknownSends = Metric.value(
+ *   DouyinMetrics.outcomeUnknown.pipe(Metric.tagged("endpoint", "group/SendGroupMessage"))
+ * )
+ * const report = Effect.map(unknownSends, (state) => state.count)
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+
+// Latencies of calls to Douyin: a few ms from a nearby region up to the 30 s call timeout.
+const latencyBoundaries = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
+// Waiting for a permit: from nothing to several intervals of a busy limit.
+const waitBoundaries = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
+
+/**
+ * Calls by `endpoint` and `outcome` (`success`, `interrupted`, or the error `_tag`).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const calls = Metric.counter("douyin.client.calls", {
+  description: "Fan-group API calls, by endpoint and outcome (success or the error _tag)",
+  incremental: true
+})
+
+/**
+ * Time of a whole call (all attempts, backoffs and permit waits), by `endpoint` and `outcome`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const callDuration = Metric.timerWithBoundaries(
+  "douyin.client.call.duration",
+  latencyBoundaries,
+  "Duration of a whole call including retries, by endpoint and outcome"
+)
+
+/**
+ * Time of one HTTP attempt (request sent to answer checked), by `endpoint` and `outcome`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const attemptDuration = Metric.timerWithBoundaries(
+  "douyin.client.attempt.duration",
+  latencyBoundaries,
+  "Duration of one HTTP attempt, by endpoint and outcome"
+)
+
+/**
+ * HTTP requests started and not finished yet, by `endpoint` (an up-down counter, as the
+ * OpenTelemetry `http.client.active_requests`; a gauge in Prometheus terms).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const requestsInFlight = Metric.counter("douyin.client.requests.in_flight", {
+  description: "HTTP requests to Douyin in flight, by endpoint"
+})
+
+/**
+ * `unsafe` calls (create, send) that ended in `DouyinOutcomeUnknown`, by `endpoint`: each may
+ * have reached real people, and a blind retry could duplicate it.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const outcomeUnknown = Metric.counter("douyin.client.outcome_unknown", {
+  description: "Unsafe calls whose outcome is unknown (DouyinOutcomeUnknown), by endpoint",
+  incremental: true
+})
+
+/**
+ * Retries started, by `endpoint` and `reason` (the `_tag` of the failed attempt).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const retries = Metric.counter("douyin.client.retries", {
+  description: "Retries started, by endpoint and reason (the error _tag of the failed attempt)",
+  incremental: true
+})
+
+/**
+ * Tokens left in the shared retry budget, after every retry and every refund.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const retryBudgetRemaining = Metric.gauge("douyin.client.retry_budget.remaining", {
+  description: "Tokens left in the shared retry budget"
+})
+
+/**
+ * Time an attempt waited for its rate-limit permit (and place in flight), by `endpoint`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const rateLimitWait = Metric.timerWithBoundaries(
+  "douyin.ratelimit.wait.duration",
+  waitBoundaries,
+  "Time an attempt waited for a rate-limit permit, by endpoint"
+)
+
+/**
+ * Attempts refused by the rate limit (`mode: "fail"`, or a cost above a limit), by `endpoint`.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const rateLimitRejections = Metric.counter("douyin.ratelimit.rejections", {
+  description: "Attempts refused by the rate limit (DouyinRateLimited), by endpoint",
+  incremental: true
+})
+
+/**
+ * Token refreshes by `trigger` (`proactive`: before expiry; `reactive`: after an
+ * expired-token code) and `result` (`success` or the error `_tag`).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const tokenRefreshes = Metric.counter("douyin.token.refreshes", {
+  description: "OAuth token refreshes, by trigger (proactive, reactive) and result (success or the error _tag)",
+  incremental: true
+})
+
+/**
+ * Creators (`client_key` + `open_id`) whose authorization is lost (refresh token expired or
+ * revoked): each needs the user to authorize again.
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const reauthorizationRequired = Metric.gauge("douyin.token.reauthorization_required", {
+  description: "Creators whose tokens cannot be refreshed and who must authorize again"
+})
+
+/**
+ * Webhook deliveries by `event` (the event's `_tag`, `none` when the body was not read) and
+ * `result` ({@link WebhookResult}).
+ *
+ * @since 0.1.0
+ * @category metrics
+ */
+export const webhookDeliveries = Metric.counter("douyin.webhook.deliveries", {
+  description: "Webhook deliveries, by event and result (handled, duplicate, challenge, bad_signature, bad_body)",
+  incremental: true
+})
+
+/**
+ * What happened to a webhook delivery, as counted by {@link webhookDeliveries}.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type WebhookResult = "handled" | "duplicate" | "challenge" | "bad_signature" | "bad_body"
+
+/**
+ * Why a token was refreshed.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RefreshTrigger = "proactive" | "reactive"
+
+/**
+ * The calls the SDK's layers record through. Obtain it with {@link recorder} when a layer is
+ * built; when metrics are disabled every method leaves its effect as it is.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Recorder {
+  /** Around a whole call: calls, call duration, unknown outcomes. */
+  readonly call: <A, E extends { readonly _tag: string }, R>(
+    endpoint: string,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
+  /** Around one HTTP attempt, inside its permit: requests in flight, attempt duration. */
+  readonly attempt: <A, E extends { readonly _tag: string }, R>(
+    endpoint: string,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
+  /** A retry of `endpoint` starts after a failure with this `_tag`. */
+  readonly retry: (endpoint: string, reason: string) => Effect.Effect<void>
+  /** The shared retry budget now holds `remaining` tokens. */
+  readonly retryBudget: (remaining: number) => Effect.Effect<void>
+  /** Around taking a permit: its wait on success, a rejection on `DouyinRateLimited`. */
+  readonly permit: <A, E extends { readonly _tag: string }, R>(
+    endpoint: string,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
+  /** Around one token refresh: its trigger and result. */
+  readonly tokenRefresh: <A, E extends { readonly _tag: string }, R>(
+    trigger: RefreshTrigger,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
+  /** `count` creators now need to authorize again. */
+  readonly reauthorizationRequired: (count: number) => Effect.Effect<void>
+  /** A webhook delivery ended with `result`. */
+  readonly webhookDelivery: (event: string, result: WebhookResult) => Effect.Effect<void>
+}
+
+/**
+ * Whether the SDK's layers record metrics (default `true`). Read once when a layer is built.
+ *
+ * @since 0.1.0
+ * @category references
+ */
+export class CurrentEnabled extends Context.Reference<CurrentEnabled>()("@effect-douyin/core/DouyinMetrics/CurrentEnabled", {
+  defaultValue: () => true
+}) {}
+
+/**
+ * Turns metric recording off for every layer built on top of this one (for example when
+ * another instrumentation counts the calls already).
+ *
+ * @example
+ * ```ts
+ * import { DouyinMetrics } from "@effect-douyin/core"
+ * import { Layer } from "effect"
+ * declare const Live: Layer.Layer<never>
+ * const Quiet = Live.pipe(Layer.provide(DouyinMetrics.layerDisabled))
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layerDisabled: Layer.Layer<CurrentEnabled> = Layer.succeed(CurrentEnabled, false)
+
+/**
+ * The `outcome` tag of an exit: `success`, `interrupted`, or the error's `_tag`.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export const outcomeOf = <A, E extends { readonly _tag: string }>(exit: Exit.Exit<A, E>): string => {
+  if (Exit.isSuccess(exit)) return "success"
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) return failure.value._tag
+  return Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "defect"
+}
+
+/** Runs `effect` and hands its exit and elapsed time (on `Clock`) to `done`. */
+const timed = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+  done: (exit: Exit.Exit<A, E>, elapsed: Duration.Duration) => Effect.Effect<void>
+): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Clock.currentTimeNanos, (start) =>
+    Effect.onExit(effect, (exit) =>
+      Effect.flatMap(Clock.currentTimeNanos, (end) => done(exit, Duration.nanos(end - start)))))
+
+const byEndpoint = <T, I, O>(metric: Metric.Metric<T, I, O>, endpoint: string) => Metric.tagged(metric, "endpoint", endpoint)
+
+const live: Recorder = {
+  call: (endpoint, effect) =>
+    timed(effect, (exit, elapsed) => {
+      const outcome = outcomeOf(exit)
+      const recorded = Effect.zipRight(
+        Metric.increment(Metric.tagged(byEndpoint(calls, endpoint), "outcome", outcome)),
+        Metric.update(Metric.tagged(byEndpoint(callDuration, endpoint), "outcome", outcome), elapsed)
+      )
+      return outcome === "DouyinOutcomeUnknown"
+        ? Effect.zipRight(recorded, Metric.increment(byEndpoint(outcomeUnknown, endpoint)))
+        : recorded
+    }),
+  attempt: (endpoint, effect) => {
+    const inFlight = byEndpoint(requestsInFlight, endpoint)
+    return Effect.zipRight(
+      Metric.incrementBy(inFlight, 1),
+      timed(effect, (exit, elapsed) =>
+        Effect.zipRight(
+          Metric.incrementBy(inFlight, -1),
+          Metric.update(Metric.tagged(byEndpoint(attemptDuration, endpoint), "outcome", outcomeOf(exit)), elapsed)
+        ))
+    )
+  },
+  retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
+  retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
+  permit: (endpoint, effect) =>
+    timed(effect, (exit, elapsed) => {
+      if (Exit.isSuccess(exit)) return Metric.update(byEndpoint(rateLimitWait, endpoint), elapsed)
+      return outcomeOf(exit) === "DouyinRateLimited" ? Metric.increment(byEndpoint(rateLimitRejections, endpoint)) : Effect.void
+    }),
+  tokenRefresh: (trigger, effect) =>
+    Effect.onExit(effect, (exit) =>
+      Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))),
+  reauthorizationRequired: (count) => Metric.set(reauthorizationRequired, count),
+  webhookDelivery: (event, result) =>
+    Metric.increment(Metric.tagged(Metric.tagged(webhookDeliveries, "event", event), "result", result))
+}
+
+const noop: Recorder = {
+  call: (_, effect) => effect,
+  attempt: (_, effect) => effect,
+  retry: () => Effect.void,
+  retryBudget: () => Effect.void,
+  permit: (_, effect) => effect,
+  tokenRefresh: (_, effect) => effect,
+  reauthorizationRequired: () => Effect.void,
+  webhookDelivery: () => Effect.void
+}
+
+/**
+ * The recorder for a layer being built: the live one, or one that records nothing when
+ * {@link layerDisabled} is provided.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const recorder: Effect.Effect<Recorder> = Effect.map(CurrentEnabled, (enabled) => (enabled ? live : noop))
