@@ -230,11 +230,10 @@ export interface Recorder {
   readonly retry: (endpoint: string, reason: string) => Effect.Effect<void>
   /** The shared retry budget now holds `remaining` tokens. */
   readonly retryBudget: (remaining: number) => Effect.Effect<void>
-  /** Around taking a permit: its wait on success, a rejection on `DouyinRateLimited`. */
-  readonly permit: <A, E extends { readonly _tag: string }, R>(
-    endpoint: string,
-    effect: Effect.Effect<A, E, R>
-  ) => Effect.Effect<A, E, R>
+  /** Around taking a rate-limit permit: how long it waited, when it was granted. */
+  readonly permitWait: <A, E, R>(endpoint: string, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /** The rate limit refused an attempt of `endpoint` (`DouyinRateLimited`). */
+  readonly rateLimited: (endpoint: string) => Effect.Effect<void>
   /** Around one token refresh: its trigger and result. */
   readonly tokenRefresh: <A, E extends { readonly _tag: string }, R>(
     trigger: RefreshTrigger,
@@ -322,11 +321,9 @@ const live: Recorder = {
   },
   retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
   retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
-  permit: (endpoint, effect) =>
-    timed(effect, (exit, elapsed) => {
-      if (Exit.isSuccess(exit)) return Metric.update(byEndpoint(rateLimitWait, endpoint), elapsed)
-      return outcomeOf(exit) === "DouyinRateLimited" ? Metric.increment(byEndpoint(rateLimitRejections, endpoint)) : Effect.void
-    }),
+  permitWait: (endpoint, effect) =>
+    timed(effect, (exit, elapsed) => Exit.isSuccess(exit) ? Metric.update(byEndpoint(rateLimitWait, endpoint), elapsed) : Effect.void),
+  rateLimited: (endpoint) => Metric.increment(byEndpoint(rateLimitRejections, endpoint)),
   tokenRefresh: (trigger, effect) =>
     Effect.onExit(effect, (exit) =>
       Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))),
@@ -340,7 +337,8 @@ const noop: Recorder = {
   attempt: (_, effect) => effect,
   retry: () => Effect.void,
   retryBudget: () => Effect.void,
-  permit: (_, effect) => effect,
+  permitWait: (_, effect) => effect,
+  rateLimited: () => Effect.void,
   tokenRefresh: (_, effect) => effect,
   reauthorizationRequired: () => Effect.void,
   webhookDelivery: () => Effect.void

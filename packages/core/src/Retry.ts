@@ -44,10 +44,12 @@ import {
 import { dual } from "effect/Function"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"
+import * as DouyinMetrics from "./DouyinMetrics.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import * as FailureClass from "./FailureClass.js"
 import * as internal from "./internal/retry.js"
 import { defined } from "./internal/defined.js"
+import { annotationsOf } from "./internal/failureLog.js"
 
 /**
  * How one call is retried. Every field is optional; what is left out keeps the value of the
@@ -227,12 +229,17 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
       successRefund: budgetOptions?.successRefund ?? defaults.budget.successRefund
     }
     const tokens = yield* Ref.make(budget?.capacity ?? Number.POSITIVE_INFINITY)
+    const metrics = yield* DouyinMetrics.recorder
+    if (budget !== undefined) yield* metrics.retryBudget(budget.capacity)
 
     const take = (cost: number) =>
-      Ref.modify(tokens, (left) => (left >= cost ? [true, left - cost] as const : [false, left] as const))
+      Effect.tap(
+        Ref.modify(tokens, (left) => (left >= cost ? [true, left - cost] as const : [false, left] as const)),
+        (taken) => taken ? Effect.flatMap(Ref.get(tokens), metrics.retryBudget) : Effect.void
+      )
     const refund = budget === undefined
       ? Effect.void
-      : Ref.update(tokens, (left) => Math.min(budget.capacity, left + budget.successRefund))
+      : Effect.flatMap(Ref.updateAndGet(tokens, (left) => Math.min(budget.capacity, left + budget.successRefund)), metrics.retryBudget)
     const costOf = (error: DouyinClient.AttemptError) =>
       budget === undefined ? 0 : error._tag === "DouyinTransportError" && error.sent ? budget.timeoutCost : budget.retryCost
 
@@ -249,13 +256,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
           const result = yield* Effect.either(attempts)
           if (Either.isRight(result)) {
             yield* refund
-            if (attempt > 1) yield* Effect.annotateCurrentSpan("douyin.attempts", attempt)
+            if (attempt > 1) yield* Effect.annotateCurrentSpan({ "douyin.attempts": attempt, "douyin.retry_count": attempt - 1 })
             return result.right
           }
           const error = result.left
           const stop = (why: string) =>
             Effect.zipRight(
-              Effect.annotateCurrentSpan({ "douyin.attempts": attempt, "douyin.retry.stopped": why }),
+              Effect.annotateCurrentSpan({ "douyin.attempts": attempt, "douyin.retry_count": attempt - 1, "douyin.retry.stopped": why }),
               Effect.fail(error)
             )
           if (!FailureClass.isRetryable(error, call.idempotency)) return yield* stop("not retryable")
@@ -270,14 +277,16 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
           if (policy.useBudget && budget !== undefined && !(yield* take(costOf(error)))) {
             yield* Effect.annotateCurrentSpan({
               "douyin.attempts": attempt,
+              "douyin.retry_count": attempt - 1,
               "douyin.retry.stopped": "budget",
               "douyin.retry_budget_exhausted": true
             })
             return yield* Effect.fail(internal.markBudgetExhausted(error))
           }
+          yield* metrics.retry(call.endpoint, error._tag)
           yield* Effect.logDebug("douyin attempt failed, retrying").pipe(
             Effect.annotateLogs({
-              "douyin.endpoint": call.endpoint,
+              ...annotationsOf(error),
               "douyin.attempt": attempt,
               "douyin.retry_in_ms": delay,
               "douyin.error": error.message
