@@ -5,15 +5,19 @@
  * permit from every limit that applies, then send.
  *
  * - limits: `global` (the whole app), `perOpenId` (each operator), `perEndpoint` (each endpoint
- *   id; `endpoints` sets one for a named endpoint). Each means: at most `limit` requests start
- *   in *any* window of `interval` (a sliding window, not only on average).
+ *   id; `endpoints` sets one for a named endpoint). Each means: at most `limit` requests reach
+ *   the wire in *any* window of `interval` (a sliding window, not only on average), measured
+ *   where they are handed to the `HttpClient` and where they arrive at the server. A permit is
+ *   held until its attempt ends (only the response proves the request has arrived) and frees
+ *   one interval later, so under a binding limit the realized rate is
+ *   `limit × interval / (interval + latency)`. A permit costs O(1) amortized.
  * - `maxConcurrent`: at most this many requests in flight (a fair semaphore; a rate limit
  *   alone bounds starts, not concurrency).
  * - `mode`: `"wait"` (default) queues the call until it may go (bounded by the call timeout);
  *   `"fail"` fails at once with `DouyinRateLimited { retryAfterMillis }`, and nothing is sent.
  * - A cost above a limit can never be served: it fails at once in both modes.
- * - Keyed limits live in an `RcMap`; a key idle for `idleTimeToLive` (at least its interval)
- *   is dropped, so memory stays bounded however many operators pass through.
+ * - A key (`open_id`, endpoint) idle for `idleTimeToLive` (at least its interval) is dropped,
+ *   so memory stays bounded however many operators pass through.
  *
  * Douyin publishes no QPS figures for these endpoints; {@link layerDefault} is conservative.
  *
@@ -35,11 +39,12 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Layer, Option, RcMap, type Scope } from "effect"
+import { Context, Duration, Effect, Function, Layer, Option } from "effect"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"
 import { DouyinRateLimited } from "./DouyinError.js"
 import * as Fifo from "./internal/fifo.js"
+import { KeyedWindows } from "./internal/keyedWindows.js"
 import * as Window from "./internal/window.js"
 
 /**
@@ -175,83 +180,102 @@ const checkLimit = (name: string, limit: Limit | undefined) => {
   if (Duration.toMillis(Duration.decode(limit.interval)) <= 0) throw new Error(`RateLimit: ${name}.interval must be > 0`)
 }
 
+/** Checks the options; a bad limit is a bug in the app's composition (a defect at build). */
+const validate = (options: Options) =>
+  Effect.orDie(Effect.try(() => {
+    checkLimit("global", options.global)
+    checkLimit("perOpenId", options.perOpenId)
+    checkLimit("perEndpoint", options.perEndpoint)
+    for (const [id, limit] of Object.entries(options.endpoints ?? {})) checkLimit(`endpoints["${id}"]`, limit)
+    if (options.maxConcurrent !== undefined && !(options.maxConcurrent >= 1)) {
+      throw new Error("RateLimit: maxConcurrent must be >= 1")
+    }
+  }))
+
+const refused = (key: Key, limit: string, retryAfterMillis: number) =>
+  Effect.fail(new DouyinRateLimited({ endpoint: key.endpoint, limit, retryAfterMillis }))
+
+const badCost = (key: Key, cost: number) =>
+  refused(key, `cost ${cost} (a cost must be a positive number)`, Number.POSITIVE_INFINITY)
+
 /**
- * Builds the policy; keyed limits live in the given scope.
+ * Builds the policy. Every window lives in the service itself (no scope, no fiber, no timer):
+ * idle keys are dropped as new ones are looked up.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
+export const make = (options: Options = {}): Effect.Effect<Service> =>
   Effect.gen(function*() {
-    yield* Effect.try(() => {
-      checkLimit("global", options.global)
-      checkLimit("perOpenId", options.perOpenId)
-      checkLimit("perEndpoint", options.perEndpoint)
-      for (const [id, limit] of Object.entries(options.endpoints ?? {})) checkLimit(`endpoints["${id}"]`, limit)
-      if (options.maxConcurrent !== undefined && !(options.maxConcurrent >= 1)) {
-        throw new Error("RateLimit: maxConcurrent must be >= 1")
-      }
-    }).pipe(Effect.orDie)
+    yield* validate(options)
+    const clock = yield* Effect.clock
 
-    const idle = Duration.decode(options.idleTimeToLive ?? "1 minute")
-    // A key must outlive its log, or a fresh window would forget recent starts.
-    const ttlFor = (limit: Limit | undefined) =>
-      limit === undefined ? idle : Duration.max(idle, Duration.decode(limit.interval))
+    const idle = Duration.toMillis(Duration.decode(options.idleTimeToLive ?? "1 minute"))
+    // A key must outlive its log, or a fresh window would forget recent requests.
+    const idleFor = (limit: Limit | undefined) =>
+      limit === undefined ? idle : Math.max(idle, Duration.toMillis(Duration.decode(limit.interval)))
 
     const global = options.global === undefined
       ? undefined
-      : yield* Window.make(describe("global", options.global), options.global.limit, options.global.interval)
+      : new Window.Window(describe("global", options.global), options.global.limit, options.global.interval)
 
     const perOpenId = options.perOpenId
-    const openIds = yield* RcMap.make({
-      lookup: (_: string) =>
-        perOpenId === undefined
-          ? Effect.dieMessage("no per-open_id limit")
-          : Window.make(describe("per open_id", perOpenId), perOpenId.limit, perOpenId.interval),
-      idleTimeToLive: ttlFor(perOpenId)
-    })
+    const openIds = perOpenId === undefined ? undefined : new KeyedWindows(
+      clock,
+      () => new Window.Window(describe("per open_id", perOpenId), perOpenId.limit, perOpenId.interval),
+      () => idleFor(perOpenId)
+    )
 
     const endpointLimit = (id: string): Limit | undefined => options.endpoints?.[id] ?? options.perEndpoint
-    const endpoints = yield* RcMap.make({
-      lookup: (id: string) => {
-        const limit = endpointLimit(id)
-        return limit === undefined
-          ? Effect.dieMessage(`no limit for endpoint ${id}`)
-          : Window.make(describe(`endpoint ${id}`, limit), limit.limit, limit.interval)
+    const hasEndpointLimits = options.perEndpoint !== undefined || Object.keys(options.endpoints ?? {}).length > 0
+    const endpoints = !hasEndpointLimits ? undefined : new KeyedWindows(
+      clock,
+      (id) => {
+        const limit = endpointLimit(id)!
+        return new Window.Window(describe(`endpoint ${id}`, limit), limit.limit, limit.interval)
       },
-      idleTimeToLive: (id: string) => ttlFor(endpointLimit(id))
-    })
+      (id) => idleFor(endpointLimit(id))
+    )
 
-    const inFlight = options.maxConcurrent === undefined ? undefined : yield* Fifo.make(options.maxConcurrent)
+    // The windows of one key, in one fixed order (open_id, endpoint, global): no deadlock.
+    // With only a global limit this is one constant array: no lookup per call.
+    const globalOnly: ReadonlyArray<Window.Window> = global === undefined ? [] : [global]
+    const windowsOf = openIds === undefined && endpoints === undefined
+      ? (_: Key) => globalOnly
+      : (key: Key) => {
+        const windows: Array<Window.Window> = []
+        if (openIds !== undefined) windows.push(openIds.get(key.openId))
+        if (endpoints !== undefined && endpointLimit(key.endpoint) !== undefined) windows.push(endpoints.get(key.endpoint))
+        if (global !== undefined) windows.push(global)
+        return windows
+      }
+
+    const inFlight = options.maxConcurrent === undefined ? undefined : Fifo.unsafeMake(options.maxConcurrent)
     const inFlightLabel = `in flight ${options.maxConcurrent}`
 
-    const refused = (key: Key, limit: string, retryAfterMillis: number) =>
-      Effect.fail(new DouyinRateLimited({ endpoint: key.endpoint, limit, retryAfterMillis }))
-
-    // Permits of every rate limit that applies, in one fixed order (open_id, endpoint, global).
-    const takeRate = (key: Key, mode: Mode, cost: number): Effect.Effect<void, DouyinRateLimited> =>
-      Effect.scoped(Effect.gen(function*() {
-        const windows: Array<Window.Window> = []
-        if (perOpenId !== undefined) windows.push(yield* RcMap.get(openIds, key.openId))
-        if (endpointLimit(key.endpoint) !== undefined) windows.push(yield* RcMap.get(endpoints, key.endpoint))
-        if (global !== undefined) windows.push(global)
-        if (windows.length === 0) return
+    // Runs `effect` holding a permit of every rate limit that applies (see window.ts: the
+    // permit is held until `effect` ends, so the limit holds where requests reach the server).
+    const rated = <A, E, R>(key: Key, mode: Mode, cost: number, effect: Effect.Effect<A, E, R>) =>
+      Effect.suspend((): Effect.Effect<A, E | DouyinRateLimited, R> => {
+        const windows = windowsOf(key)
+        if (windows.length === 0) return effect
+        if (!(cost > 0)) return badCost(key, cost)
         const tooBig = windows.find((w) => cost > w.limit)
         if (tooBig !== undefined) {
-          return yield* refused(key, `${tooBig.label} (a cost of ${cost} is above the limit and never fits)`, Number.POSITIVE_INFINITY)
+          return refused(key, `${tooBig.label} (a cost of ${cost} is above the limit and never fits)`, Number.POSITIVE_INFINITY)
         }
-        if (mode === "wait") return yield* Window.acquire(windows, cost)
-        const refusal = yield* Window.tryAcquire(windows, cost)
-        if (Option.isSome(refusal)) {
-          return yield* refused(key, refusal.value.window.label, refusal.value.retryAfterMillis)
-        }
-      }))
+        return mode === "wait"
+          // `queued` wraps only the waits of calls that could not go at once: the place for a
+          // wait-time metric.
+          ? Window.withPermit(clock, windows, cost, effect, queued)
+          : Window.tryWithPermit<A, E | DouyinRateLimited, R>(clock, windows, cost, effect, (r) =>
+            refused(key, r.window.label, r.retryAfterMillis))
+      })
 
     const withPermit = <A, E, R>(key: Key, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DouyinRateLimited, R> =>
       Effect.flatMap(CurrentOverride, (over) => {
         const mode = over.mode ?? options.mode ?? "wait"
-        const cost = over.cost ?? 1
-        const permitted = Effect.zipRight(takeRate(key, mode, cost), effect)
+        const permitted = rated(key, mode, over.cost ?? 1, effect)
         if (inFlight === undefined) return permitted
         if (mode === "wait") return inFlight.withPermit(permitted)
         return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
@@ -268,13 +292,13 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
     return {
       options,
       withPermit,
-      trackedKeys: Effect.map(
-        Effect.zip(RcMap.keys(openIds), RcMap.keys(endpoints)),
-        ([o, e]) => ({ openIds: o, endpoints: e })
-      ),
+      trackedKeys: Effect.sync(() => ({ openIds: openIds?.keys() ?? [], endpoints: endpoints?.keys() ?? [] })),
       policy
     } satisfies Service
   })
+
+/** Wraps the wait of a call that had to queue for its permit. */
+const queued = (wait: Effect.Effect<void>): Effect.Effect<void> => wait
 
 /**
  * The rate-limit policy as the {@link RateLimit} service that `DouyinClient.layer` requires.
@@ -283,7 +307,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.scoped(RateLimit, make(options))
+export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.effect(RateLimit, make(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -314,23 +338,32 @@ export const disabled: Service = {
  */
 export const layerDisabled: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, disabled)
 
-const with_ = (override: Override) => <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+const with_: {
+  (override: Override): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R>
+} = Function.dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R> =>
   Effect.flatMap(CurrentOverride, (current) =>
     Effect.provideService(effect, CurrentOverride, {
       ...current,
       ...(override.mode === undefined ? {} : { mode: override.mode }),
       ...(override.cost === undefined ? {} : { cost: override.cost })
-    }))
+    })))
 
 export {
   /**
-   * Overrides the mode or the cost for every call inside `effect`.
+   * Overrides the mode or the cost for every call inside `effect`. Data-last
+   * (`effect.pipe(RateLimit.with(override))`) or data-first (`RateLimit.with(effect, override)`).
    *
    * @example
    * ```ts
    * import { RateLimit } from "@effect-douyin/core"
+   * import { Effect } from "effect"
+   *
+   * declare const send: Effect.Effect<string>
    * // fail fast with DouyinRateLimited instead of queueing:
-   * send(input).pipe(RateLimit.with({ mode: "fail" }))
+   * const failFast = send.pipe(RateLimit.with({ mode: "fail" }))
+   * // the same, data-first; each attempt takes 2 units of every limit:
+   * const heavy = RateLimit.with(send, { cost: 2 })
    * ```
    *
    * @since 0.1.0

@@ -280,4 +280,80 @@ describe("RateLimit", () => {
       expect(seen[10].at).toBe(1000)
     }).pipe(Effect.provide(layer))
   })
+
+  it.effect("a permit is held until its attempt ends: the slot frees one interval after the response, not after the permit", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      // The first response is held for 3 s (the request may reach the server any time in them).
+      const slow = setup(RateLimit.layer({ global: { limit: 1, interval: "1 second" } }), { gate })
+      yield* Effect.gen(function*() {
+        const count = yield* Endpoint.handler(Count)
+        const first = yield* Effect.fork(count({ openId: "op-1" }))
+        yield* TestClock.adjust("1 millis")
+        const second = yield* Effect.fork(count({ openId: "op-1" }))
+        yield* TestClock.adjust("3 seconds")
+        expect(slow.seen.map((s) => s.at)).toEqual([0]) // still pending: the second waits
+        yield* Deferred.succeed(gate, void 0) // the first ends at 3001 ms
+        yield* Fiber.join(first)
+        yield* TestClock.adjust("999 millis")
+        expect(slow.seen).toHaveLength(1)
+        yield* TestClock.adjust("1 millis")
+        yield* Fiber.join(second)
+        expect(slow.seen.map((s) => s.at)).toEqual([0, 4001])
+      }).pipe(Effect.provide(slow.layer))
+    }))
+
+  it.effect("fail mode while the room is held by a request in flight: retryAfterMillis is at least one interval", () =>
+    Effect.gen(function*() {
+      const gate = yield* Deferred.make<void>()
+      const { layer } = setup(RateLimit.layer({ global: second, mode: "fail" }), { gate })
+      yield* Effect.gen(function*() {
+        const count = yield* Endpoint.handler(Count)
+        const first = yield* Effect.fork(count({ openId: "op-1" }))
+        yield* TestClock.adjust("5 seconds")
+        const refused = yield* Effect.flip(count({ openId: "op-1" }))
+        expect(refused._tag === "DouyinRateLimited" && refused.retryAfterMillis).toBe(1000)
+        yield* Deferred.succeed(gate, void 0)
+        yield* Fiber.join(first)
+      }).pipe(Effect.provide(layer))
+    }))
+
+  it.effect("an interrupted waiter takes nothing: the next caller gets the room", () => {
+    const { layer, seen } = setup(RateLimit.layer({ global: second }))
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      yield* count({ openId: "op-1" }) // t = 0
+      const waiting = yield* Effect.fork(count({ openId: "op-2" }))
+      yield* TestClock.adjust("500 millis")
+      yield* Fiber.interrupt(waiting)
+      const next = yield* Effect.fork(count({ openId: "op-3" }))
+      yield* TestClock.adjust("500 millis")
+      yield* Fiber.join(next)
+      expect(seen.map((s) => [s.at, s.openId])).toEqual([[0, "op-1"], [1000, "op-3"]])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("RateLimit.with is dual: data-last and data-first set the same override", () => {
+    const { layer } = setup(RateLimit.layer({ global: { limit: 2, interval: "1 second" } }))
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      const dataLast = yield* Effect.flip(count({ openId: "op-1" }).pipe(RateLimit.with({ cost: 3 })))
+      const dataFirst = yield* Effect.flip(RateLimit.with(count({ openId: "op-1" }), { cost: 3 }))
+      expect(dataLast.message).toContain("above the limit")
+      expect(dataFirst.message).toEqual(dataLast.message)
+      const seenOverride = yield* RateLimit.with(RateLimit.CurrentOverride, { mode: "fail" })
+      expect(seenOverride).toEqual({ mode: "fail" })
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("layerDisabled provides the RateLimit service too, and sends at once", () => {
+    const { layer, seen } = setup(RateLimit.layerDisabled)
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      const limits = yield* RateLimit.RateLimit
+      yield* Effect.all(Array.from({ length: 20 }, () => count({ openId: "op-1" })), { concurrency: "unbounded" })
+      expect(seen.filter((s) => s.at === 0)).toHaveLength(20)
+      expect(yield* limits.trackedKeys).toEqual({ openIds: [], endpoints: [] })
+    }).pipe(Effect.provide(layer))
+  })
 })

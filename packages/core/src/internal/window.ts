@@ -1,117 +1,232 @@
 /**
- * A sliding-window-log limiter: at most `limit` units start in any window of `interval`.
+ * A sliding-window limit whose promise holds *on the wire*: at most `limit` units of requests
+ * reach the server in any window of `interval`.
  *
- * `effect/RateLimiter` is not enough here: its token bucket lets `2 × limit` start within one
- * interval (a full bucket plus the refill), it has no "try" operation (so no fail-fast with a
- * retry-after), and a cost above its limit waits forever. This log keeps the start time of
- * every permit of the last interval, so the guarantee holds for every window, not only the
- * average. Waiters queue in line (a FIFO semaphore, see `fifo.ts`) and wait with `Effect.sleep` (the `Clock`,
- * so `TestClock` drives it).
+ * Why a permit is held until its attempt ends: the instant a request reaches the server lies
+ * somewhere between its permit and its response, and only the response proves it has arrived.
+ * A log stamped at permit time was wrong by however long the request took to leave (90–500 ms
+ * for a cold burst: fiber scheduling, connection set-up), which put two windows' worth on the
+ * wire in one second. So a permit is *pending* (it counts, and never expires) from the moment
+ * it is granted until its attempt ends, and is then logged with that end instant. For any
+ * window holding the arrivals (or the send instants) of a set of requests, the last one granted
+ * saw all the others pending or logged less than one interval before, so the set fits in the
+ * limit. The price: under a binding limit a slot is busy for `interval + latency`, so the
+ * realized rate is `limit × interval / (interval + latency)` (within 1% for 10 ms of latency
+ * at a 1 s interval).
+ *
+ * `effect/RateLimiter` is not enough: its token bucket lets `2 × limit` start within one
+ * interval, it has no "try" (no fail-fast with a retry-after) and it knows nothing of when
+ * the request left.
+ *
+ * Cost: the log is a ring buffer in end order with a running sum, so a permit is O(1)
+ * amortized whatever the window holds (entries are appended at the tail and expire from the
+ * head). Waiters queue in a FIFO line per window (`fifo.ts`); only the one at the head of the
+ * line waits on the clock (or on the next release, when the room it needs is still pending).
  */
-import { Clock, Duration, Effect, Option, Ref } from "effect"
+import { Deferred, Duration, Effect, Exit, FiberId } from "effect"
+import type { Clock } from "effect"
 import * as Fifo from "./fifo.js"
 
-interface Entry {
-  readonly at: number
-  readonly cost: number
-}
-
-/** One limit (`limit` units per `interval`) and its log. */
-export interface Window {
-  readonly label: string
-  readonly limit: number
+export class Window {
+  /** Callers waiting for room in this window queue here; the head of the line waits for it. */
+  readonly line: Fifo.FifoSemaphore
   readonly intervalMillis: number
-  /** Held by the caller that is next in line for this window. */
-  readonly mutex: Fifo.FifoSemaphore
-  readonly log: Ref.Ref<ReadonlyArray<Entry>>
-}
+  /** Units granted to attempts that have not ended yet. */
+  private pending = 0
+  /** Units in the log (ended less than one interval ago, or not yet evicted). */
+  private logged = 0
+  // The log: end instants and costs in a ring buffer, oldest at `head`.
+  private ends: Array<number> = new Array(16)
+  private costs: Array<number> = new Array(16)
+  private head = 0
+  private size = 0
+  /** Last end instant logged: the log stays sorted even if the clock steps back. */
+  private last = Number.NEGATIVE_INFINITY
+  /** Completed on the next release (awaited by the head of the line when its room is pending). */
+  private released: Deferred.Deferred<void> | undefined = undefined
 
-export const make = (label: string, limit: number, interval: Duration.DurationInput): Effect.Effect<Window> =>
-  Effect.map(
-    Effect.zip(Fifo.make(1), Ref.make<ReadonlyArray<Entry>>([])),
-    ([mutex, log]) => ({ label, limit, intervalMillis: Duration.toMillis(Duration.decode(interval)), mutex, log })
-  )
-
-/** Milliseconds until `cost` more units fit (0: now; `Infinity`: never, the cost is above the limit). */
-export const waitFor = (window: Window, entries: ReadonlyArray<Entry>, now: number, cost: number): number => {
-  if (cost > window.limit) return Number.POSITIVE_INFINITY
-  const live = entries.filter((e) => e.at + window.intervalMillis > now)
-  let used = 0
-  for (const e of live) used += e.cost
-  let excess = used + cost - window.limit
-  if (excess <= 0) return 0
-  for (const e of live) {
-    excess -= e.cost
-    if (excess <= 0) return e.at + window.intervalMillis - now
+  constructor(
+    readonly label: string,
+    readonly limit: number,
+    interval: Duration.DurationInput
+  ) {
+    this.intervalMillis = Duration.toMillis(Duration.decode(interval))
+    this.line = Fifo.unsafeMake(1)
   }
-  return window.intervalMillis
+
+  private evict(now: number): void {
+    const mask = this.ends.length - 1
+    while (this.size > 0 && this.ends[this.head]! + this.intervalMillis <= now) {
+      this.logged -= this.costs[this.head]!
+      this.head = (this.head + 1) & mask
+      this.size--
+    }
+    // Float costs may leave a residue; an empty log holds exactly nothing.
+    if (this.size === 0) this.logged = 0
+  }
+
+  /** Whether `cost` more units fit now (ignoring the line). */
+  fits(now: number, cost: number): boolean {
+    this.evict(now)
+    return this.pending + this.logged + cost <= this.limit
+  }
+
+  /** Grants `cost` units: pending until {@link release}. */
+  reserve(cost: number): void {
+    this.pending += cost
+  }
+
+  /** The attempt holding `cost` units ended at `now`: they stay in the log for one interval. */
+  release(now: number, cost: number): void {
+    this.pending -= cost
+    if (this.size === this.ends.length) this.grow()
+    const at = Math.max(now, this.last)
+    this.last = at
+    const i = (this.head + this.size) & (this.ends.length - 1)
+    this.ends[i] = at
+    this.costs[i] = cost
+    this.size++
+    this.logged += cost
+    const released = this.released
+    if (released !== undefined) {
+      this.released = undefined
+      Deferred.unsafeDone(released, Exit.void)
+    }
+  }
+
+  private grow(): void {
+    const n = this.ends.length
+    const ends = new Array<number>(n * 2)
+    const costs = new Array<number>(n * 2)
+    for (let k = 0; k < this.size; k++) {
+      ends[k] = this.ends[(this.head + k) & (n - 1)]!
+      costs[k] = this.costs[(this.head + k) & (n - 1)]!
+    }
+    this.ends = ends
+    this.costs = costs
+    this.head = 0
+  }
+
+  /**
+   * Milliseconds until `cost` more units fit: 0 now; `undefined` when the room needed is
+   * still held by attempts in flight (it frees one interval after they end). Walks only the
+   * entries that must expire: O(cost).
+   */
+  waitMillis(now: number, cost: number): number | undefined {
+    this.evict(now)
+    let excess = this.pending + this.logged + cost - this.limit
+    if (excess <= 0) return 0
+    const mask = this.ends.length - 1
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) & mask
+      excess -= this.costs[i]!
+      if (excess <= 0) return this.ends[i]! + this.intervalMillis - now
+    }
+    return undefined
+  }
+
+  /** Resolves on the next release. */
+  nextRelease(): Effect.Effect<void> {
+    if (this.released === undefined) this.released = Deferred.unsafeMake<void>(FiberId.none)
+    return Deferred.await(this.released)
+  }
+
+  /** Nothing pending, logged or waiting: the same as a fresh window (safe to drop). */
+  isIdle(now: number): boolean {
+    this.evict(now)
+    return this.pending === 0 && this.size === 0 && this.line.isIdle()
+  }
+
+  /** Units pending and logged (for tests and diagnostics). */
+  used(now: number): number {
+    this.evict(now)
+    return this.pending + this.logged
+  }
 }
 
-const record = (window: Window, now: number, cost: number) =>
-  Ref.update(window.log, (entries) => [
-    ...entries.filter((e) => e.at + window.intervalMillis > now),
-    { at: now, cost }
-  ])
+type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
-/** Waits (holding the window's place in line) until `cost` fits in `window`. */
-const awaitRoom = (window: Window, cost: number): Effect.Effect<void> =>
-  Effect.gen(function*() {
-    for (;;) {
-      const now = yield* Clock.currentTimeMillis
-      const wait = waitFor(window, yield* Ref.get(window.log), now, cost)
-      if (wait <= 0) return
-      yield* Effect.sleep(Duration.millis(wait))
-    }
+/** Waits (at the head of the window's line) until `cost` fits; interruptible through `restore`. */
+const awaitRoom = (clock: Clock.Clock, window: Window, cost: number, restore: Restore): Effect.Effect<void> =>
+  Effect.suspend(function loop(): Effect.Effect<void> {
+    const wait = window.waitMillis(clock.unsafeCurrentTimeMillis(), cost)
+    if (wait === 0) return Effect.void
+    const sleep = wait === undefined ? window.nextRelease() : clock.sleep(Duration.millis(wait))
+    return Effect.flatMap(restore(sleep), () => Effect.suspend(loop))
   })
 
-/**
- * Takes `cost` units from every window, waiting as long as needed. The windows' places in line
- * are taken in the given order and held until all have room; then the permit is recorded in
- * all of them at the same instant, so no window's log is ever older than the real start.
- * Callers must pass windows in one fixed order (no deadlock) with costs within every limit.
- */
-export const acquire = (windows: ReadonlyArray<Window>, cost: number): Effect.Effect<void> => {
-  const go = (i: number): Effect.Effect<void> => {
-    if (i === windows.length) {
-      return Effect.uninterruptible(
-        Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.forEach(windows, (w) => record(w, now, cost), { discard: true }))
-      )
-    }
-    const window = windows[i]
-    return window.mutex.withPermit(Effect.zipRight(awaitRoom(window, cost), go(i + 1)))
-  }
-  return go(0)
+const reserveAll = (windows: ReadonlyArray<Window>, cost: number) => {
+  for (const w of windows) w.reserve(cost)
+}
+
+const releaseAll = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number) =>
+  Effect.sync(() => {
+    const now = clock.unsafeCurrentTimeMillis()
+    for (const w of windows) w.release(now, cost)
+  })
+
+/** Grants at once if every window has room and nobody is queued in any line. */
+const tryReserve = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number): boolean => {
+  const now = clock.unsafeCurrentTimeMillis()
+  for (const w of windows) if (!w.line.isIdle() || !w.fits(now, cost)) return false
+  reserveAll(windows, cost)
+  return true
 }
 
 /**
- * Takes `cost` units from every window if all have room now; otherwise the window that
- * refused and the milliseconds until it may have room.
+ * Runs `use` holding `cost` units of every window, waiting as long as needed: the lines are
+ * taken in the given order and held until all windows have room, then the units are reserved
+ * in all of them at once, the lines are left, and `use` runs. When `use` ends (in any way)
+ * the units are logged at that instant. Callers pass windows in one fixed order (no deadlock)
+ * and costs within every limit. `onQueued` wraps the wait when the call could not go at once.
  */
-export const tryAcquire = (
+export const withPermit = <A, E, R>(
+  clock: Clock.Clock,
   windows: ReadonlyArray<Window>,
-  cost: number
-): Effect.Effect<Option.Option<{ readonly window: Window; readonly retryAfterMillis: number }>> => {
-  const refuse = (window: Window, wait: number) =>
-    Effect.succeed(Option.some({ window, retryAfterMillis: Math.max(1, Math.ceil(wait)) }))
-  const go = (i: number): Effect.Effect<Option.Option<{ readonly window: Window; readonly retryAfterMillis: number }>> => {
-    if (i === windows.length) {
-      return Effect.uninterruptible(Effect.flatMap(Clock.currentTimeMillis, (now) =>
-        Effect.as(Effect.forEach(windows, (w) => record(w, now, cost), { discard: true }), Option.none())))
+  cost: number,
+  use: Effect.Effect<A, E, R>,
+  onQueued: (wait: Effect.Effect<void>) => Effect.Effect<void> = (wait) => wait
+): Effect.Effect<A, E, R> =>
+  Effect.uninterruptibleMask((restore) => {
+    const held = Effect.ensuring(restore(use), releaseAll(clock, windows, cost))
+    if (tryReserve(clock, windows, cost)) return held
+    const queue = (i: number): Effect.Effect<void> => {
+      if (i === windows.length) return Effect.sync(() => reserveAll(windows, cost))
+      const w = windows[i]!
+      return Effect.zipRight(
+        w.line.take(restore),
+        Effect.ensuring(Effect.zipRight(awaitRoom(clock, w, cost, restore), queue(i + 1)), w.line.release)
+      )
     }
-    const window = windows[i]
-    const check = Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      Effect.flatMap(Ref.get(window.log), (entries) => {
-        const wait = waitFor(window, entries, now, cost)
-        return wait > 0 ? refuse(window, wait) : go(i + 1)
-      }))
-    return Effect.flatMap(window.mutex.withPermitIfAvailable(check), (result) =>
-      Option.match(result, {
-        // Someone is already waiting in line for this window: it is full.
-        onNone: () =>
-          Effect.flatMap(Clock.currentTimeMillis, (now) =>
-            Effect.flatMap(Ref.get(window.log), (entries) => refuse(window, waitFor(window, entries, now, cost)))),
-        onSome: Effect.succeed
-      }))
-  }
-  return go(0)
+    return Effect.zipRight(onQueued(queue(0)), held)
+  })
+
+/** Why {@link tryWithPermit} refused. */
+export interface Refusal {
+  readonly window: Window
+  readonly retryAfterMillis: number
 }
+
+/**
+ * Runs `use` holding `cost` units of every window if all have room now and nobody is queued;
+ * otherwise the window that refused and the milliseconds until it may have room.
+ */
+export const tryWithPermit = <A, E, R>(
+  clock: Clock.Clock,
+  windows: ReadonlyArray<Window>,
+  cost: number,
+  use: Effect.Effect<A, E, R>,
+  refuse: (refusal: Refusal) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, R> =>
+  Effect.uninterruptibleMask((restore) => {
+    const now = clock.unsafeCurrentTimeMillis()
+    for (const window of windows) {
+      if (window.line.isIdle() && window.fits(now, cost)) continue
+      // A full window, or one with callers already queued for it: the estimate is when it has
+      // room for this cost (room held by attempts in flight frees one interval after they end).
+      const wait = window.waitMillis(now, cost) ?? window.intervalMillis
+      return refuse({ window, retryAfterMillis: Math.max(1, Math.ceil(wait)) })
+    }
+    reserveAll(windows, cost)
+    return Effect.ensuring(restore(use), releaseAll(clock, windows, cost))
+  })
