@@ -17,7 +17,6 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import { performance } from "node:perf_hooks"
 import { Agent, request } from "undici"
 
 /** Keep-alive settings shared by every client. */
@@ -93,31 +92,6 @@ export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
 export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
   FetchHttpClient.layer.pipe(
     Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { dispatcher: agent } as RequestInit))
-  )
-
-/**
- * The SDK's rate-limit policy (`RateLimit`, a sliding window): `limit` requests per second
- * for the whole app, provided into the client as its `RateLimit` service. Every attempt
- * that got its permit pushes its start time (epoch ms) to `starts`: what the limiter itself
- * controls, next to the arrival times the server sees.
- */
-export const rateLimitLayer = (
-  limit: number,
-  starts: Array<number>
-): Layer.Layer<RateLimit.RateLimit> =>
-  Layer.scoped(
-    RateLimit.RateLimit,
-    Effect.map(
-      RateLimit.make({ global: { limit, interval: "1 second" } }),
-      (rateLimit): RateLimit.Service => ({
-        ...rateLimit,
-        policy: (call, attempt) =>
-          rateLimit.policy(
-            call,
-            Effect.zipRight(Effect.sync(() => starts.push(performance.timeOrigin + performance.now())), attempt)
-          )
-      })
-    )
   )
 
 /** The SDK as an application would assemble it, over the given HttpClient layer. */

@@ -8,11 +8,13 @@
  * 3. a markdown table (req/s, p50, p99, ratios) on stdout, the figures as JSON in
  *    test/bench/results/latest.json (or `--out FILE`);
  * 4. heap and RSS after GC, before and after 100 000 SDK calls;
- * 5. the rate limiter at 200 req/s for 5 s: realized rate and the largest count in any
- *    sliding 1 s window, from the server's arrival times;
+ * 5. the rate limiter (`limiter.ts`): at 200 req/s for 5 s, realized rate and the largest
+ *    count in any sliding 1 s window, from the server's arrival times and the client's send
+ *    instants; and the CPU cost of a permit with 100 vs 100 000 permits in the window;
  * 6. cold import time of `@effect-douyin/group` in fresh processes.
  *
  * `--smoke` runs every step with tiny counts (a few seconds) so CI keeps the script working.
+ * `--only limiter` runs the limiter step alone (its table on stdout, no JSON file).
  * Needs `--expose-gc` (the `bench` script passes it); without it the heap step is skipped.
  */
 import { Effect } from "effect"
@@ -23,13 +25,15 @@ import { fileURLToPath } from "node:url"
 import { Agent } from "undici"
 import * as Clients from "./clients.js"
 import * as ColdImport from "./coldImport.js"
-import { driveEffect, driveFor, drivePromise, type Run } from "./drive.js"
+import { driveEffect, drivePromise, type Run } from "./drive.js"
+import * as Limiter from "./limiter.js"
 import * as Stats from "./stats.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
 const repoRoot = Path.resolve(here, "..", "..")
 const args = process.argv.slice(2)
 const smoke = args.includes("--smoke")
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined
 const outIndex = args.indexOf("--out")
 const outFile = outIndex >= 0 && args[outIndex + 1] !== undefined
   ? Path.resolve(args[outIndex + 1]!)
@@ -42,6 +46,7 @@ const plan = smoke
     calls: { 1: 100, 32: 400 } as Record<number, number>,
     heapCalls: 2_000,
     limiter: { limit: 50, seconds: 1, concurrency: 8 },
+    permitCost: { small: 100, large: 2_000, permits: 1_000, rounds: 1 },
     importRuns: 1
   }
   : {
@@ -50,6 +55,7 @@ const plan = smoke
     calls: { 1: 4_000, 32: 20_000 } as Record<number, number>,
     heapCalls: 100_000,
     limiter: { limit: 200, seconds: 5, concurrency: 32 },
+    permitCost: { small: 100, large: 100_000, permits: 20_000, rounds: 5 },
     importRuns: 5
   }
 const concurrencies = [1, 32] as const
@@ -231,52 +237,6 @@ const heap = async (driver: Driver) => {
   }
 }
 
-const limiter = async (server: Server) => {
-  const { concurrency, limit, seconds } = plan.limiter
-  const agent = new Agent(Clients.agentOptions)
-  const starts: Array<number> = []
-  const runtime = Clients.sdkRuntime(server.baseUrl, Clients.undiciLayer(agent), Clients.rateLimitLayer(limit, starts))
-  try {
-    // Open the connections before measuring; the limiter layer is built on first use.
-    await runtime.runPromise(Effect.flatMap(Clients.BenchCall, ({ call }) => call))
-    let calls = 0
-    starts.length = 0
-    // Demand continues one second past the measured span, so the span never runs dry.
-    const durationMs = seconds * 1000
-    const arrivals = await server.arrivals(async () => {
-      calls = await runtime.runPromise(
-        Effect.flatMap(Clients.BenchCall, ({ call }) => driveFor(call, durationMs + 1000, concurrency))
-      )
-    })
-    arrivals.sort((a, b) => a - b)
-    const first = arrivals[0] ?? Number.NaN
-    const inSpan = Stats.countInWindow(arrivals, first, durationMs)
-    const realized = inSpan / seconds
-    const maxWindow = Stats.maxInSlidingWindow(arrivals, 1000)
-    starts.sort((a, b) => a - b)
-    const startsInSpan = Stats.countInWindow(starts, starts[0] ?? Number.NaN, durationMs)
-    return {
-      configuredPerSec: limit,
-      seconds,
-      concurrency,
-      calls,
-      arrivals: arrivals.length,
-      arrivalsInSpan: inSpan,
-      realizedPerSec: realized,
-      deviation: (realized - limit) / limit,
-      maxInAnySliding1s: maxWindow,
-      clientStarts: {
-        inSpan: startsInSpan,
-        realizedPerSec: startsInSpan / seconds,
-        maxInAnySliding1s: Stats.maxInSlidingWindow(starts, 1000)
-      }
-    }
-  } finally {
-    await runtime.dispose()
-    await agent.close()
-  }
-}
-
 const coldImport = async () => {
   const dir = ColdImport.prepare(repoRoot)
   try {
@@ -302,6 +262,57 @@ const coldImport = async () => {
   }
 }
 
+type WireFigures = Awaited<ReturnType<typeof Limiter.wire>>
+type CostFigures = Awaited<ReturnType<typeof Limiter.permitCost>>
+
+const limiterStep = async (server: Server) => {
+  log(`rate limiter ${plan.limiter.limit}/s for ${plan.limiter.seconds} s…`)
+  const limit = await Limiter.wire(server.baseUrl, server.arrivals, plan.limiter)
+  log(`permit cost with ${plan.permitCost.small} and ${plan.permitCost.large} permits in the window…`)
+  const cost = await Limiter.permitCost(plan.permitCost)
+  return { limit, cost }
+}
+
+const limiterTargets = (limit: WireFigures, cost: CostFigures) => [
+  {
+    name: "limiter realized rate within 2% of configured (server arrivals)",
+    value: limit.deviation,
+    shown: `${limit.realizedPerSec.toFixed(1)}/s (${(limit.deviation * 100).toFixed(2)}%)`,
+    met: Math.abs(limit.deviation) <= 0.02
+  },
+  {
+    name: "limiter never above the limit in any sliding 1 s window (server arrivals)",
+    value: limit.maxInAnySliding1s,
+    shown: `max ${limit.maxInAnySliding1s} (limit ${limit.configuredPerSec})`,
+    met: limit.maxInAnySliding1s <= limit.configuredPerSec
+  },
+  {
+    name: "limiter never above the limit in any sliding 1 s window (send instants)",
+    value: limit.sends.maxInAnySliding1s,
+    shown: `max ${limit.sends.maxInAnySliding1s} (limit ${limit.configuredPerSec})`,
+    met: limit.sends.maxInAnySliding1s <= limit.configuredPerSec
+  },
+  {
+    name: `permit cost flat: ${cost.large} vs ${cost.small} permits in the window ≤ 1.5×`,
+    value: cost.ratio,
+    shown: Stats.formatRatio(cost.ratio),
+    met: cost.ratio <= 1.5
+  }
+]
+
+const limiterTable = (limit: WireFigures, cost: CostFigures) =>
+  Stats.markdownTable(["rate limiter", "value"], [
+    ["configured", `${limit.configuredPerSec}/s for ${limit.seconds} s (demand: ${limit.concurrency} workers)`],
+    [`arrivals in the first ${limit.seconds} s`, String(limit.arrivalsInSpan)],
+    ["realized rate (server arrivals)", `${limit.realizedPerSec.toFixed(1)}/s`],
+    ["max in any sliding 1 s window (server arrivals)", String(limit.maxInAnySliding1s)],
+    ["realized rate (send instants, at the HttpClient)", `${limit.sends.realizedPerSec.toFixed(1)}/s`],
+    ["max in any sliding 1 s window (send instants)", String(limit.sends.maxInAnySliding1s)],
+    [`permit CPU, ${cost.small} permits in the window`, `${cost.smallUsPerPermit.toFixed(2)} µs`],
+    [`permit CPU, ${cost.large} permits in the window`, `${cost.largeUsPerPermit.toFixed(2)} µs`],
+    ["ratio", Stats.formatRatio(cost.ratio)]
+  ])
+
 // ---------------------------------------------------------------------------------------------
 // report
 
@@ -312,6 +323,18 @@ const main = async () => {
   log(`effect-douyin bench${smoke ? " (smoke)" : ""}: node ${process.version}, pid ${process.pid}`)
   const server = await startServer()
   log(`server on ${server.baseUrl}`)
+  if (only === "limiter") {
+    try {
+      const { cost, limit } = await limiterStep(server)
+      process.stdout.write(limiterTable(limit, cost) + "\n\n")
+      process.stdout.write(
+        Stats.markdownTable(["target", "measured", "met"], limiterTargets(limit, cost).map((t) => [t.name, t.shown, t.met ? "yes" : "**no**"])) + "\n"
+      )
+    } finally {
+      server.close()
+    }
+    return
+  }
   const drivers: ReadonlyArray<Driver> = [
     promiseDriver("raw undici", (a) => Clients.rawUndici(server.baseUrl, a)),
     promiseDriver("raw fetch", (a) => Clients.rawFetch(server.baseUrl, a)),
@@ -324,8 +347,7 @@ const main = async () => {
     const figures = await throughput(drivers)
     log(`heap over ${plan.heapCalls} SDK calls…`)
     const memory = await heap(drivers.find((d) => d.name === "SDK over undici")!)
-    log(`rate limiter ${plan.limiter.limit}/s for ${plan.limiter.seconds} s…`)
-    const limit = await limiter(server)
+    const { cost, limit } = await limiterStep(server)
     log("cold import…")
     const imports = await coldImport()
 
@@ -368,18 +390,7 @@ const main = async () => {
         shown: Stats.formatMB(memory.heapGrowth),
         met: memory.heapGrowth < 10 * 1024 * 1024
       }]),
-      {
-        name: "limiter realized rate within 1% of configured",
-        value: limit.deviation,
-        shown: `${limit.realizedPerSec.toFixed(1)}/s (${(limit.deviation * 100).toFixed(2)}%)`,
-        met: Math.abs(limit.deviation) <= 0.01
-      },
-      {
-        name: "limiter never above the limit in any sliding 1 s window (server arrivals)",
-        value: limit.maxInAnySliding1s,
-        shown: `max ${limit.maxInAnySliding1s} (limit ${limit.configuredPerSec})`,
-        met: limit.maxInAnySliding1s <= limit.configuredPerSec
-      }
+      ...limiterTargets(limit, cost)
     ]
 
     const report = [
@@ -400,14 +411,7 @@ const main = async () => {
         ]
       ),
       "",
-      Stats.markdownTable(["rate limiter", "value"], [
-        ["configured", `${limit.configuredPerSec}/s for ${limit.seconds} s (demand: ${limit.concurrency} workers)`],
-        ["arrivals in the first " + `${limit.seconds} s`, String(limit.arrivalsInSpan)],
-        ["realized rate", `${limit.realizedPerSec.toFixed(1)}/s`],
-        ["max in any sliding 1 s window (server arrivals)", String(limit.maxInAnySliding1s)],
-        ["realized rate at the client (attempt starts after the permit)", `${limit.clientStarts.realizedPerSec.toFixed(1)}/s`],
-        ["max in any sliding 1 s window (client attempt starts)", String(limit.clientStarts.maxInAnySliding1s)]
-      ]),
+      limiterTable(limit, cost),
       "",
       Stats.markdownTable(["cold import (fresh node, median)", "import", "process wall"], [
         ["empty process", "—", Stats.formatMillis(imports.emptyProcessWallMs)],
@@ -439,6 +443,7 @@ const main = async () => {
           addedP50UsAtC1: addedP50Us,
           memory,
           limiter: limit,
+          permitCost: cost,
           coldImport: imports,
           targets: targets.map(({ met, name, value }) => ({ name, value, met }))
         },
