@@ -6,6 +6,21 @@
  */
 
 /**
+ * Durable announcements: one message to many groups, journaled, resumable, never sent twice
+ * without saying so.
+ *
+ * @since 0.2.0
+ */
+export * as Broadcast from "./Broadcast.js"
+
+/**
+ * Where a broadcast records each target's state: memory, an embedded file, or Redis.
+ *
+ * @since 0.2.0
+ */
+export * as BroadcastJournal from "./BroadcastJournal.js"
+
+/**
  * `POST /im/group/fans/create/` — create a fan group (unsafe).
  *
  * @since 0.1.0
