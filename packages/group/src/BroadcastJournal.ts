@@ -50,6 +50,7 @@ import {
   DouyinPermissionError,
   DouyinQuotaError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
 import { Context, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
@@ -112,7 +113,8 @@ export const Plan = Schema.Struct({
 export interface Plan extends Schema.Schema.Type<typeof Plan> {}
 
 /**
- * Everything `SendGroupMessage.send` fails with, as a Schema (errors are stored typed).
+ * Everything `SendGroupMessage.send` fails with, as a Schema (errors are stored typed). A type
+ * test keeps it equal to `SendGroupMessage.Error`.
  *
  * @since 0.2.0
  * @category schemas
@@ -124,6 +126,7 @@ export const SendError = Schema.Union(
   DouyinHttpError,
   DouyinDecodeError,
   DouyinRateLimited,
+  DouyinStoreError,
   DouyinAuthError,
   DouyinPermissionError,
   DouyinInvalidParams,

@@ -44,7 +44,13 @@ const sendRequests = Effect.map(
 
 const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
 
+// The journal stores exactly the send's error union: a new error class breaks this line.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const storedErrorsAreTheSendErrors: Same<typeof BroadcastJournal.SendError.Type, SendGroupMessage.Error> = true
+
 describe("Broadcast", () => {
+  it("stores the send's own error union", () => expect(storedErrorsAreTheSendErrors).toBe(true))
+
   it.effect("sends to every target once and summarizes from the journal", () =>
     Effect.gen(function*() {
       const targets = yield* groups(12)
