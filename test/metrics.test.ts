@@ -1,4 +1,4 @@
-import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, RateLimit, Retry } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import {
   CreateFanGroup,
   FanGroupApi,
@@ -162,7 +162,7 @@ describe("DouyinMetrics: one test per metric, on the sandbox", () => {
       expect(yield* counter(DouyinMetrics.outcomeUnknown, ["endpoint", create])).toBe(0)
     }).pipe(Effect.provide(stack()), isolated))
 
-  it.effect("retry budget remaining: capacity 20, 2 retries of 5, 2 successes refunding 1 → 12", () =>
+  it.effect("retry budget remaining: capacity 20; a success at capacity → 20; 2 retries of 5 and a success refunding 1 → 11; one more success → 12", () =>
     Effect.gen(function*() {
       expect((yield* Metric.value(DouyinMetrics.retryBudgetRemaining)).value).toBe(20)
       const groupId = yield* newGroup // success: refund up to the capacity, still 20
@@ -185,6 +185,67 @@ describe("DouyinMetrics: one test per metric, on the sandbox", () => {
       expect(yield* counter(DouyinMetrics.retries, ["endpoint", send], ["reason", "DouyinBusyError"])).toBe(0)
       expect((yield* histogram(DouyinMetrics.attemptDuration, ["endpoint", send], ["outcome", "success"])).count).toBe(0)
     }).pipe(Effect.provide(stack().pipe(Layer.provide(DouyinMetrics.layerDisabled))), isolated))
+})
+
+describe("DouyinMetrics: token refreshes and creators needing re-authorization", () => {
+  const clientKey = "ck-metrics"
+  const tokenStack = FanGroupApi.layer.pipe(
+    Layer.provide(DouyinClient.layer),
+    Layer.provide(Retry.layerDisabled),
+    Layer.provide(RateLimit.layerDisabled),
+    Layer.provide(AccessToken.layerStore({ refreshBefore: "5 minutes" })),
+    Layer.provideMerge(TokenStore.layerMemory()),
+    Layer.provideMerge(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs-metrics-secret") })),
+    Layer.provide(DouyinConfig.layer()),
+    Layer.provideMerge(FanGroupSandbox.layerClient({ strictTokens: true }))
+  )
+  const refreshes = (trigger: DouyinMetrics.RefreshTrigger, result: string) =>
+    counter(DouyinMetrics.tokenRefreshes, ["trigger", trigger], ["result", result])
+  const authorized = (who: string) =>
+    Effect.flatMap(FanGroupSandbox.FanGroupSandbox, (sandbox) =>
+      Effect.flatMap(sandbox.authorize({ openId: who }), (code) => TokenStore.authorize(code)))
+
+  it.effect("reactive after an expired-token code, proactive inside refreshBefore, a failed one by its _tag", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+      yield* authorized(openId)
+      yield* FanGroupQuota.remaining({ openId })
+      expect(yield* refreshes("reactive", "success")).toBe(0)
+
+      yield* sandbox.expireTokens(openId) // Douyin answers 2190008: one refresh, one retry
+      yield* FanGroupQuota.remaining({ openId })
+      expect(yield* refreshes("reactive", "success")).toBe(1)
+      expect(yield* refreshes("proactive", "success")).toBe(0)
+
+      yield* TestClock.adjust("14 days") // 15-day tokens: next get is 1 day before expiry
+      yield* TestClock.adjust("23 hours")
+      yield* TestClock.adjust("58 minutes")
+      yield* FanGroupQuota.remaining({ openId })
+      expect(yield* refreshes("proactive", "success")).toBe(1)
+      expect(yield* refreshes("reactive", "success")).toBe(1)
+
+      yield* sandbox.inject(FanGroupSandbox.busy({ route: "/oauth/refresh_token/" }))
+      yield* sandbox.expireTokens(openId)
+      const error = yield* Effect.flip(FanGroupQuota.remaining({ openId }))
+      expect(error._tag).toBe("DouyinBusyError")
+      expect(yield* refreshes("reactive", "DouyinBusyError")).toBe(1)
+      expect(yield* refreshes("reactive", "success")).toBe(1)
+    }).pipe(Effect.provide(tokenStack), isolated))
+
+  it.effect("re-authorization gauge: two creators' refresh tokens expire → 2; one authorizes again → 1", () =>
+    Effect.gen(function*() {
+      yield* authorized("creator-a")
+      yield* authorized("creator-b")
+      expect((yield* Metric.value(DouyinMetrics.reauthorizationRequired)).value).toBe(0)
+      yield* TestClock.adjust("31 days") // past the 30-day refresh tokens
+      const error = yield* Effect.flip(FanGroupQuota.remaining({ openId: "creator-a" }))
+      expect(error._tag).toBe("DouyinAuthError")
+      expect((yield* Metric.value(DouyinMetrics.reauthorizationRequired)).value).toBe(2)
+      expect(yield* TokenStore.needingReauthorization(clientKey)).toHaveLength(2)
+      yield* authorized("creator-a")
+      expect((yield* Metric.value(DouyinMetrics.reauthorizationRequired)).value).toBe(1)
+      yield* FanGroupQuota.remaining({ openId: "creator-a" })
+    }).pipe(Effect.provide(tokenStack), isolated))
 })
 
 describe("DouyinMetrics: webhook deliveries by event and result", () => {

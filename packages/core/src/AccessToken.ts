@@ -15,6 +15,7 @@ import type { ConfigError } from "effect/ConfigError"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
 import { DouyinAuthError, type DouyinCommonError, DouyinPermissionError, DouyinStoreError } from "./DouyinError.js"
+import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import { defined } from "./internal/defined.js"
 import * as singleFlight from "./internal/singleFlight.js"
@@ -279,6 +280,7 @@ interface Source {
   readonly lastRefresh: Memo<{ readonly from: Redacted.Redacted<string>; readonly at: number }>
   /** Failed refreshes (key id) and renewals (key id + "/renew"). */
   readonly failures: Memo<HeldFailure>
+  readonly metrics: DouyinMetrics.Recorder
 }
 
 const remember = <V>(memo: Memo<V>, id: string, value: V) => Ref.update(memo, (m) => new Map(m).set(id, value))
@@ -316,6 +318,12 @@ const holdFailure = (ctx: Source, id: string, refreshToken: Redacted.Redacted<st
     yield* remember(ctx.failures, id, { refreshToken, error, until, count })
   })
 
+/** Sets the re-authorization gauge from the store (the truth across instances); never fails. */
+const reportReauthorizations = (ctx: Source) =>
+  ctx.metrics.reauthorizations(
+    Effect.provideService(TokenStore.needingReauthorization(ctx.clientKey), TokenStore.TokenStore, ctx.store)
+  )
+
 /**
  * Marks the creator as needing re-authorization (persisted in the store, so every instance
  * and the app's listing see it) and says so once in the log.
@@ -328,6 +336,7 @@ const markReauthorization = (ctx: Source, key: TokenStore.Key, entry: TokenStore
     yield* Effect.logWarning("douyin creator must authorize the app again").pipe(
       Effect.annotateLogs({ "douyin.open_id": key.openId, "douyin.code": code, "douyin.client_key": key.clientKey })
     )
+    yield* reportReauthorizations(ctx)
   })
 
 /** The entry after a successful refresh. */
@@ -369,7 +378,8 @@ const requestRefresh = (ctx: Source, key: TokenStore.Key, entry: TokenStore.Stor
 const refreshUnderLease = (
   ctx: Source,
   key: TokenStore.Key,
-  satisfied: Effect.Effect<Option.Option<Redacted.Redacted<string>>, Failure>
+  satisfied: Effect.Effect<Option.Option<Redacted.Redacted<string>>, Failure>,
+  trigger: DouyinMetrics.RefreshTrigger
 ): Effect.Effect<Redacted.Redacted<string>, Failure> => {
   const id = TokenStore.keyString(key)
   const refresh = Effect.gen(function*() {
@@ -378,9 +388,11 @@ const refreshUnderLease = (
     const held = yield* heldFailure(ctx, id, entry.refreshToken, now)
     if (Option.isSome(held)) return yield* Effect.fail(held.value)
     if (now >= entry.refreshExpiresAt || entry.reauthorization?.code === ErrorCode.Codes.refreshTokenExpired) {
+      // Marked once (a store write, a log line, the gauge), so the expiry is seen without a listing.
+      yield* Effect.ignore(markReauthorization(ctx, key, entry, ErrorCode.Codes.refreshTokenExpired))
       return yield* Effect.fail(authorizeAgain)
     }
-    return yield* requestRefresh(ctx, key, entry).pipe(
+    return yield* ctx.metrics.tokenRefresh(trigger, requestRefresh(ctx, key, entry)).pipe(
       Effect.tap(() => forget(ctx.failures, id)),
       Effect.tapError((error) =>
         Effect.zipRight(
@@ -449,7 +461,7 @@ const getToken = (ctx: Source) => (openId: string): Effect.Effect<Redacted.Redac
     }
     const satisfied = Effect.flatMap(load(ctx, key), (current) =>
       Effect.map(Clock.currentTimeMillis, (t) => isFresh(ctx, current, t) ? Option.some(current.accessToken) : Option.none()))
-    return yield* ctx.flights.run(id, satisfied, refreshUnderLease(ctx, key, satisfied)).pipe(
+    return yield* ctx.flights.run(id, satisfied, refreshUnderLease(ctx, key, satisfied, "proactive")).pipe(
       Effect.catchAll((error) =>
         // A failed proactive refresh leaves the stored token; use it while it is valid.
         Effect.gen(function*() {
@@ -482,7 +494,7 @@ const refreshToken = (ctx: Source) => (openId: string, stale: Redacted.Redacted<
       ? Option.some(current.accessToken)
       : Option.none()
   })
-  const refreshed = refreshUnderLease(ctx, key, satisfied).pipe(
+  const refreshed = refreshUnderLease(ctx, key, satisfied, "reactive").pipe(
     Effect.tap(() => Effect.flatMap(Clock.currentTimeMillis, (at) => remember(ctx.lastRefresh, id, { from: stale, at })))
   )
   return Effect.asSome(ctx.flights.run(id, satisfied, refreshed))
@@ -529,8 +541,11 @@ export const makeStore = (
       settings: settingsOf(options),
       clientKey: oauth.clientKey,
       lastRefresh: yield* Ref.make<ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>>(new Map()),
-      failures: yield* Ref.make<ReadonlyMap<string, HeldFailure>>(new Map())
+      failures: yield* Ref.make<ReadonlyMap<string, HeldFailure>>(new Map()),
+      metrics: yield* DouyinMetrics.recorder
     }
+    // The gauge starts from what the store knows (in the background: a slow store delays nothing).
+    yield* Effect.forkScoped(reportReauthorizations(ctx))
     const get = getToken(ctx)
     const refresh = refreshToken(ctx)
     return {

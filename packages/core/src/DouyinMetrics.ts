@@ -239,8 +239,11 @@ export interface Recorder {
     trigger: RefreshTrigger,
     effect: Effect.Effect<A, E, R>
   ) => Effect.Effect<A, E, R>
-  /** `count` creators now need to authorize again. */
-  readonly reauthorizationRequired: (count: number) => Effect.Effect<void>
+  /**
+   * Sets the re-authorization gauge to the number of creators `needing` lists (the store's
+   * `needingReauthorization`: the truth across instances). A failed listing keeps the last value.
+   */
+  readonly reauthorizations: <E, R>(needing: Effect.Effect<ReadonlyArray<unknown>, E, R>) => Effect.Effect<void, never, R>
   /** A webhook delivery ended with `result`. */
   readonly webhookDelivery: (event: string, result: WebhookResult) => Effect.Effect<void>
 }
@@ -327,7 +330,8 @@ const live: Recorder = {
   tokenRefresh: (trigger, effect) =>
     Effect.onExit(effect, (exit) =>
       Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))),
-  reauthorizationRequired: (count) => Metric.set(reauthorizationRequired, count),
+  reauthorizations: (needing) =>
+    Effect.ignore(Effect.flatMap(needing, (creators) => Metric.set(reauthorizationRequired, creators.length))),
   webhookDelivery: (event, result) =>
     Metric.increment(Metric.tagged(Metric.tagged(webhookDeliveries, "event", event), "result", result))
 }
@@ -340,7 +344,7 @@ const noop: Recorder = {
   permitWait: (_, effect) => effect,
   rateLimited: () => Effect.void,
   tokenRefresh: (_, effect) => effect,
-  reauthorizationRequired: () => Effect.void,
+  reauthorizations: () => Effect.void,
   webhookDelivery: () => Effect.void
 }
 

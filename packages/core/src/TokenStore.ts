@@ -32,6 +32,7 @@
 import type { FileSystem, Path } from "@effect/platform"
 import { Array as Arr, Clock, Config, Context, Duration, Effect, Either, Layer, Option, type Redacted, Ref, Schema } from "effect"
 import type { ConfigError } from "effect/ConfigError"
+import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as fileBackend from "./internal/fileBackend.js"
 import * as redisBackend from "./internal/redisBackend.js"
@@ -426,7 +427,14 @@ export const authorize = (
     const store = yield* TokenStore
     const token = yield* oauth.accessToken(code)
     const now = yield* Clock.currentTimeMillis
-    yield* store.set({ clientKey: oauth.clientKey, openId: token.openId }, fromUserToken(token, now))
+    const key = { clientKey: oauth.clientKey, openId: token.openId }
+    const before = yield* Effect.orElseSucceed(store.get(key), () => Option.none())
+    yield* store.set(key, fromUserToken(token, now))
+    // A creator who had to authorize again just did: the gauge goes down.
+    if (Option.isSome(before) && (before.value.reauthorization !== undefined || now >= before.value.refreshExpiresAt)) {
+      const metrics = yield* DouyinMetrics.recorder
+      yield* metrics.reauthorizations(Effect.provideService(needingReauthorization(oauth.clientKey), TokenStore, store))
+    }
     return token
   })
 
