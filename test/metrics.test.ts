@@ -176,6 +176,31 @@ describe("DouyinMetrics: one test per metric, on the sandbox", () => {
       isolated
     ))
 
+  it.effect("rate-limit wait: 1 per second, 3 reads at once → 2 waited, 1000 ms and 2000 ms", () =>
+    Effect.gen(function*() {
+      const fibers = yield* Effect.forkAll([1, 2, 3].map(() => FanGroupQuota.remaining({ openId })))
+      yield* TestClock.adjust("5 seconds")
+      yield* Fiber.join(fibers)
+      expect(yield* histogram(DouyinMetrics.rateLimitWait, ["endpoint", quota])).toEqual({
+        count: 2,
+        sum: 3000,
+        min: 1000,
+        max: 2000
+      })
+      expect(yield* counter(DouyinMetrics.rateLimitRejections, ["endpoint", quota])).toBe(0)
+    }).pipe(Effect.provide(stack({ rateLimit: { global: { limit: 1, interval: "1 second" } } })), isolated))
+
+  it.effect("rate-limit rejections in fail mode: 1 per second, 3 reads in a row → 2 rejections, calls{DouyinRateLimited} = 2", () =>
+    Effect.gen(function*() {
+      yield* FanGroupQuota.remaining({ openId })
+      const errors = yield* Effect.all([1, 2].map(() => Effect.flip(FanGroupQuota.remaining({ openId }))))
+      expect(errors.map((e) => e._tag)).toEqual(["DouyinRateLimited", "DouyinRateLimited"])
+      expect(yield* counter(DouyinMetrics.rateLimitRejections, ["endpoint", quota])).toBe(2)
+      expect(yield* counter(DouyinMetrics.calls, ["endpoint", quota], ["outcome", "DouyinRateLimited"])).toBe(2)
+      expect(yield* counter(DouyinMetrics.calls, ["endpoint", quota], ["outcome", "success"])).toBe(1)
+      expect((yield* histogram(DouyinMetrics.rateLimitWait, ["endpoint", quota])).count).toBe(0)
+    }).pipe(Effect.provide(stack({ rateLimit: { global: { limit: 1, interval: "1 second" }, mode: "fail" } })), isolated))
+
   it.effect("layerDisabled: the same sequence records nothing", () =>
     Effect.gen(function*() {
       const groupId = yield* newGroup

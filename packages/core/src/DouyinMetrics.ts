@@ -135,7 +135,8 @@ export const retryBudgetRemaining = Metric.gauge("douyin.client.retry_budget.rem
 })
 
 /**
- * Time an attempt waited for its rate-limit permit (and place in flight), by `endpoint`.
+ * Time an attempt queued for its rate-limit permit, by `endpoint` (attempts that went at once
+ * are not recorded: `count` is the number of attempts that had to wait).
  *
  * @since 0.1.0
  * @category metrics

@@ -43,6 +43,7 @@ import { Context, Duration, Effect, Function, Layer, Option } from "effect"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"
 import { DouyinRateLimited } from "./DouyinError.js"
+import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Fifo from "./internal/fifo.js"
 import { KeyedWindows } from "./internal/keyedWindows.js"
 import * as Window from "./internal/window.js"
@@ -209,6 +210,10 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
   Effect.gen(function*() {
     yield* validate(options)
     const clock = yield* Effect.clock
+    const metrics = yield* DouyinMetrics.recorder
+    // Every refusal of this limiter is counted, by endpoint.
+    const refuse = <A>(key: Key, refusal: Effect.Effect<A, DouyinRateLimited>) =>
+      Effect.zipRight(metrics.rateLimited(key.endpoint), refusal)
 
     const idle = Duration.toMillis(Duration.decode(options.idleTimeToLive ?? "1 minute"))
     // A key must outlive its log, or a fresh window would forget recent requests.
@@ -259,17 +264,19 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       Effect.suspend((): Effect.Effect<A, E | DouyinRateLimited, R> => {
         const windows = windowsOf(key)
         if (windows.length === 0) return effect
-        if (!(cost > 0)) return badCost(key, cost)
+        if (!(cost > 0)) return refuse(key, badCost(key, cost))
         const tooBig = windows.find((w) => cost > w.limit)
         if (tooBig !== undefined) {
-          return refused(key, `${tooBig.label} (a cost of ${cost} is above the limit and never fits)`, Number.POSITIVE_INFINITY)
+          return refuse(
+            key,
+            refused(key, `${tooBig.label} (a cost of ${cost} is above the limit and never fits)`, Number.POSITIVE_INFINITY)
+          )
         }
         return mode === "wait"
-          // `queued` wraps only the waits of calls that could not go at once: the place for a
-          // wait-time metric.
-          ? Window.withPermit(clock, windows, cost, effect, queued)
+          // Only the waits of attempts that could not go at once are timed (douyin.ratelimit.wait.duration).
+          ? Window.withPermit(clock, windows, cost, effect, (wait) => metrics.permitWait(key.endpoint, wait))
           : Window.tryWithPermit<A, E | DouyinRateLimited, R>(clock, windows, cost, effect, (r) =>
-            refused(key, r.window.label, r.retryAfterMillis))
+            refuse(key, refused(key, r.window.label, r.retryAfterMillis)))
       })
 
     const withPermit = <A, E, R>(key: Key, effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | DouyinRateLimited, R> =>
@@ -281,7 +288,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
         return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
           Option.match(result, {
             // No estimate is possible: a place frees when a request in flight finishes.
-            onNone: () => refused(key, inFlightLabel, 0),
+            onNone: () => refuse(key, refused(key, inFlightLabel, 0)),
             onSome: Effect.succeed
           }))
       })
@@ -296,9 +303,6 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       policy
     } satisfies Service
   })
-
-/** Wraps the wait of a call that had to queue for its permit. */
-const queued = (wait: Effect.Effect<void>): Effect.Effect<void> => wait
 
 /**
  * The rate-limit policy as the {@link RateLimit} service that `DouyinClient.layer` requires.
