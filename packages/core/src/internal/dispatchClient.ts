@@ -1,0 +1,339 @@
+/**
+ * The fast client's exchange: one undici `Dispatcher.dispatch` per request with a handler
+ * object that buffers the body under a cap, one timer for the whole exchange, and an abort on
+ * interruption. No `AbortController`, no `FinalizationRegistry`, no body stream, no span:
+ * those are what `HttpClient.make` + `NodeHttpClient` cost per call (issue 15's profile).
+ */
+import { Cookies, Headers, HttpClientError, HttpClientResponse, HttpIncomingMessage, UrlParams } from "@effect/platform"
+import type { HttpClientRequest } from "@effect/platform"
+import { Data, Effect, Inspectable, Option, Stream } from "effect"
+import type { Dispatcher } from "undici"
+
+/**
+ * No complete response within the deadline: the request was aborted and its connection closed.
+ * The `cause` of the `RequestError` (before the status line) or `ResponseError` (while reading
+ * the body).
+ */
+export class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ readonly timeoutMillis: number }> {
+  override get message() {
+    return `no complete response within the attempt timeout of ${this.timeoutMillis} ms (request aborted)`
+  }
+}
+
+/** The body grew past the cap: the request was aborted. The `cause` of a `ResponseError`. */
+export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly maxBodyBytes: number }> {
+  override get message() {
+    return `response body larger than the cap of ${this.maxBodyBytes} bytes (request aborted)`
+  }
+}
+
+const originOf = (location: string | undefined) => {
+  if (location === undefined) return ""
+  try {
+    return ` to ${new URL(location).origin}`
+  } catch {
+    return " to a relative location"
+  }
+}
+
+/** A 3xx answer: never followed, so the token never leaves for another origin. */
+export class RedirectRefused extends Data.TaggedError("RedirectRefused")<{
+  readonly status: number
+  readonly location: string | undefined
+}> {
+  override get message() {
+    // The origin only: a Location can carry anything, even an echoed credential.
+    return `redirect refused: HTTP ${this.status}${originOf(this.location)} (redirects are never followed)`
+  }
+}
+
+/** Raised into the dispatch when the fiber is interrupted; undici then closes the socket. */
+class Interrupted extends Error {
+  constructor() {
+    super("interrupted")
+  }
+}
+
+export interface Settings {
+  readonly timeoutMillis: number
+  readonly maxBodyBytes: number
+}
+
+/** A response whose body is already in memory (the exchange read it under the cap). */
+class BufferedResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
+  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
+  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
+  private cachedHeaders: Headers.Headers | undefined
+  private cachedText: string | undefined
+
+  constructor(
+    readonly request: HttpClientRequest.HttpClientRequest,
+    readonly status: number,
+    private readonly rawHeaders: Record<string, string | Array<string> | undefined>,
+    private readonly body: Buffer
+  ) {
+    super()
+  }
+
+  get headers(): Headers.Headers {
+    return this.cachedHeaders ??= Headers.fromInput(this.rawHeaders)
+  }
+
+  get cookies(): Cookies.Cookies {
+    const header = this.rawHeaders["set-cookie"]
+    return header === undefined ? Cookies.empty : Cookies.fromSetCookie(Array.isArray(header) ? header : [header])
+  }
+
+  get remoteAddress(): Option.Option<string> {
+    return Option.none()
+  }
+
+  private decodeError(cause: unknown) {
+    return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
+  }
+
+  private get bodyText(): string {
+    return this.cachedText ??= this.body.toString("utf8")
+  }
+
+  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
+    return Effect.sync(() => this.bodyText)
+  }
+
+  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
+    return Effect.try({
+      try: () => (this.bodyText === "" ? null : JSON.parse(this.bodyText) as unknown),
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
+    return Effect.try({
+      try: () => UrlParams.fromInput(new URLSearchParams(this.bodyText)),
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
+    return Effect.sync(() => {
+      const copy = new ArrayBuffer(this.body.length)
+      new Uint8Array(copy).set(this.body)
+      return copy
+    })
+  }
+
+  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
+    return Stream.succeed(new Uint8Array(this.body))
+  }
+
+  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
+    return Effect.tryPromise({
+      try: () => new Response(new Uint8Array(this.body), { headers: this.headers }).formData(),
+      catch: (cause) => this.decodeError(cause)
+    })
+  }
+
+  toJSON(): unknown {
+    return HttpIncomingMessage.inspect(this, {
+      _id: "@effect/platform/HttpClientResponse",
+      request: this.request.toJSON(),
+      status: this.status
+    })
+  }
+}
+
+type Resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+
+const isRedirect = (status: number) => status >= 300 && status < 400 && status !== 304
+
+// One module-level function for every timer (no closure per request).
+const onDeadline = (exchange: Exchange) => exchange.expire()
+
+/**
+ * One request/response. Settles `resume` exactly once: with the buffered response on the
+ * body's end, or with a typed error (transport failure, deadline, cap, redirect, refused
+ * body). Whatever ends it first aborts the dispatch, which closes the connection.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined = undefined
+  private settled = false
+  private abortReason: Error | undefined = undefined
+  private status = 0
+  private headers: Record<string, string | Array<string> | undefined> = {}
+  private chunks: Array<Buffer> = []
+  private size = 0
+  private readonly timer: ReturnType<typeof setTimeout>
+
+  constructor(
+    private readonly request: HttpClientRequest.HttpClientRequest,
+    private readonly settings: Settings,
+    private readonly resume: Resume
+  ) {
+    this.timer = setTimeout(onDeadline, settings.timeoutMillis, this)
+  }
+
+  // -- undici's handler callbacks
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Settled before undici got to the socket (deadline or interruption while queued): never send.
+    if (this.settled) controller.abort(this.abortReason ?? new Interrupted())
+    else this.controller = controller
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | Array<string> | undefined>
+  ): void {
+    if (this.settled || statusCode < 200) return
+    this.status = statusCode
+    this.headers = headers
+    if (isRedirect(statusCode)) {
+      const location = headers["location"]
+      return this.fail(
+        new HttpClientError.ResponseError({
+          request: this.request,
+          response: this.response(Buffer.alloc(0)),
+          reason: "StatusCode",
+          cause: new RedirectRefused({ status: statusCode, location: Array.isArray(location) ? location[0] : location }),
+          description: `redirect refused (HTTP ${statusCode})`
+        })
+      )
+    }
+    const declared = Number(headers["content-length"])
+    if (declared > this.settings.maxBodyBytes) this.tooLarge()
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return
+    this.size += chunk.length
+    if (this.size > this.settings.maxBodyBytes) return this.tooLarge()
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
+    this.chunks = []
+    this.resume(Effect.succeed(this.response(body)))
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.settled) return
+    this.fail(this.failure(error))
+  }
+
+  // -- endings decided here
+
+  /** The deadline timer fired. */
+  expire(): void {
+    if (this.settled) return
+    this.fail(this.failure(new DeadlineExceeded({ timeoutMillis: this.settings.timeoutMillis })))
+  }
+
+  /** The fiber was interrupted: abort the dispatch (undici closes the socket); nobody waits. */
+  interrupt(): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.timer)
+    this.abortReason = new Interrupted()
+    this.controller?.abort(this.abortReason)
+  }
+
+  private tooLarge(): void {
+    this.fail(
+      new HttpClientError.ResponseError({
+        request: this.request,
+        response: this.response(Buffer.alloc(0)),
+        reason: "Decode",
+        cause: new BodyTooLarge({ maxBodyBytes: this.settings.maxBodyBytes }),
+        description: `response body larger than ${this.settings.maxBodyBytes} bytes`
+      })
+    )
+  }
+
+  /** Before the status line: the platform's `RequestError` "Transport"; after it: `ResponseError` "Decode". */
+  private failure(cause: Error): HttpClientError.HttpClientError {
+    return this.status === 0
+      ? new HttpClientError.RequestError({ request: this.request, reason: "Transport", cause })
+      : new HttpClientError.ResponseError({
+        request: this.request,
+        response: this.response(Buffer.alloc(0)),
+        reason: "Decode",
+        cause
+      })
+  }
+
+  private fail(error: HttpClientError.HttpClientError): void {
+    this.settled = true
+    clearTimeout(this.timer)
+    this.chunks = []
+    const reason = error.cause instanceof Error ? error.cause : new Error(error.message)
+    this.abortReason = reason
+    // After undici's own error the request is already over; aborting again is a no-op.
+    if (this.controller !== undefined && !this.controller.aborted) this.controller.abort(reason)
+    this.resume(Effect.fail(error))
+  }
+
+  private response(body: Buffer) {
+    return new BufferedResponse(this.request, this.status, this.headers, body)
+  }
+}
+
+type Body = Exclude<Dispatcher.DispatchOptions["body"], undefined>
+
+const requestBody = (request: HttpClientRequest.HttpClientRequest): Body | undefined => {
+  const body = request.body
+  switch (body._tag) {
+    case "Empty":
+      return null
+    case "Uint8Array":
+      return body.body
+    case "Raw":
+      return typeof body.body === "string" || body.body instanceof Uint8Array ? body.body : undefined
+    case "FormData":
+      // The global FormData is undici's own (Node's fetch); its type is declared apart.
+      return body.formData as unknown as Body
+    case "Stream":
+      return undefined
+  }
+}
+
+/** Sends `request` through `dispatcher` and reads the whole body. */
+export const send = (
+  dispatcher: Dispatcher,
+  settings: Settings,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const url = UrlParams.makeUrl(request.url, request.urlParams, Option.none())
+  if (url._tag === "Left") {
+    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+  }
+  const body = requestBody(request)
+  if (body === undefined) {
+    return Effect.fail(
+      new HttpClientError.RequestError({
+        request,
+        reason: "Encode",
+        description: `a ${request.body._tag} request body is not supported (this client sends buffered bodies only)`
+      })
+    )
+  }
+  const options: Dispatcher.DispatchOptions = {
+    origin: url.right.origin,
+    path: url.right.pathname + url.right.search,
+    method: request.method,
+    headers: request.headers,
+    body,
+    // The exchange's single timer is the deadline; undici's own timers stay off.
+    headersTimeout: 0,
+    bodyTimeout: 0
+  }
+  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    const exchange = new Exchange(request, settings, resume)
+    dispatcher.dispatch(options, exchange)
+    return Effect.sync(() => exchange.interrupt())
+  })
+}
