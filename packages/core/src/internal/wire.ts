@@ -39,8 +39,22 @@ const causeText = (cause: unknown, depth = 0): string => {
   return [here, deeper].filter((s) => s !== "").join(": ")
 }
 
-/** A platform client error becomes a transport error; `sent` only when it may have left. */
-export const fromHttpClientError = (endpoint: string, error: HttpClientError.HttpClientError): DouyinTransportError => {
+/**
+ * A platform client error becomes a transport error; `sent` only when it may have left. A
+ * status the client refused to hand over (a redirect it will not follow, `filterStatusOk`) is
+ * an answer from the server: `DouyinHttpError`, as when the client returns that response.
+ */
+export const fromHttpClientError = (
+  endpoint: string,
+  error: HttpClientError.HttpClientError
+): DouyinTransportError | DouyinHttpError => {
+  if (error._tag === "ResponseError" && error.reason === "StatusCode") {
+    return new DouyinHttpError({
+      endpoint,
+      status: error.response.status,
+      description: causeText(error.cause) || error.description || "status refused by the HTTP client"
+    })
+  }
   if (error._tag === "RequestError") {
     const sent = error.reason === "Transport" && !provesNotSent(error.cause)
     return new DouyinTransportError({
