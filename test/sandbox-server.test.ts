@@ -1,13 +1,18 @@
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import { FanGroupSandbox } from "@effect-douyin/group"
 import { Effect, Layer } from "effect"
 import * as SandboxServer from "../examples/support/SandboxServer.js"
 
-// The server face on a real loopback socket (port 0).
+// The server face on a real loopback socket (port 0), read by the platform's undici client and
+// by the SDK's fast client alike.
 
-const Live = Layer.mergeAll(SandboxServer.layer({ quota: 3 }), NodeHttpClient.layerUndici)
+const transports = [
+  { name: "the platform's undici client", http: NodeHttpClient.layerUndici },
+  { name: "the fast client (DouyinHttpClient)", http: DouyinHttpClient.layer() }
+]
 
 const count = (url: string) =>
   Effect.flatMap(HttpClient.HttpClient, (http) =>
@@ -18,7 +23,9 @@ const count = (url: string) =>
       })
     )).pipe(Effect.flatMap((r) => r.json), Effect.scoped)
 
-describe("sandbox server (real socket)", () => {
+describe.each(transports)("sandbox server (real socket), over $name", ({ http }) => {
+  const Live = Layer.mergeAll(SandboxServer.layer({ quota: 3 }), http)
+
   it.live("serves the wire format and the admin operations over HTTP", () =>
     Effect.gen(function*() {
       const url = yield* SandboxServer.url

@@ -1,6 +1,9 @@
 // Fault matrix rows 8 and 9 (reliability.md §5) for the store-backed token source, against a
-// real node:http server on 127.0.0.1 (port 0) started by each test.
+// real node:http server on 127.0.0.1 (port 0) started by each test; once over the platform's
+// node:http client and once over the SDK's fast client (DouyinHttpClient), which must agree.
 import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
+import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
@@ -58,7 +61,7 @@ const Count = FanGroupQuota.descriptor
 const clientKey = "ck_e2e"
 const day = 24 * 60 * 60 * 1000
 
-const live = (baseUrl: string) =>
+const live = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
   DouyinClient.layer.pipe(
     Layer.provide(Retry.layerDisabled),
     Layer.provide(RateLimit.layerDisabled),
@@ -72,7 +75,7 @@ const live = (baseUrl: string) =>
       scope: []
     }]])),
     Layer.provide(DouyinConfig.layer({ baseUrl })),
-    Layer.provide(NodeHttpClient.layer)
+    Layer.provide(http)
   )
 
 const successA = { data: { error_code: 0, description: "" }, extra: { error_code: 0, logid: "E2ELOGID" }, left_count: 2 }
@@ -97,7 +100,12 @@ const userToken = (accessToken: string) => ({
 const count = Effect.flatMap(Endpoint.handler(Count), (call) => call({ openId: "alice" }))
 const on = (seen: ReadonlyArray<Seen>, path: string) => seen.filter((r) => r.path === path)
 
-describe("fault matrix over loopback: tokens", () => {
+const transports = [
+  { name: "the platform's node:http client", http: NodeHttpClient.layer },
+  { name: "the fast client (DouyinHttpClient)", http: DouyinHttpClient.layer() }
+]
+
+describe.each(transports)("fault matrix over loopback: tokens, over $name", ({ http }) => {
   it.scoped("row 8: token expired for 100 concurrent calls → exactly one refresh; all 100 succeed", () =>
     Effect.gen(function*() {
       let rejected = 0
@@ -115,7 +123,7 @@ describe("fault matrix over loopback: tokens", () => {
         if (++rejected === 100) held.splice(0).forEach((answer) => answer())
       })
       const results = yield* Effect.all(Array.from({ length: 100 }, () => count), { concurrency: "unbounded" }).pipe(
-        Effect.provide(live(baseUrl))
+        Effect.provide(live(baseUrl, http))
       )
       expect(results).toHaveLength(100)
       expect(results.every((r) => r.leftCount === 2)).toBe(true)
@@ -138,7 +146,7 @@ describe("fault matrix over loopback: tokens", () => {
       const { baseUrl, seen } = yield* serve((request, reply) =>
         request.path === "/oauth/refresh_token/" ? reply(userToken(`act.alice.${++issued}`)) : reply(expiredA)
       )
-      const error = yield* Effect.flip(count.pipe(Effect.provide(live(baseUrl))))
+      const error = yield* Effect.flip(count.pipe(Effect.provide(live(baseUrl, http))))
       expect(error._tag).toBe("DouyinAuthError")
       expect(error).toMatchObject({ code: 2190008, logId: "E2EEXPIRED", endpoint: "group/FanGroupQuota" })
       expect(on(seen, "/oauth/refresh_token/")).toHaveLength(1)
@@ -153,7 +161,7 @@ describe("fault matrix over loopback: tokens", () => {
           : reply(expiredA)
       )
       const [error, again] = yield* Effect.all([Effect.flip(count), Effect.flip(count)]).pipe(
-        Effect.provide(live(baseUrl))
+        Effect.provide(live(baseUrl, http))
       )
       expect(error).toMatchObject({ _tag: "DouyinAuthError", code: 10010, endpoint: "oauth/RefreshToken" })
       // The second call is rejected too, but the known-dead refresh token is not sent again.
