@@ -18,7 +18,7 @@ import {
   Retry
 } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
-import { Cause, Effect, Layer, Logger, LogLevel, Option, Redacted, Scope, Tracer } from "effect"
+import { Cause, type Duration, Effect, Layer, Logger, LogLevel, Option, Redacted, Scope, Tracer } from "effect"
 import {
   CreateFanGroup as CreateFanGroupEndpoint,
   FanGroupQuota,
@@ -52,7 +52,7 @@ const tag = <A>(result: { readonly _tag: "Left"; readonly left: DouyinError.Douy
 interface Transport {
   readonly name: string
   /** The HttpClient layer; `timeout` is the client's own deadline, where it has one. */
-  readonly http: (timeout?: string) => Layer.Layer<HttpClient.HttpClient>
+  readonly http: (timeout?: Duration.DurationInput) => Layer.Layer<HttpClient.HttpClient>
   /** Spans the HttpClient itself opens per request (the SDK opens one per call either way). */
   readonly httpSpansPerRequest: number
 }
