@@ -27,11 +27,13 @@
  *
  * @example
  * ```ts
- * import { AccessToken, DouyinClient, DouyinConfig } from "@effect-douyin/core"
+ * import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
  * import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
  * import { Layer, Redacted } from "effect"
  *
  * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(Retry.layerDisabled),
+ *   Layer.provide(RateLimit.layerDisabled),
  *   Layer.provide(DouyinHttpClient.layer({ timeout: "10 seconds", maxBodyBytes: 1024 * 1024 })),
  *   Layer.provide(DouyinConfig.layer()),
  *   Layer.provide(AccessToken.layerStatic(Redacted.make("act.example")))

@@ -9,7 +9,7 @@ import { Deferred, Effect, Exit, Fiber, Layer, Redacted, type Scope, Stream } fr
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { Agent } from "undici"
-import { AccessToken, DouyinClient, DouyinConfig, Endpoint } from "../src/index.js"
+import { AccessToken, DouyinClient, DouyinConfig, Endpoint, RateLimit, Retry } from "../src/index.js"
 import * as DouyinHttpClient from "../src/DouyinHttpClient.js"
 import { Count } from "./support/descriptors.js"
 
@@ -85,6 +85,8 @@ const sdkCount = (baseUrl: string, options: DouyinHttpClient.Options = {}) =>
   Effect.flatMap(Endpoint.handler(Count), (count) => count({ openId: "op-1" })).pipe(
     Effect.provide(
       DouyinClient.layer.pipe(
+        Layer.provide(Retry.layerDisabled),
+        Layer.provide(RateLimit.layerDisabled),
         Layer.provide(DouyinHttpClient.layer(options)),
         Layer.provide(DouyinConfig.layer({ baseUrl })),
         Layer.provide(AccessToken.layerStatic(Redacted.make("act.T")))
