@@ -1,12 +1,16 @@
 /**
- * The four clients the benchmark compares, all against the same loopback endpoint with the
- * same keep-alive settings (one undici `Agent` configuration, {@link agentOptions}; each
- * client gets its own pool built from it):
+ * The clients the benchmark compares, all against the same loopback endpoint with the same
+ * keep-alive settings (one undici `Agent` configuration, {@link agentOptions}; each client
+ * gets its own pool built from it):
  *
  * - raw `undici.request`
  * - raw `fetch` (Node's global fetch, given the Agent as its `dispatcher`)
+ * - `@effect/platform`'s HttpClient over undici, and the SDK's fast client
+ *   (`DouyinHttpClient`), each alone: no SDK
  * - the SDK over `NodeHttpClient` undici (`layerUndiciWithoutDispatcher` + that Agent)
  * - the SDK over `FetchHttpClient.layer` (global fetch; the Agent via `FetchHttpClient.RequestInit`)
+ * - the SDK over the fast client, without policies and as a production stack (default retry,
+ *   a rate limiter whose limits never bind, the default tracer)
  *
  * Every client does the same work per call: send the GET with the same headers, read the
  * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
@@ -15,6 +19,7 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import { Agent, request } from "undici"
@@ -72,17 +77,27 @@ const benchCallLayer = Layer.effect(
 ).pipe(Layer.provide(FanGroupQuota.layer))
 
 /**
- * Not a required baseline, but it splits the SDK's cost in two: `@effect/platform`'s
- * HttpClient over the same undici Agent, without the SDK (same GET, headers, text, JSON.parse).
+ * Not required baselines, but they split the SDK's cost in two: an `HttpClient` over the same
+ * undici Agent, without the SDK (same GET, headers, text, JSON.parse).
  */
-export const platformCall = (baseUrl: string, agent: Agent): Effect.Effect<unknown, unknown> => {
-  const client = Effect.runSync(Effect.provide(HttpClient.HttpClient, undiciLayer(agent)))
+const bareCall = (baseUrl: string, client: HttpClient.HttpClient): Effect.Effect<unknown, unknown> => {
   const request = HttpClientRequest.get(`${baseUrl}${path}`, { urlParams: { open_id: openId }, headers: rawHeaders })
   return Effect.flatMap(client.execute(request), (response) =>
     response.status === 200
       ? Effect.map(response.text, (text) => JSON.parse(text) as unknown)
-      : Effect.fail(new Error(`platform: HTTP ${response.status}`)))
+      : Effect.fail(new Error(`bare client: HTTP ${response.status}`)))
 }
+
+/** `@effect/platform`'s HttpClient over undici (`NodeHttpClient`), alone. */
+export const platformCall = (baseUrl: string, agent: Agent): Effect.Effect<unknown, unknown> =>
+  bareCall(baseUrl, Effect.runSync(Effect.provide(HttpClient.HttpClient, undiciLayer(agent))))
+
+/** The SDK's fast client (`DouyinHttpClient`), alone. */
+export const fastCall = (baseUrl: string, agent: Agent): Effect.Effect<unknown, unknown> =>
+  bareCall(baseUrl, DouyinHttpClient.fromDispatcher(agent))
+
+/** HttpClient layer: the SDK's fast client through the given Agent. */
+export const fastLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> => DouyinHttpClient.layer({ dispatcher: agent })
 
 /** HttpClient layer: undici through the given Agent. */
 export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
@@ -94,15 +109,30 @@ export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
     Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { dispatcher: agent } as RequestInit))
   )
 
+/**
+ * The production stack's policies: the default retry, and the default limiter's shape (global,
+ * per `open_id`, in flight) with limits the benchmark never reaches, so it costs what a
+ * production limiter costs without ever making a call wait.
+ */
+export const production = {
+  retry: Retry.layerDefault,
+  rateLimit: RateLimit.layer({
+    global: { limit: 1_000_000, interval: "1 second" },
+    perOpenId: { limit: 1_000_000, interval: "1 second" },
+    maxConcurrent: 1_000
+  })
+}
+
 /** The SDK as an application would assemble it, over the given HttpClient layer. */
 export const sdkRuntime = (
   baseUrl: string,
   http: Layer.Layer<HttpClient.HttpClient>,
-  rateLimit: Layer.Layer<RateLimit.RateLimit> = RateLimit.layerDisabled
+  rateLimit: Layer.Layer<RateLimit.RateLimit> = RateLimit.layerDisabled,
+  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig> = Retry.layerDisabled
 ) => {
   const client = DouyinClient.layer.pipe(
     Layer.provide(rateLimit),
-    Layer.provide(Retry.layerDisabled),
+    Layer.provide(retry),
     Layer.provide(DouyinConfig.layer({ baseUrl })),
     Layer.provide(AccessToken.layerStatic(Redacted.make(token))),
     Layer.provide(http)

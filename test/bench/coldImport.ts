@@ -4,7 +4,9 @@
  * a temporary `node_modules` laid out like the published packages (`publishConfig.exports`),
  * next to links to the workspace's `effect` and `@effect/platform`. Fresh `node` processes
  * (no loader) then import it; the baseline in the same run is `@effect/platform` alone (which
- * loads `effect` too) and an empty process.
+ * loads `effect` too) and an empty process. With `optionalPeers` the packages' optional peer
+ * dependencies (ioredis, undici) are linked too, as for a consumer who installed them all;
+ * without, the install is the minimal one (a probe then shows whether it loads at all).
  */
 import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
@@ -36,14 +38,21 @@ const transpileTree = (from: string, to: string) => {
 }
 
 /** Builds the temporary install; returns its directory (remove it with `cleanup`). */
-export const prepare = (repoRoot: string): string => {
+export const prepare = (repoRoot: string, options: { readonly optionalPeers: boolean }): string => {
   const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-douyin-bench-"))
   const modules = Path.join(dir, "node_modules")
+  const links = ["effect", "@effect/platform"]
   for (const name of ["core", "group"]) {
     const pkgDir = Path.join(repoRoot, "packages", name)
     const manifest = JSON.parse(Fs.readFileSync(Path.join(pkgDir, "package.json"), "utf8")) as {
       name: string
       publishConfig: { exports: Record<string, unknown> }
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>
+    }
+    if (options.optionalPeers) {
+      for (const [peer, meta] of Object.entries(manifest.peerDependenciesMeta ?? {})) {
+        if (meta.optional === true && !links.includes(peer)) links.push(peer)
+      }
     }
     const target = Path.join(modules, manifest.name)
     transpileTree(Path.join(pkgDir, "src"), Path.join(target, "dist"))
@@ -57,7 +66,7 @@ export const prepare = (repoRoot: string): string => {
       JSON.stringify({ name: manifest.name, type: "module", sideEffects: [], exports: exportsMap })
     )
   }
-  for (const dep of ["effect", "@effect/platform"]) {
+  for (const dep of links) {
     const link = Path.join(modules, dep)
     Fs.mkdirSync(Path.dirname(link), { recursive: true })
     Fs.symlinkSync(Fs.realpathSync(Path.join(repoRoot, "node_modules", dep)), link, "dir")
@@ -81,16 +90,23 @@ export const probe = (dir: string, specifier: string): Promise<Sample> =>
     const start = performance.now()
     const child = spawn(process.execPath, [Path.join(dir, "probe.mjs"), specifier], {
       cwd: dir,
-      stdio: ["ignore", "pipe", "inherit"]
+      stdio: ["ignore", "pipe", "pipe"]
     })
     let out = ""
+    let err = ""
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString()
+    })
+    child.stderr.on("data", (chunk: Buffer) => {
+      err += chunk.toString()
     })
     child.once("error", reject)
     child.once("exit", (code) => {
       const wallMs = performance.now() - start
-      if (code !== 0) return reject(new Error(`import probe for ${specifier} exited with ${code}`))
+      if (code !== 0) {
+        const reason = err.split("\n").find((l) => l.startsWith("Error")) ?? err.trim().split("\n").pop() ?? ""
+        return reject(new Error(`import probe for ${specifier} exited with ${code}: ${reason}`))
+      }
       resolve({ importMs: (JSON.parse(out) as { importMs: number }).importMs, wallMs })
     })
   })
