@@ -37,6 +37,11 @@ export interface Service {
     openId: string,
     stale: Redacted.Redacted<string>
   ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, DouyinCommonError>
+  /**
+   * `true` when `get` and `refresh` answer at once (a fixed token): the client then needs no
+   * call timeout around them.
+   */
+  readonly immediate?: boolean | undefined
 }
 
 /**
@@ -91,7 +96,8 @@ const noRefresh = Effect.succeed(Option.none<Redacted.Redacted<string>>())
  */
 export const makeStatic = (token: Redacted.Redacted<string>): Service => ({
   get: () => Effect.succeed(token),
-  refresh: () => noRefresh
+  refresh: () => noRefresh,
+  immediate: true
 })
 
 /**

@@ -6,24 +6,19 @@
  *
  * @since 0.1.0
  */
-import { Headers, HttpClient, HttpClientRequest } from "@effect/platform"
-import { Cause, Context, Effect, Either, Exit, Layer, Option, Redacted, Ref } from "effect"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { Context, Effect, type Either, Layer, Option, Redacted } from "effect"
 import * as AccessToken from "./AccessToken.js"
 import { DouyinConfig } from "./DouyinConfig.js"
-import {
-  type DouyinCommonError,
-  DouyinDecodeError,
-  type DouyinError,
-  DouyinOutcomeUnknown,
-  DouyinTransportError
-} from "./DouyinError.js"
+import { type DouyinCommonError, type DouyinError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
 import type * as Envelope from "./Envelope.js"
 import * as ErrorCode from "./ErrorCode.js"
-import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as FailureClass from "./FailureClass.js"
+import * as DouyinMetrics from "./DouyinMetrics.js"
+import * as Attempt from "./internal/attempt.js"
+import { defined } from "./internal/defined.js"
 import { logFailure } from "./internal/failureLog.js"
 import * as wire from "./internal/wire.js"
-import { defined } from "./internal/defined.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
 
@@ -100,16 +95,6 @@ export type AttemptPolicy = <A>(call: Call<unknown>, attempt: Effect.Effect<A, A
  */
 export type CallPolicy = <A>(call: Call<unknown>, attempts: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
 
-// OpenTelemetry HTTP client attributes of the host every call goes to.
-const serverAttributes = (baseUrl: string): Record<string, string | number> => {
-  const url = new URL(baseUrl)
-  const port = url.port === "" ? (url.protocol === "http:" ? 80 : 443) : Number(url.port)
-  return { "server.address": url.hostname, "server.port": port }
-}
-
-const redactToken = (names: ReadonlyArray<string | RegExp>) =>
-  names.includes("access-token") ? names : [...names, "access-token"]
-
 /**
  * What building the client needs. The two policies are required on purpose: a composition
  * that forgets or misplaces one (e.g. `Layer.mergeAll(DouyinClient.layer, Retry.layerDefault)`)
@@ -133,145 +118,160 @@ export type Requirements =
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, Requirements> = Effect
-  .gen(function*() {
-    const config = yield* DouyinConfig
-    const tokens = yield* AccessToken.AccessToken
-    // Douyin reads no trace headers; keep the wire exactly as documented.
-    const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
-    const userAgent = Option.getOrUndefined(config.userAgent)
-    const attemptPolicy = (yield* RateLimit.RateLimit).policy
-    const callPolicy = (yield* Retry.Retry).policy
-    const metrics = yield* DouyinMetrics.recorder
-    const server = serverAttributes(config.baseUrl)
-
-    const buildRequest = (call: Call<unknown>, token: Redacted.Redacted<string>) => {
-      const headers: Record<string, string> = {
-        "access-token": Redacted.value(token),
-        // Douyin wants the bare type, even on GET (douyin-api.md §1.3).
-        "content-type": "application/json"
-      }
-      if (userAgent !== undefined) headers["user-agent"] = userAgent
-      const request = HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
-        urlParams: { open_id: call.openId, ...call.query },
-        headers
-      })
-      return call.method === "POST"
-        ? HttpClientRequest.setHeader(HttpClientRequest.bodyUnsafeJson(request, call.body), "content-type", "application/json")
-        : request
-    }
-
-    const attemptTimeoutText = wire.formatDuration(config.attemptTimeout)
-
-    const attemptOnce = <A>(call: Call<A>, token: Redacted.Redacted<string>): Effect.Effect<A, AttemptError> =>
-      // The request (and its token header) exists only inside `execute`: that is where the HttpClient
-      // (its span, any wrapper) may render headers, so the redacted names are set around it alone.
-      // Set around the whole call, the changed FiberRef made every fiber forked by the timeouts
-      // copy and merge it back (test/bench measured ~5-10% of the SDK overhead per call).
-      Effect.locallyWith(http.execute(buildRequest(call, token)), Headers.currentRedactedNames, redactToken).pipe(
-        Effect.mapError((e) => wire.fromHttpClientError(call.endpoint, e)),
-        Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
-        Effect.flatMap((response) => wire.readEnvelope(call.endpoint, call.envelope, response)),
-        Effect.timeoutFail({
-          duration: config.attemptTimeout,
-          onTimeout: () =>
-            new DouyinTransportError({
-              endpoint: call.endpoint,
-              sent: true,
-              description: `no response within the attempt timeout of ${attemptTimeoutText}`
-            })
-        }),
-        Effect.tapError((e) => "logId" in e && e.logId !== undefined ? Effect.annotateCurrentSpan("douyin.logid", e.logId) : Effect.void),
-        Effect.flatMap(({ body, logId }) =>
-          Effect.zipRight(
-            logId === undefined ? Effect.void : Effect.annotateCurrentSpan("douyin.logid", logId),
-            Either.match(call.decode(body), {
-              onLeft: (description) =>
-                Effect.fail(new DouyinDecodeError(defined({ endpoint: call.endpoint, description, logId }))),
-              onRight: (a) => Effect.succeed(a)
-            })
-          )
-        ),
-        (attempt) => metrics.attempt(call.endpoint, attempt)
-      )
-
-    const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
-
-    // `inFlight`: an HTTP request has started and its outcome is not known yet (it stays set
-    // when the attempt is interrupted, e.g. by the call timeout).
-    const tracked = <A>(inFlight: Ref.Ref<boolean>, attempt: Effect.Effect<A, AttemptError>) =>
-      Effect.zipRight(
-        Ref.set(inFlight, true),
-        Effect.onExit(attempt, (exit) =>
-          Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause) ? Effect.void : Ref.set(inFlight, false))
-      )
-
-    // One attempt, and on an expired-token code one refresh and one more attempt.
-    const attemptWithToken = <A>(call: Call<A>, inFlight: Ref.Ref<boolean>): Effect.Effect<A, AttemptError> =>
-      Effect.flatMap(AccessToken.Override, (override) => {
-        const send = (token: Redacted.Redacted<string>) => attemptPolicy(call, tracked(inFlight, attemptOnce(call, token)))
-        if (Option.isSome(override)) return send(override.value)
-        return Effect.flatMap(tokens.get(call.openId), (token) =>
-          Effect.catchIf(send(token), isRefreshable, (expired) =>
-            Effect.flatMap(tokens.refresh(call.openId, token), (fresh) =>
-              Option.match(fresh, {
-                onNone: () => Effect.fail(expired),
-                onSome: (fresh) => send(fresh)
-              }))))
-      }) as Effect.Effect<A, AttemptError>
-
-    const callTimeoutText = wire.formatDuration(config.callTimeout)
-
-    const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> => {
-      const clientRequestId = crypto.randomUUID()
-      const outcomeUnknown = (error: DouyinError) =>
-        new DouyinOutcomeUnknown(defined({
-          endpoint: call.endpoint,
-          clientRequestId,
-          request: defined({ method: call.method, path: call.path, query: { open_id: call.openId, ...call.query }, body: call.body }),
-          description: error.message,
-          logId: "logId" in error ? error.logId : undefined
-        }))
-      return Effect.flatMap(Ref.make(false), (inFlight) =>
-        callPolicy(call, attemptWithToken(call, inFlight)).pipe(
-          Effect.timeout(config.callTimeout),
-          // Timed out while waiting for a permit or a backoff: nothing was in flight.
-          Effect.catchTag("TimeoutException", () =>
-            Effect.flatMap(Ref.get(inFlight), (sent) =>
-              Effect.fail(
-                new DouyinTransportError({
-                  endpoint: call.endpoint,
-                  sent,
-                  description: `call not finished within the call timeout of ${callTimeoutText}` +
-                    (sent ? "" : " (no request in flight)")
-                })
-              )))
-        )).pipe(
-          Effect.mapError((error): CallError<I> =>
-            call.idempotency === "unsafe" && FailureClass.of(error) === "Ambiguous"
-              ? outcomeUnknown(error) as CallError<I>
-              : error
-          ),
-          Effect.tapError((error) =>
-            Effect.zipRight(Effect.annotateCurrentSpan("error.type", error._tag), logFailure(clientRequestId, error))
-          ),
-          (effect) => metrics.call(call.endpoint, effect),
-          Effect.withSpan(call.endpoint, {
-            kind: "client",
-            attributes: {
-              "douyin.endpoint": call.endpoint,
-              "douyin.idempotency": call.idempotency,
-              "douyin.client_request_id": clientRequestId,
-              "http.request.method": call.method,
-              "url.path": call.path,
-              ...server
-            }
-          })
-        )
-    }
-
-    return { execute }
+export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(function*() {
+  const config = yield* DouyinConfig
+  const tokens = yield* AccessToken.AccessToken
+  const retry = yield* Retry.Retry
+  const rateLimit = yield* RateLimit.RateLimit
+  const fetch = yield* Effect.serviceOption(FetchHttpClient.Fetch)
+  const sender = Attempt.make(yield* HttpClient.HttpClient, {
+    attemptTimeout: config.attemptTimeout,
+    fetch: Option.getOrUndefined(fetch)
   })
+  const metrics = yield* DouyinMetrics.recorder
+  const server = serverAttributes(config.baseUrl)
+  const userAgent = Option.getOrUndefined(config.userAgent)
+  const callTimeoutText = wire.formatDuration(config.callTimeout)
+  // A call waits (for a permit, a backoff, a token) only under a policy or a token source
+  // that can block; only then does it need a call timeout, the one part of the call path
+  // that forks fibers. Without them the attempt deadline bounds the call.
+  const canWait = retry !== Retry.disabled || rateLimit !== RateLimit.disabled || tokens.immediate !== true
+
+  const buildRequest = (call: Call<unknown>, token: string) => {
+    const headers: Record<string, string> = {
+      "access-token": token,
+      // Douyin wants the bare type, even on GET (douyin-api.md §1.3).
+      "content-type": "application/json"
+    }
+    if (userAgent !== undefined) headers["user-agent"] = userAgent
+    const request = HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
+      urlParams: { open_id: call.openId, ...call.query },
+      headers
+    })
+    return call.method === "POST"
+      ? HttpClientRequest.setHeader(HttpClientRequest.bodyUnsafeJson(request, call.body), "content-type", "application/json")
+      : request
+  }
+
+  // One HTTP attempt. `state.sent` says whether a request of this call may have reached
+  // Douyin without a definitive answer: set when the request starts, cleared by any answer
+  // that proves Douyin did not act or did act definitively, kept on an ambiguous failure
+  // and on interruption. It alone decides `DouyinOutcomeUnknown`.
+  const attemptOnce = <A>(call: Call<A>, token: Redacted.Redacted<string>, state: CallState) => {
+    const value = Redacted.value(token)
+    const spec: Attempt.Spec = {
+      endpoint: call.endpoint,
+      envelope: call.envelope,
+      secrets: [value],
+      decodeDetail: "scrub"
+    }
+    return Effect.suspend(() => {
+      state.sent = true
+      return metrics.attempt(
+        call.endpoint,
+        Effect.flatMap(sender.send(buildRequest(call, value), spec), (answer) => Attempt.decode(spec, answer, call.decode))
+      )
+    }).pipe(
+      Effect.tapBoth({
+        onFailure: (error) => Effect.sync(() => void (state.sent = FailureClass.of(error) === "Ambiguous")),
+        onSuccess: () => Effect.sync(() => void (state.sent = false))
+      })
+    )
+  }
+
+  const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
+
+  // One attempt, and on an expired-token code one refresh and one more attempt. A failure of
+  // the token source is its own typed error (it names its endpoint, e.g. oauth/RefreshToken).
+  const attemptWithToken = <A>(call: Call<A>, state: CallState): Effect.Effect<A, AttemptError> =>
+    Effect.flatMap(AccessToken.Override, (override) => {
+      const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state))
+      if (Option.isSome(override)) return send(override.value)
+      return Effect.flatMap(tokens.get(call.openId), (token) =>
+        Effect.catchIf(send(token), isRefreshable, (expired) =>
+          Effect.flatMap(tokens.refresh(call.openId, token), (fresh) =>
+            Option.match(fresh, {
+              onNone: () => Effect.fail(expired),
+              onSome: (fresh) => send(fresh)
+            }))))
+    }) as Effect.Effect<A, AttemptError>
+
+  const withCallTimeout = <A>(call: Call<unknown>, state: CallState, effect: Effect.Effect<A, AttemptError>) =>
+    Effect.timeoutFail(effect, {
+      duration: config.callTimeout,
+      onTimeout: () =>
+        new DouyinTransportError({
+          endpoint: call.endpoint,
+          // Timed out while waiting for a permit, a backoff or a token: nothing was in flight.
+          sent: state.sent,
+          description: `call not finished within the call timeout of ${callTimeoutText}` +
+            (state.sent ? "" : " (no request in flight)")
+        })
+    })
+
+  const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> => {
+    const clientRequestId = crypto.randomUUID()
+    const state: CallState = { sent: false }
+    const attempts = retry.policy(call, attemptWithToken(call, state))
+    const bounded = canWait ? withCallTimeout(call, state, attempts) : attempts
+    const classified = Effect.mapError(bounded, (error): CallError<I> =>
+      call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
+        ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
+        : error)
+    const reported = call.idempotency === "unsafe"
+      ? Effect.onInterrupt(classified, () => state.sent ? logInterrupted(call, clientRequestId) : Effect.void)
+      : classified
+    return reported.pipe(
+      Effect.tapError((error) =>
+        Effect.zipRight(Effect.annotateCurrentSpan("error.type", error._tag), logFailure(clientRequestId, error))
+      ),
+      (effect) => metrics.call(call.endpoint, effect),
+      Effect.withSpan(call.endpoint, {
+        kind: "client",
+        captureStackTrace: false,
+        attributes: {
+          "douyin.endpoint": call.endpoint,
+          "douyin.idempotency": call.idempotency,
+          "douyin.client_request_id": clientRequestId,
+          "http.request.method": call.method,
+          "url.path": call.path,
+          ...server
+        }
+      })
+    )
+  }
+
+  return { execute }
+})
+
+// OpenTelemetry HTTP client attributes of the host every call goes to.
+const serverAttributes = (baseUrl: string): Record<string, string | number> => {
+  const url = new URL(baseUrl)
+  const port = url.port === "" ? (url.protocol === "http:" ? 80 : 443) : Number(url.port)
+  return { "server.address": url.hostname, "server.port": port }
+}
+
+/** Per-call bookkeeping, local to one `execute` (no state outlives the call). */
+interface CallState {
+  /** A request of this call may have reached Douyin without a definitive answer. */
+  sent: boolean
+}
+
+const outcomeUnknown = (call: Call<unknown>, clientRequestId: string, error: DouyinError) =>
+  new DouyinOutcomeUnknown(defined({
+    endpoint: call.endpoint,
+    clientRequestId,
+    request: defined({ method: call.method, path: call.path, query: { open_id: call.openId, ...call.query }, body: call.body }),
+    // Already scrubbed of the token by the attempt.
+    description: error.message,
+    logId: "logId" in error ? error.logId : undefined
+  }))
+
+const logInterrupted = (call: Call<unknown>, clientRequestId: string) =>
+  Effect.logWarning(
+    `${call.endpoint}: outcome unknown (interrupted) for client request ${clientRequestId}: ` +
+      "the request was in flight; reconcile before sending again"
+  ).pipe(Effect.annotateLogs({ "douyin.endpoint": call.endpoint, "douyin.client_request_id": clientRequestId }))
 
 /**
  * The client as a layer. It requires both policies: provide them *into* it.

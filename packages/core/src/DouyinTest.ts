@@ -200,11 +200,29 @@ const parseBody = (text: string | undefined): unknown => {
   }
 }
 
+// A function responder may wait (a gate, a sleep): it ends when the request is aborted, as a
+// socket would (the client aborts at the attempt deadline). Fixed replies answer at once.
+const abortable = (reply: Effect.Effect<Reply>, signal: AbortSignal): Effect.Effect<Reply, Aborted> =>
+  Effect.raceFirst(
+    reply,
+    Effect.async<never, Aborted>((resume) => {
+      const onAbort = () => resume(Effect.fail(new Aborted(signal.reason)))
+      if (signal.aborted) return onAbort()
+      signal.addEventListener("abort", onAbort, { once: true })
+      return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+    })
+  )
+
+class Aborted {
+  readonly _tag = "Aborted"
+  constructor(readonly cause: unknown) {}
+}
+
 const responderFor = (responder: Responder) => {
   if (typeof responder === "function") {
-    return (request: RecordedRequest, _count: number) => {
+    return (request: RecordedRequest, _count: number, _perRoute: number, signal: AbortSignal) => {
       const reply = responder(request)
-      return Effect.isEffect(reply) ? reply : Effect.succeed(reply)
+      return Effect.isEffect(reply) ? abortable(reply, signal) : Effect.succeed(reply)
     }
   }
   const pick = (replies: Reply | ReadonlyArray<Reply> | undefined, index: number): Reply | undefined =>
@@ -229,7 +247,7 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
       // Persistent structures: recording a request costs the same however many came before.
       const seen = yield* Ref.make(emptyLog)
       const answer = responderFor(responder)
-      const client = HttpClient.make((request, url) =>
+      const client = HttpClient.make((request, url, signal) =>
         Effect.gen(function*() {
           const text = bodyText(request.body)
           const recorded: RecordedRequest = {
@@ -247,7 +265,9 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
             perRoute: HashMap.modifyAt(log.perRoute, route, (n) => Option.some(Option.getOrElse(n, () => 0) + 1))
           }))
           const sameRoute = Option.getOrElse(HashMap.get(before.perRoute, route), () => 0)
-          const reply = yield* answer(recorded, Chunk.size(before.requests), sameRoute)
+          const reply = yield* answer(recorded, Chunk.size(before.requests), sameRoute, signal).pipe(
+            Effect.mapError((aborted) => new HttpClientError.RequestError({ request, reason: "Transport", cause: aborted.cause }))
+          )
           return HttpClientResponse.fromWeb(
             request,
             new Response(reply.body, { status: reply.status, headers: { ...reply.headers } })

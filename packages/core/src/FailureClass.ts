@@ -9,9 +9,10 @@ import * as ErrorCode from "./ErrorCode.js"
 
 /**
  * - `NotSent`: the request never left (refused, DNS, permit denied, invalid input)
- * - `Rejected`: Douyin refused without acting (busy, quota, 429, expired token)
+ * - `Rejected`: Douyin refused without acting, and may accept soon (busy, 429, expired token)
  * - `Ambiguous`: it may have acted (timeout after write, reset mid-response, 5xx without envelope)
- * - `Definitive`: it acted, or permanently will not (any other code, an undecodable 200)
+ * - `Definitive`: it acted, or will not within a backoff (any other code, 2190001 quota
+ *   exhausted included, an undecodable 200, a redirect)
  *
  * @since 0.1.0
  * @category models
@@ -44,8 +45,10 @@ export const of = (error: DouyinError): FailureClass => {
     case "DouyinHttpError":
       return error.status === 429 ? "Rejected" : error.status >= 500 ? "Ambiguous" : "Definitive"
     case "DouyinBusyError":
-    case "DouyinQuotaError":
       return "Rejected"
+    // Quota exhaustion does not come back within a backoff (reliability.md §1).
+    case "DouyinQuotaError":
+      return "Definitive"
     case "DouyinAuthError":
       return ErrorCode.isRefreshable(error.code) ? "Rejected" : "Definitive"
     case "DouyinDecodeError":

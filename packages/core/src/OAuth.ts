@@ -24,19 +24,14 @@
  *
  * @since 0.1.0
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { Config, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import type { ConfigError } from "effect/ConfigError"
 import { DouyinConfig } from "./DouyinConfig.js"
-import {
-  type DouyinCodeError,
-  DouyinDecodeError,
-  type DouyinHttpError,
-  DouyinTransportError
-} from "./DouyinError.js"
+import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "./DouyinError.js"
 import * as Envelope from "./Envelope.js"
+import * as Attempt from "./internal/attempt.js"
 import * as secrets from "./internal/secrets.js"
-import * as wire from "./internal/wire.js"
 
 /**
  * What any OAuth call can fail with. Notable codes: 10007 code expired, 10008 access token
@@ -234,9 +229,97 @@ const scopes = (s: string | null | undefined): ReadonlyArray<string> =>
   (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")
 const nonEmpty = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? Option.none() : Option.some(s))
 
-type Body =
-  | { readonly _tag: "form"; readonly fields: Readonly<Record<string, string>> }
-  | { readonly _tag: "json"; readonly fields: Readonly<Record<string, string>> }
+const fromUserToken = ({ data }: typeof UserTokenWire.Type, logId: Option.Option<string>): UserToken => ({
+  openId: data.open_id,
+  accessToken: data.access_token,
+  expiresIn: seconds(data.expires_in),
+  refreshToken: data.refresh_token,
+  refreshExpiresIn: seconds(data.refresh_expires_in),
+  scope: scopes(data.scope),
+  logId
+})
+
+// A missing refresh token in the answer means the one that was sent stays valid.
+const fromRefreshed = (sent: Redacted.Redacted<string>) =>
+({ data }: typeof RefreshedTokenWire.Type, logId: Option.Option<string>): RefreshedToken => ({
+  openId: nonEmpty(data.open_id),
+  accessToken: data.access_token,
+  expiresIn: seconds(data.expires_in),
+  refreshToken: Option.match(nonEmpty(data.refresh_token), { onNone: () => sent, onSome: Redacted.make }),
+  refreshExpiresIn: Option.map(Option.fromNullable(data.refresh_expires_in), seconds),
+  scope: scopes(data.scope),
+  logId
+})
+
+const fromRenewed = ({ data }: typeof RenewedWire.Type, logId: Option.Option<string>): RenewedRefreshToken => ({
+  refreshToken: data.refresh_token,
+  expiresIn: seconds(data.expires_in),
+  logId
+})
+
+const fromClientToken = ({ data }: typeof ClientTokenWire.Type, logId: Option.Option<string>): ClientToken => ({
+  accessToken: data.access_token,
+  expiresIn: seconds(data.expires_in),
+  logId
+})
+
+/** One OAuth request: where it goes, what it carries, and which of its values are secret. */
+interface Exchange<W, A> {
+  readonly endpoint: string
+  readonly path: string
+  readonly encoding: "form" | "json"
+  readonly fields: Readonly<Record<string, string>>
+  /** Values a server or a parser may echo back: never in an error. */
+  readonly secrets: ReadonlyArray<string>
+  readonly schema: Schema.Schema<W, any>
+  readonly result: (wire: W, logId: Option.Option<string>) => A
+}
+
+/**
+ * Sends OAuth exchanges through the shared attempt pipeline (deadline, no redirects, typed and
+ * scrubbed errors), one span per call. Decode failures name the paths that failed, never the
+ * values (a token response is made of secrets).
+ */
+const makeExchanger = (
+  sender: Attempt.Sender,
+  baseUrl: string,
+  userAgent: string | undefined,
+  clientKey: string
+) =>
+<W, A>(exchange: Exchange<W, A>): Effect.Effect<A, OAuthError> => {
+  const base = HttpClientRequest.post(baseUrl + exchange.path, {
+    headers: userAgent === undefined ? {} : { "user-agent": userAgent }
+  })
+  const request = exchange.encoding === "form"
+    ? HttpClientRequest.bodyUrlParams(base, exchange.fields)
+    : HttpClientRequest.bodyUnsafeJson(base, exchange.fields)
+  const spec: Attempt.Spec = {
+    endpoint: exchange.endpoint,
+    envelope: "C",
+    secrets: exchange.secrets,
+    decodeDetail: "withhold"
+  }
+  const decode = Schema.decodeUnknownEither(exchange.schema, { errors: "all" })
+  const decoder = (body: unknown) =>
+    Either.mapLeft(decode(body), (e) => `unexpected token response: ${secrets.describeParseError(e)}`)
+  return Effect.flatMap(sender.send(request, spec), (answer) =>
+    Effect.map(
+      Attempt.decode(spec, answer, decoder),
+      (wire) => exchange.result(wire, Option.fromNullable(answer.logId))
+    )).pipe(
+      Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
+      Effect.withSpan(exchange.endpoint, {
+        kind: "client",
+        captureStackTrace: false,
+        attributes: {
+          "douyin.endpoint": exchange.endpoint,
+          "douyin.client_key": clientKey,
+          "http.request.method": "POST",
+          "url.path": exchange.path
+        }
+      })
+    )
+}
 
 /**
  * Builds the OAuth service for `credentials` over the injected `HttpClient`, with the base URL
@@ -249,167 +332,59 @@ type Body =
 export const make = (credentials: Credentials): Effect.Effect<Service, never, HttpClient.HttpClient | DouyinConfig> =>
   Effect.gen(function*() {
     const config = yield* DouyinConfig
-    const http = (yield* HttpClient.HttpClient).pipe(HttpClient.withTracerPropagation(false))
-    const userAgent = Option.getOrUndefined(config.userAgent)
-    const timeoutText = wire.formatDuration(config.attemptTimeout)
+    const fetch = yield* Effect.serviceOption(FetchHttpClient.Fetch)
+    const sender = Attempt.make(yield* HttpClient.HttpClient, {
+      attemptTimeout: config.attemptTimeout,
+      fetch: Option.getOrUndefined(fetch)
+    })
     const { clientKey, clientSecret } = credentials
-
-    const send = <A, I>(
-      endpoint: string,
-      path: string,
-      body: Body,
-      schema: Schema.Schema<A, I>,
-      secretValues: ReadonlyArray<string>
-    ): Effect.Effect<{ readonly value: A; readonly logId: Option.Option<string> }, OAuthError> => {
-      const base = HttpClientRequest.post(config.baseUrl + path, {
-        headers: userAgent === undefined ? {} : { "user-agent": userAgent }
-      })
-      const request = body._tag === "form"
-        ? HttpClientRequest.bodyUrlParams(base, body.fields)
-        : HttpClientRequest.bodyUnsafeJson(base, body.fields)
-      const decode = Schema.decodeUnknownEither(schema, { errors: "all" })
-      return http.execute(request).pipe(
-        Effect.mapError((e) => wire.fromHttpClientError(endpoint, e)),
-        Effect.flatMap((response) => wire.readEnvelope(endpoint, "C", response)),
-        Effect.timeoutFail({
-          duration: config.attemptTimeout,
-          onTimeout: () =>
-            new DouyinTransportError({
-              endpoint,
-              sent: true,
-              description: `no response within the attempt timeout of ${timeoutText}`
-            })
-        }),
-        Effect.mapError((e) => secrets.scrubError(e, secretValues)),
-        Effect.tapError((e) =>
-          "logId" in e && e.logId !== undefined ? Effect.annotateCurrentSpan("douyin.logid", e.logId) : Effect.void
-        ),
-        Effect.flatMap(({ body, logId }) =>
-          Effect.zipRight(
-            logId === undefined ? Effect.void : Effect.annotateCurrentSpan("douyin.logid", logId),
-            Either.match(decode(body), {
-              onLeft: (error) =>
-                Effect.fail(
-                  new DouyinDecodeError({
-                    endpoint,
-                    description: `unexpected token response: ${secrets.describeParseError(error)}`,
-                    ...(logId === undefined ? {} : { logId })
-                  })
-                ),
-              onRight: (value) => Effect.succeed({ value, logId: Option.fromNullable(logId) })
-            })
-          )
-        ),
-        Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
-        Effect.withSpan(endpoint, {
-          kind: "client",
-          attributes: {
-            "douyin.endpoint": endpoint,
-            "douyin.client_key": clientKey,
-            "http.request.method": "POST",
-            "url.path": path
-          }
-        })
-      )
-    }
+    const secret = Redacted.value(clientSecret)
+    const exchange = makeExchanger(sender, config.baseUrl, Option.getOrUndefined(config.userAgent), clientKey)
 
     const accessToken = (code: string | Redacted.Redacted<string>) => {
       const codeValue = Redacted.isRedacted(code) ? Redacted.value(code) : code
-      return Effect.map(
-        send(
-          EndpointIds.accessToken,
-          Paths.accessToken,
-          {
-            _tag: "form",
-            fields: {
-              client_key: clientKey,
-              client_secret: Redacted.value(clientSecret),
-              code: codeValue,
-              grant_type: "authorization_code"
-            }
-          },
-          UserTokenWire,
-          [Redacted.value(clientSecret), codeValue]
-        ),
-        ({ logId, value: { data } }): UserToken => ({
-          openId: data.open_id,
-          accessToken: data.access_token,
-          expiresIn: seconds(data.expires_in),
-          refreshToken: data.refresh_token,
-          refreshExpiresIn: seconds(data.refresh_expires_in),
-          scope: scopes(data.scope),
-          logId
-        })
-      )
+      return exchange({
+        endpoint: EndpointIds.accessToken,
+        path: Paths.accessToken,
+        encoding: "form",
+        fields: { client_key: clientKey, client_secret: secret, code: codeValue, grant_type: "authorization_code" },
+        secrets: [secret, codeValue],
+        schema: UserTokenWire,
+        result: fromUserToken
+      })
     }
 
     const refreshToken = (refreshToken: Redacted.Redacted<string>) =>
-      Effect.map(
-        send(
-          EndpointIds.refreshToken,
-          Paths.refreshToken,
-          {
-            _tag: "form",
-            fields: {
-              client_key: clientKey,
-              grant_type: "refresh_token",
-              refresh_token: Redacted.value(refreshToken)
-            }
-          },
-          RefreshedTokenWire,
-          [Redacted.value(clientSecret), Redacted.value(refreshToken)]
-        ),
-        ({ logId, value: { data } }): RefreshedToken => ({
-          openId: nonEmpty(data.open_id),
-          accessToken: data.access_token,
-          expiresIn: seconds(data.expires_in),
-          refreshToken: Option.match(nonEmpty(data.refresh_token), {
-            onNone: () => refreshToken,
-            onSome: (value) => Redacted.make(value)
-          }),
-          refreshExpiresIn: Option.map(Option.fromNullable(data.refresh_expires_in), seconds),
-          scope: scopes(data.scope),
-          logId
-        })
-      )
+      exchange({
+        endpoint: EndpointIds.refreshToken,
+        path: Paths.refreshToken,
+        encoding: "form",
+        fields: { client_key: clientKey, grant_type: "refresh_token", refresh_token: Redacted.value(refreshToken) },
+        secrets: [secret, Redacted.value(refreshToken)],
+        schema: RefreshedTokenWire,
+        result: fromRefreshed(refreshToken)
+      })
 
     const renewRefreshToken = (refreshToken: Redacted.Redacted<string>) =>
-      Effect.map(
-        send(
-          EndpointIds.renewRefreshToken,
-          Paths.renewRefreshToken,
-          { _tag: "form", fields: { client_key: clientKey, refresh_token: Redacted.value(refreshToken) } },
-          RenewedWire,
-          [Redacted.value(clientSecret), Redacted.value(refreshToken)]
-        ),
-        ({ logId, value: { data } }): RenewedRefreshToken => ({
-          refreshToken: data.refresh_token,
-          expiresIn: seconds(data.expires_in),
-          logId
-        })
-      )
-
-    const clientToken = Effect.map(
-      send(
-        EndpointIds.clientToken,
-        Paths.clientToken,
-        {
-          _tag: "json",
-          fields: {
-            client_key: clientKey,
-            client_secret: Redacted.value(clientSecret),
-            grant_type: "client_credential"
-          }
-        },
-        ClientTokenWire,
-        [Redacted.value(clientSecret)]
-      ),
-      ({ logId, value: { data } }): ClientToken => ({
-        accessToken: data.access_token,
-        expiresIn: seconds(data.expires_in),
-        logId
+      exchange({
+        endpoint: EndpointIds.renewRefreshToken,
+        path: Paths.renewRefreshToken,
+        encoding: "form",
+        fields: { client_key: clientKey, refresh_token: Redacted.value(refreshToken) },
+        secrets: [secret, Redacted.value(refreshToken)],
+        schema: RenewedWire,
+        result: fromRenewed
       })
-    )
+
+    const clientToken = exchange({
+      endpoint: EndpointIds.clientToken,
+      path: Paths.clientToken,
+      encoding: "json",
+      fields: { client_key: clientKey, client_secret: secret, grant_type: "client_credential" },
+      secrets: [secret],
+      schema: ClientTokenWire,
+      result: fromClientToken
+    })
 
     return { clientKey, accessToken, refreshToken, renewRefreshToken, clientToken }
   })

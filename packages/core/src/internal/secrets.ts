@@ -1,7 +1,10 @@
 /**
  * Keeps secrets out of error text. OAuth bodies carry tokens and the requests carry the
- * client secret, the authorization code and the refresh token; a server, a JSON parser or a
- * Schema error may echo any of them. Every OAuth error passes through {@link scrubError}.
+ * client secret, the authorization code and the refresh token; a fan-group request carries
+ * the access token. A server (an error description, a gateway's HTML page, a payload field),
+ * a JSON parser or a Schema error may echo any of them, so every error of an HTTP attempt, on
+ * every path, passes through {@link scrubError} before anything renders it (message, span,
+ * log, `DouyinOutcomeUnknown`'s description).
  */
 import { ParseResult } from "effect"
 import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "../DouyinError.js"
@@ -42,14 +45,24 @@ export const describeParseError = (error: ParseResult.ParseError): string => {
   return [...new Set(parts)].join(", ")
 }
 
-type OAuthTransportError = DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
+type AttemptFailure = DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
 
 /**
- * The same error with a description that holds no secret. Decode errors keep only their
- * kind (the detail is an echo of the body), the others are scrubbed.
+ * What to do with the detail of a decode error: `"withhold"` keeps only its kind (an OAuth
+ * body holds *new* tokens, which no list of known secrets can name), `"scrub"` keeps the
+ * detail with the known secrets and anything token-like replaced.
  */
-export const scrubError = <E extends OAuthTransportError>(error: E, secrets: ReadonlyArray<string>): E => {
-  const description = error._tag === "DouyinDecodeError"
+export type DecodeDetail = "withhold" | "scrub"
+
+/**
+ * The same error with a description that holds no secret.
+ */
+export const scrubError = <E extends AttemptFailure>(
+  error: E,
+  secrets: ReadonlyArray<string>,
+  decodeDetail: DecodeDetail = "withhold"
+): E => {
+  const description = error._tag === "DouyinDecodeError" && decodeDetail === "withhold"
     ? withoutDetail(error.description)
     : scrub(error.description, secrets)
   if (description === error.description) return error

@@ -113,6 +113,18 @@ export const retryAfterMillis = (header: string | undefined, now: number): numbe
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
+/** Where a redirect pointed, as an origin only (its path or query may carry anything). */
+const redirectTarget = (location: string | undefined, base: string): string => {
+  if (location === undefined || location === "") return "no Location"
+  try {
+    return new URL(location, base).origin
+  } catch {
+    return "an invalid Location"
+  }
+}
+
+const isRedirect = (status: number) => status >= 300 && status < 400
+
 const snippet = (text: string) => {
   const flat = text.replace(/\s+/g, " ").trim()
   return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat
@@ -120,8 +132,9 @@ const snippet = (text: string) => {
 
 /**
  * Reads a response into the JSON of a successful envelope, or a typed error:
- * non-200 without envelope → `DouyinHttpError`, bad JSON or shape → `DouyinDecodeError`,
- * non-zero code → its category error.
+ * a redirect → `DouyinHttpError` (Douyin's API never redirects, and a token must never follow
+ * one to another origin: the client sends no second request), non-200 without envelope →
+ * `DouyinHttpError`, bad JSON or shape → `DouyinDecodeError`, non-zero code → its category error.
  */
 export const readEnvelope = (
   endpoint: string,
@@ -137,6 +150,16 @@ export const readEnvelope = (
       { readonly body: unknown; readonly logId: string | undefined },
       DouyinHttpError | DouyinDecodeError | DouyinCodeError
     > => {
+      if (isRedirect(response.status)) {
+        return Effect.fail(
+          new DouyinHttpError({
+            endpoint,
+            status: response.status,
+            description: `redirect to ${redirectTarget(response.headers["location"], response.request.url)} refused: ` +
+              "Douyin's API does not redirect, and the token never follows one"
+          })
+        )
+      }
       const headerLogId = response.headers["x-tt-logid"]
       const json = parseJson(text)
       const status = Either.flatMap(json, (body) => Envelope.status(kind, body))
