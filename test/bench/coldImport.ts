@@ -1,7 +1,7 @@
 /**
  * Cold import of `@effect-douyin/group` as a consumer gets it: the packages are transpiled
  * file by file to plain ESM JavaScript (TypeScript `transpileModule`, as `tsc` would emit) into
- * a temporary `node_modules` laid out like the published packages (`publishConfig.exports`),
+ * a temporary `node_modules` with the packages' entry points (their `exports`, pointed at the output),
  * next to links to the workspace's `effect` and `@effect/platform`. Fresh `node` processes
  * (no loader) then import it; the baseline in the same run is `@effect/platform` alone (which
  * loads `effect` too) and an empty process. With `optionalPeers` the packages' optional peer
@@ -46,7 +46,7 @@ export const prepare = (repoRoot: string, options: { readonly optionalPeers: boo
     const pkgDir = Path.join(repoRoot, "packages", name)
     const manifest = JSON.parse(Fs.readFileSync(Path.join(pkgDir, "package.json"), "utf8")) as {
       name: string
-      publishConfig: { exports: Record<string, unknown> }
+      exports: Record<string, string | null>
       peerDependenciesMeta?: Record<string, { optional?: boolean }>
     }
     if (options.optionalPeers) {
@@ -56,10 +56,13 @@ export const prepare = (repoRoot: string, options: { readonly optionalPeers: boo
     }
     const target = Path.join(modules, manifest.name)
     transpileTree(Path.join(pkgDir, "src"), Path.join(target, "dist"))
-    // Only the runtime part of the published exports (no `types` condition needed).
-    const exportsMap = JSON.parse(
-      JSON.stringify(manifest.publishConfig.exports, (_, v) =>
-        typeof v === "object" && v !== null && "import" in v ? (v as { import: string }).import : v)
+    // The workspace exports (`./src/*.ts`) pointed at the transpiled files: the same entry
+    // points as the published ESM build (scripts/build-package.mjs), without its Babel pass.
+    const exportsMap = Object.fromEntries(
+      Object.entries(manifest.exports).map(([key, value]) => [
+        key,
+        value === null ? null : value.replace(/^\.\/src\//, "./dist/").replace(/\.ts$/, ".js")
+      ])
     )
     Fs.writeFileSync(
       Path.join(target, "package.json"),

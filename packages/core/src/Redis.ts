@@ -8,11 +8,14 @@
  * `commandTimeout`, and the connection keeps reconnecting in the background, so the SDK
  * recovers without a restart when Redis returns (reliability.md row 21).
  *
- * `ioredis` is an optional peer dependency: install it when you use this module.
+ * `ioredis` is an optional peer dependency: install it when you use this module. For that reason
+ * this module (and every module that imports `ioredis`) is only a subpath entry point
+ * (`@effect-douyin/core/Redis`), never re-exported from the package index: loading the index
+ * must not need an optional peer.
  *
  * @example
  * ```ts
- * import { Redis } from "@effect-douyin/core"
+ * import * as Redis from "@effect-douyin/core/Redis"
  * import { Effect } from "effect"
  *
  * const Live = Redis.layer({ url: "redis://127.0.0.1:6379", prefix: "my-app:" })

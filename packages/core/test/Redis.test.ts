@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Redis } from "@effect-douyin/core"
+import * as Redis from "@effect-douyin/core/Redis"
 import { Effect, Exit, Schedule } from "effect"
 import * as RedisServer from "../../../test/support/RedisServer.js"
 

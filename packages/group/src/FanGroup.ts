@@ -185,8 +185,12 @@ export const RelationType: Schema.Schema<RelationType, 0 | 1 | 7 | 30 | 60> = Sc
 // models
 // ---------------------------------------------------------------------------
 
-/** `null` or absent on the wire → `[]`. */
-const stringList = (key: string) =>
+/**
+ * `null` or absent on the wire → `[]`. The key is a literal type parameter: with a plain
+ * `string` key `Schema.fromKey` would give the encoded struct an index signature, and the
+ * published `.d.ts` would not type-check in a consumer with `skipLibCheck: false`.
+ */
+const stringList = <const K extends string>(key: K) =>
   Schema.optionalToRequired(Schema.NullOr(Schema.Array(Schema.String)), Schema.Array(Schema.String), {
     decode: (o) => Option.getOrElse(Option.flatMap(o, Option.fromNullable), () => []),
     encode: (a) => Option.some(a)

@@ -1,0 +1,52 @@
+// Runs the README's install lines ("Use it in your project") in fresh temporary projects, one per
+// package manager (npm, pnpm, yarn), and loads the result with plain `node` as ESM and as
+// CommonJS. Until the packages are on the registry their names in the line are replaced by the
+// tarballs `pnpm pack` makes; every other argument is run exactly as the README has it.
+// `pnpm install-line-check [npm|pnpm|yarn…]` (yarn 1 through `npx yarn@1`).
+import { execFileSync } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import { packAll } from "./pack.mjs"
+
+const repoRoot = Path.resolve(import.meta.dirname, "..")
+const readme = Fs.readFileSync(Path.join(repoRoot, "README.md"), "utf8")
+const section = readme.slice(readme.indexOf("## Use it in your project"))
+const block = section.slice(section.indexOf("```sh") + 5, section.indexOf("```", section.indexOf("```sh") + 5))
+const lines = block.trim().split("\n").map((l) => l.trim().split(/\s+/))
+const wanted = process.argv.slice(2)
+const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-douyin-install-"))
+const tarballs = Path.join(dir, "tarballs")
+Fs.mkdirSync(tarballs)
+const [core, group] = packAll(tarballs)
+const local = { "@effect-douyin/core": core, "@effect-douyin/group": group }
+const probe = `
+const esm = await import("@effect-douyin/group")
+const { createRequire } = await import("node:module")
+const cjs = createRequire(process.cwd() + "/")("@effect-douyin/group")
+const effect = createRequire(process.cwd() + "/")("effect/package.json").version
+console.log("loaded: esm " + Object.keys(esm).length + " modules, cjs " + Object.keys(cjs).length + " modules, effect " + effect)
+`
+let failed = false
+for (const [tool, ...args] of lines) {
+  if (wanted.length > 0 && !wanted.includes(tool)) continue
+  const project = Path.join(dir, tool)
+  Fs.mkdirSync(project)
+  Fs.writeFileSync(Path.join(project, "package.json"), JSON.stringify({ name: `fresh-${tool}`, version: "1.0.0", private: true }))
+  const argv = args.map((a) => local[a] ?? a)
+  const [cmd, cmdArgs] = tool === "yarn" ? ["npx", ["--yes", "yarn@1.22.22", ...argv]] : [tool, argv]
+  console.log(`\n$ ${tool} ${args.join(" ")}`)
+  console.log(`  (run as: ${cmd} ${cmdArgs.map((a) => a.startsWith(tarballs) ? Path.basename(a) : a).join(" ")})`)
+  const started = Date.now()
+  try {
+    const out = execFileSync(cmd, cmdArgs, { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    console.log(out.trim().split("\n").map((l) => "  " + l).join("\n"))
+    console.log(`  ok in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    console.log("  " + execFileSync("node", ["--input-type=module", "-e", probe], { cwd: project, encoding: "utf8" }).trim())
+  } catch (e) {
+    console.log(`  FAILED (${e.status}):\n${e.stdout ?? ""}${e.stderr ?? ""}`)
+    failed = true
+  }
+}
+Fs.rmSync(dir, { recursive: true, force: true })
+process.exit(failed ? 1 : 0)
