@@ -8,7 +8,8 @@
  * - {@link layerMemory}: in the layer, for tests and short-lived programs;
  * - {@link layerFile} / {@link layerFileConfig}: the embedded default for one instance, a
  *   directory of files (atomic writes, mode 0600) that survives restarts;
- * - {@link layerRedis}: for many instances of one app sharing tokens through Redis.
+ * - `TokenStoreRedis.layer` (`@effect-douyin/core/TokenStoreRedis`): for many instances of one
+ *   app sharing tokens through Redis.
  *
  * File and Redis entries are Schema-encoded with a version field and can be encrypted at rest
  * (AES-256-GCM, {@link Encryption}). Every operation fails with a typed {@link TokenStoreError},
@@ -35,11 +36,9 @@ import type { ConfigError } from "effect/ConfigError"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as fileBackend from "./internal/fileBackend.js"
-import * as redisBackend from "./internal/redisBackend.js"
 import { type Backend, StoreFailure } from "./internal/storeBackend.js"
 import * as tokenEntry from "./internal/tokenEntry.js"
 import * as OAuth from "./OAuth.js"
-import * as Redis from "./Redis.js"
 
 /**
  * @since 0.1.0
@@ -235,9 +234,13 @@ const keyringOf = (store: string, encryption: Encryption | undefined) =>
 
 /**
  * A store over stored text (Schema-encoded, versioned, optionally encrypted entries).
- * The building block of the file and Redis stores.
+ * The building block of the file store here and of the Redis store (`TokenStoreRedis`, a module
+ * of its own because it needs the optional peer `ioredis`).
+ *
+ * @since 0.2.0
+ * @category constructors
  */
-const makeEncoded = (backend: Backend, encryption: Encryption | undefined): Effect.Effect<Service, TokenStoreError> =>
+export const makeEncoded = (backend: Backend, encryption: Encryption | undefined): Effect.Effect<Service, TokenStoreError> =>
   Effect.map(keyringOf(backend.name, encryption), (ring): Service => {
     const fail = storeError(backend.name)
     const decode = (key: Key, text: string) =>
@@ -272,8 +275,13 @@ const makeEncoded = (backend: Backend, encryption: Encryption | undefined): Effe
     }
   })
 
-// Encryption only when a key is configured.
-const optionalEncryption: Config.Config<Encryption | undefined> = Config.map(
+/**
+ * {@link encryptionConfig} when a key is configured, otherwise no encryption.
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const optionalEncryption: Config.Config<Encryption | undefined> = Config.map(
   Config.option(encryptionConfig),
   Option.getOrUndefined
 )
@@ -341,56 +349,6 @@ export const layerFileConfig = (
   })
 ): Layer.Layer<TokenStore, TokenStoreError | ConfigError, FileSystem.FileSystem | Path.Path> =>
   Layer.effect(TokenStore, Effect.flatMap(config, makeFile))
-
-/**
- * Options of {@link layerRedis}.
- *
- * @since 0.2.0
- * @category models
- */
-export interface RedisOptions {
-  readonly encryption?: Encryption | undefined
-}
-
-/**
- * The Redis store over the shared `Redis` connection, for many instances of one app: entries
- * under `<prefix>token:…`, a set of open_ids per app, and refresh leases (`SET NX PX`, released
- * by their owner only, ending after their TTL when the holder crashed). While Redis is down
- * every operation fails at once with {@link TokenStoreError}; it recovers when Redis returns.
- *
- * @since 0.2.0
- * @category constructors
- */
-export const makeRedis = (options: RedisOptions = {}): Effect.Effect<Service, TokenStoreError, Redis.Redis> =>
-  Effect.flatMap(Redis.Redis, (redis) => makeEncoded(redisBackend.make(redis), options.encryption))
-
-/**
- * The Redis store as a layer (see {@link makeRedis}).
- *
- * @example
- * ```ts
- * import { Redis, TokenStore } from "@effect-douyin/core"
- * import { Layer } from "effect"
- *
- * const Tokens = TokenStore.layerRedis().pipe(Layer.provide(Redis.layerConfig()))
- * ```
- *
- * @since 0.2.0
- * @category layers
- */
-export const layerRedis = (options: RedisOptions = {}): Layer.Layer<TokenStore, TokenStoreError, Redis.Redis> =>
-  Layer.effect(TokenStore, makeRedis(options))
-
-/**
- * The Redis store from config, encrypted when `DOUYIN_TOKEN_KEY` is set.
- *
- * @since 0.2.0
- * @category layers
- */
-export const layerRedisConfig = (
-  config: Config.Config<RedisOptions> = Config.all({ encryption: optionalEncryption })
-): Layer.Layer<TokenStore, TokenStoreError | ConfigError, Redis.Redis> =>
-  Layer.effect(TokenStore, Effect.flatMap(config, makeRedis))
 
 // ---------------------------------------------------------------------------------------------
 // flows

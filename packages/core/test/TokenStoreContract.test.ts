@@ -7,7 +7,9 @@ import { ConfigProvider, Deferred, Duration, Effect, Fiber, Layer, Option, Redac
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { Redis, TokenStore } from "../src/index.js"
+import { TokenStore } from "../src/index.js"
+import * as Redis from "../src/Redis.js"
+import * as TokenStoreRedis from "../src/TokenStoreRedis.js"
 import * as RedisServer from "../../../test/support/RedisServer.js"
 import { stored } from "./tokenFixtures.js"
 
@@ -135,7 +137,7 @@ contract(
 
 const redisStore = (url: string, prefix: string, enc?: TokenStore.Encryption) =>
   Effect.flatMap(Redis.make({ url, prefix }), (redis) =>
-    TokenStore.makeRedis({ encryption: enc }).pipe(Effect.provideService(Redis.Redis, redis)))
+    TokenStoreRedis.make({ encryption: enc }).pipe(Effect.provideService(Redis.Redis, redis)))
 
 const redisPair = (enc?: TokenStore.Encryption) =>
   Effect.flatMap(RedisServer.scoped, (server) => {
