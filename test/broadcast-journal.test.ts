@@ -8,8 +8,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeFileSystem, NodePath } from "@effect/platform-node"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { DouyinError, Redis } from "@effect-douyin/core"
+import { DouyinError } from "@effect-douyin/core"
+import * as Redis from "@effect-douyin/core/Redis"
 import { BroadcastJournal, MessageContent } from "@effect-douyin/group"
+import * as BroadcastJournalRedis from "@effect-douyin/group/BroadcastJournalRedis"
 import { Duration, Effect, Layer, Option, Schedule } from "effect"
 import { Redis as IORedis } from "ioredis"
 import { type RedisServer, startRedis } from "./support/RedisServer.js"
@@ -48,7 +50,7 @@ const newDirectory = () => {
 
 let prefixes = 0
 const redisLayer = (prefix = `t${++prefixes}:`) =>
-  BroadcastJournal.layerRedis().pipe(Layer.provide(Redis.layer({ url: redis!.url, prefix })))
+  BroadcastJournalRedis.layer().pipe(Layer.provide(Redis.layer({ url: redis!.url, prefix })))
 
 const stores: ReadonlyArray<readonly [string, () => Layer.Layer<BroadcastJournal.BroadcastJournal, unknown>]> = [
   ["memory", () => BroadcastJournal.layerMemory],

@@ -11,7 +11,7 @@
  * |---|---|---|---|
  * | {@link layerMemory} | tests | no | no |
  * | {@link layerFileSystem} | one instance (the default) | yes: an append-only file per broadcast | no: one process at a time |
- * | {@link layerRedis} | many instances | yes | yes: atomic compare-and-set, lease with a TTL |
+ * | `BroadcastJournalRedis.layer` (`@effect-douyin/group/BroadcastJournalRedis`) | many instances | yes | yes: atomic compare-and-set, lease with a TTL |
  *
  * Entries and plans are Schema-encoded JSON with a `version` field; a version this code does
  * not know fails with {@link BroadcastJournalError} instead of being misread.
@@ -37,7 +37,6 @@
  * @since 0.2.0
  */
 import type { FileSystem, Path } from "@effect/platform"
-import * as Redis from "@effect-douyin/core/Redis"
 import {
   DouyinApiError,
   DouyinAuthError,
@@ -56,7 +55,6 @@ import {
 import { Context, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import { makeFileStore } from "./internal/broadcast/fileStore.js"
 import { makeMemoryStore } from "./internal/broadcast/memoryStore.js"
-import { makeRedisStore } from "./internal/broadcast/redisStore.js"
 import { BroadcastJournalError, type RawStore } from "./internal/broadcast/store.js"
 import * as MessageContent from "./MessageContent.js"
 
@@ -326,7 +324,14 @@ const pending = encodeEntry({ _tag: "Pending" })
  * The typed journal over a string store: every value is Schema-encoded with its version here,
  * so a backend only stores, compares and leases strings.
  */
-const fromRawStore = (raw: RawStore): Service => ({
+/**
+ * The journal over a raw store (the building block of the layers here and of
+ * `BroadcastJournalRedis`, a module of its own because it needs the optional peer `ioredis`).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fromRawStore = (raw: RawStore): Service => ({
   create: (plan) =>
     Effect.gen(function*() {
       const encoded = yield* encodePlanJson({ version, plan })
@@ -384,23 +389,3 @@ export const layerFileSystem = (
   directory: string
 ): Layer.Layer<BroadcastJournal, BroadcastJournalError, FileSystem.FileSystem | Path.Path> =>
   Layer.effect(BroadcastJournal, Effect.map(makeFileStore(directory), fromRawStore))
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface RedisOptions {
-  /** How long a broadcast's journal is kept after it was created. Default 30 days. */
-  readonly retention?: Duration.DurationInput | undefined
-}
-
-/**
- * A journal in Redis (through the shared `Redis` connection, under its prefix): a plan key, a
- * hash of entries, and a lease key with a TTL (`SET NX PX`). Compare-and-set is one Lua
- * script, so instances never both claim a target.
- *
- * @since 0.2.0
- * @category layers
- */
-export const layerRedis = (options: RedisOptions = {}): Layer.Layer<BroadcastJournal, never, Redis.Redis> =>
-  Layer.effect(BroadcastJournal, Effect.map(Effect.flatMap(Redis.Redis, (redis) => makeRedisStore(redis, options)), fromRawStore))

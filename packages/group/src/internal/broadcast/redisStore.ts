@@ -4,7 +4,7 @@
  * index → entry) and `broadcast:{id}:lease` (owner, with a TTL). Creation, compare-and-set and
  * the lease checks are Lua scripts, atomic on the server, so instances never both claim a target.
  */
-import type { Redis } from "@effect-douyin/core"
+import type * as Redis from "@effect-douyin/core/Redis"
 import { Duration, Effect, Option } from "effect"
 import { BroadcastJournalError, type RawStore } from "./store.js"
 
