@@ -4,6 +4,21 @@ import effect from "@effect/eslint-plugin"
 import js from "@eslint/js"
 import tseslint from "typescript-eslint"
 
+const dprintConfig = {
+  indentWidth: 2,
+  lineWidth: 140,
+  semiColons: "asi",
+  quoteStyle: "alwaysDouble",
+  trailingCommas: "never",
+  operatorPosition: "maintain",
+  "arrowFunction.useParentheses": "force",
+  // the imports are grouped by hand (platform, SDK, effect, node), not sorted
+  "module.sortImportDeclarations": "maintain",
+  "importDeclaration.sortNamedImports": "maintain",
+  "exportDeclaration.sortNamedExports": "maintain"
+}
+const dprintOptions = { config: dprintConfig }
+
 export default tseslint.config(
   { ignores: ["**/dist/**", "**/build/**", "**/docs/**", "**/node_modules/**", "**/*.md", "**/bench/results/**"] },
   js.configs.recommended,
@@ -21,10 +36,6 @@ export default tseslint.config(
       "object-shorthand": "error",
       "prefer-destructuring": "off",
       "sort-imports": "off",
-      "no-restricted-syntax": ["error", {
-        selector: "CallExpression[callee.property.name='push'] > SpreadElement.arguments",
-        message: "Do not use spread arguments in Array.push"
-      }],
       "no-unused-vars": "off",
       "prefer-rest-params": "off",
       "prefer-spread": "off",
@@ -38,20 +49,24 @@ export default tseslint.config(
       "@typescript-eslint/ban-ts-comment": "off",
       "@typescript-eslint/no-namespace": "off",
       "@typescript-eslint/no-unsafe-function-type": "off",
-      "@effect/dprint": ["error", {
-        config: {
-          indentWidth: 2,
-          lineWidth: 140,
-          semiColons: "asi",
-          quoteStyle: "alwaysDouble",
-          trailingCommas: "never",
-          operatorPosition: "maintain",
-          "arrowFunction.useParentheses": "force",
-          // the imports are grouped by hand (platform, SDK, effect, node), not sorted
-          "module.sortImportDeclarations": "maintain",
-          "importDeclaration.sortNamedImports": "maintain",
-          "exportDeclaration.sortNamedExports": "maintain"
-        }
+      // Formatting: reported, not failing, in files written before the formatter came in (the
+      // code is written in this style but not byte for byte; other work edits these files in
+      // parallel, so no mass reformat). `pnpm lint:fix` applies it; the tooling files below
+      // are held to it.
+      "@effect/dprint": ["warn", dprintOptions]
+    }
+  },
+  {
+    files: ["scripts/**", "eslint.config.mjs"],
+    rules: { "@effect/dprint": ["error", dprintOptions] }
+  },
+  {
+    // Library code: Effect's rule against spreading into push (a stack overflow on big arrays).
+    files: ["packages/*/src/**"],
+    rules: {
+      "no-restricted-syntax": ["error", {
+        selector: "CallExpression[callee.property.name='push'] > SpreadElement.arguments",
+        message: "Do not use spread arguments in Array.push"
       }]
     }
   }

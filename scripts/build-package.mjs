@@ -39,9 +39,7 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1)
 
 // 2. Babel: pure annotations on the ESM output, and the CommonJS build from it.
 const walk = (dir) =>
-  Fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(Path.join(dir, e.name)) : [Path.join(dir, e.name)]
-  )
+  Fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => e.isDirectory() ? walk(Path.join(dir, e.name)) : [Path.join(dir, e.name)])
 const plugins = {
   esm: [require.resolve("babel-plugin-annotate-pure-calls")],
   cjs: [
@@ -84,13 +82,15 @@ const workspaceVersions = Object.fromEntries(
 )
 const realRanges = (deps) =>
   deps &&
-  Object.fromEntries(Object.entries(deps).map(([name, range]) => {
-    if (!range.startsWith("workspace:")) return [name, range]
-    const spec = range.slice("workspace:".length)
-    const version = workspaceVersions[name]
-    if (version === undefined) throw new Error(`${source.name}: ${name} is not a workspace package`)
-    return [name, spec === "*" ? version : spec === "^" || spec === "~" ? spec + version : spec]
-  }))
+  Object.fromEntries(
+    Object.entries(deps).map(([name, range]) => {
+      if (!range.startsWith("workspace:")) return [name, range]
+      const spec = range.slice("workspace:".length)
+      const version = workspaceVersions[name]
+      if (version === undefined) throw new Error(`${source.name}: ${name} is not a workspace package`)
+      return [name, spec === "*" ? version : spec === "^" || spec === "~" ? spec + version : spec]
+    })
+  )
 
 const modules = Fs.readdirSync(Path.join(pkgDir, "src"))
   .filter((f) => f.endsWith(".ts") && f !== "index.ts")

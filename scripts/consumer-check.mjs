@@ -50,8 +50,17 @@ for (const kind of ["esm", "cjs"]) {
   Fs.writeFileSync(Path.join(dir, kind, "package.json"), JSON.stringify({ type: kind === "esm" ? "module" : "commonjs" }))
   Fs.writeFileSync(Path.join(dir, kind, "main.ts"), source)
 }
-const install = ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", ...packed,
-  "effect@^3.22", "@effect/platform@^0.97", "@types/node@~20.19.43"]
+const install = [
+  "install",
+  "--no-audit",
+  "--no-fund",
+  "--prefer-offline",
+  "--loglevel=error",
+  ...packed,
+  "effect@^3.22",
+  "@effect/platform@^0.97",
+  "@types/node@~20.19.43"
+]
 try {
   run("npm", install, dir)
 } catch (e) {
@@ -68,9 +77,32 @@ console.log(`node ${process.version}, ${tsVersion}, skipLibCheck: false`)
 // program holds both module kinds (each file's kind comes from its package.json) and emits next
 // to the sources; Bundler emits ESM into esm/out-Bundler, node10 CommonJS into cjs/out-node10.
 const variants = [
-  { name: "NodeNext", dir: ".", module: "NodeNext", moduleResolution: "NodeNext", files: ["esm/main.ts", "cjs/main.ts"], runs: [["esm", "esm/main.js"], ["cjs", "cjs/main.js"]] },
-  { name: "Bundler", dir: "esm", module: "ESNext", moduleResolution: "Bundler", files: ["main.ts"], outDir: "out-Bundler", runs: [["esm", "esm/out-Bundler/main.js"]] },
-  { name: "node10", dir: "cjs", module: "CommonJS", moduleResolution: "Node10", files: ["main.ts"], outDir: "out-node10", runs: [["cjs", "cjs/out-node10/main.js"]] }
+  {
+    name: "NodeNext",
+    dir: ".",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    files: ["esm/main.ts", "cjs/main.ts"],
+    runs: [["esm", "esm/main.js"], ["cjs", "cjs/main.js"]]
+  },
+  {
+    name: "Bundler",
+    dir: "esm",
+    module: "ESNext",
+    moduleResolution: "Bundler",
+    files: ["main.ts"],
+    outDir: "out-Bundler",
+    runs: [["esm", "esm/out-Bundler/main.js"]]
+  },
+  {
+    name: "node10",
+    dir: "cjs",
+    module: "CommonJS",
+    moduleResolution: "Node10",
+    files: ["main.ts"],
+    outDir: "out-node10",
+    runs: [["cjs", "cjs/out-node10/main.js"]]
+  }
 ]
 t = Date.now()
 const compiles = variants.flatMap((v) =>
@@ -78,31 +110,38 @@ const compiles = variants.flatMap((v) =>
     const config = `tsconfig.${v.name}.${exact ? "exact" : "loose"}.json`
     Fs.writeFileSync(
       Path.join(dir, v.dir, config),
-      JSON.stringify({
-        compilerOptions: {
-          target: "ES2022",
-          lib: ["ES2022", "DOM"], // @effect/platform's own declarations name DOM types (Storage, MessagePort)
-          types: ["node"],
-          strict: true,
-          exactOptionalPropertyTypes: exact,
-          skipLibCheck: false,
-          module: v.module,
-          moduleResolution: v.moduleResolution,
-          noEmitOnError: true,
-          ...(exact ? (v.outDir ? { outDir: v.outDir } : {}) : { noEmit: true })
+      JSON.stringify(
+        {
+          compilerOptions: {
+            target: "ES2022",
+            lib: ["ES2022", "DOM"], // @effect/platform's own declarations name DOM types (Storage, MessagePort)
+            types: ["node"],
+            strict: true,
+            exactOptionalPropertyTypes: exact,
+            skipLibCheck: false,
+            module: v.module,
+            moduleResolution: v.moduleResolution,
+            noEmitOnError: true,
+            ...(exact ? (v.outDir ? { outDir: v.outDir } : {}) : { noEmit: true })
+          },
+          files: v.files
         },
-        files: v.files
-      }, null, 2)
+        null,
+        2
+      )
     )
     return { v, exact, config }
   })
 )
 const results = []
 for (let i = 0; i < compiles.length; i += 2) { // two at a time: the machine has two cores
-  results.push(...await Promise.all(compiles.slice(i, i + 2).map(async (c) => ({
-    ...c,
-    ...await runAsync(process.execPath, [tsc, "-p", c.config], Path.join(dir, c.v.dir))
-  }))))
+  const batch = await Promise.all(
+    compiles.slice(i, i + 2).map(async (c) => ({
+      ...c,
+      ...(await runAsync(process.execPath, [tsc, "-p", c.config], Path.join(dir, c.v.dir)))
+    }))
+  )
+  results.push(...batch)
 }
 console.log(`type-checked ${results.length} configurations in ${seconds(t)}`)
 

@@ -27,7 +27,7 @@ export const packAll = (destination) =>
       ...["devDependencies", "scripts"].filter((f) => f in manifest).map((f) => `publishes ${f}`),
       ...(JSON.stringify(manifest).includes("workspace:") ? ["publishes a workspace: range"] : []),
       ...(!manifest.repository || !manifest.keywords ? ["no repository / keywords"] : []),
-      ...(manifest.exports?.["."]?.default !== "./dist/cjs/index.js" ? ['exports "." has no CommonJS default'] : []),
+      ...(manifest.exports?.["."]?.default !== "./dist/cjs/index.js" ? ["exports \".\" has no CommonJS default"] : []),
       ...(manifest.exports?.["./package.json"] !== "./package.json" ? ["./package.json not exported"] : [])
     ]
     if (problems.length > 0) throw new Error(`${file}: ${problems.join("; ")}`)

@@ -69,7 +69,7 @@ export class Override extends Context.Reference<Override>()("@effect-douyin/core
  * import { AccessToken } from "@effect-douyin/core"
  * import { Effect, Redacted } from "effect"
  *
- * declare const program: Effect.Effect<void>
+ * const program = Effect.log("calls Douyin")
  * const piped = program.pipe(AccessToken.withToken(Redacted.make("act.xxx")))
  * const direct = AccessToken.withToken(program, Redacted.make("act.xxx"))
  * ```

@@ -267,7 +267,7 @@ export class CurrentEnabled extends Context.Reference<CurrentEnabled>()("@effect
  * ```ts
  * import { DouyinMetrics } from "@effect-douyin/core"
  * import { Layer } from "effect"
- * declare const Live: Layer.Layer<never>
+ * const Live = Layer.empty // your application layer
  * const Quiet = Live.pipe(Layer.provide(DouyinMetrics.layerDisabled))
  * ```
  *

@@ -6,11 +6,16 @@
  * @example
  * ```ts
  * import { DouyinTest } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
  * const TestLive = DouyinTest.layerClient({
  *   "GET /im/group/count/": DouyinTest.successA({ left_count: 2 })
  * })
- * // …run code that uses the endpoint services, then:
- * const [request] = yield* DouyinTest.requests
+ * const test = Effect.gen(function*() {
+ *   // …run code that uses the endpoint services, then:
+ *   const [request] = yield* DouyinTest.requests
+ *   return request
+ * }).pipe(Effect.provide(TestLive))
  * ```
  *
  * @since 0.1.0

@@ -137,10 +137,25 @@ const splitWire = (method: "GET" | "POST", wire: WireRequest) => {
  *
  * @example
  * ```ts
- * class SendGroupMessage extends Context.Tag("SendGroupMessage")<SendGroupMessage, {
- *   readonly send: Endpoint.Handler<typeof descriptor>
+ * import { Endpoint } from "@effect-douyin/core"
+ * import { Context, Effect, Layer, Schema } from "effect"
+ *
+ * const descriptor = Endpoint.make({
+ *   id: "example/FanGroupQuota",
+ *   method: "GET",
+ *   path: "/im/group/count/",
+ *   scope: "im.group_fans.create_list",
+ *   idempotency: "read",
+ *   envelope: "A",
+ *   request: Schema.Struct({ openId: Endpoint.OpenId }),
+ *   response: Schema.Struct({ left_count: Schema.Number }),
+ *   codes: []
+ * })
+ *
+ * class FanGroupQuota extends Context.Tag("FanGroupQuota")<FanGroupQuota, {
+ *   readonly remaining: Endpoint.Handler<typeof descriptor>
  * }>() {}
- * const layer = Layer.effect(SendGroupMessage, Effect.map(Endpoint.handler(descriptor), (send) => ({ send })))
+ * const layer = Layer.effect(FanGroupQuota, Effect.map(Endpoint.handler(descriptor), (remaining) => ({ remaining })))
  * ```
  *
  * @since 0.1.0

@@ -55,7 +55,7 @@ import {
 import { Context, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
 import { makeFileStore } from "./internal/broadcast/fileStore.js"
 import { makeMemoryStore } from "./internal/broadcast/memoryStore.js"
-import { BroadcastJournalError, type RawStore } from "./internal/broadcast/store.js"
+import { BroadcastJournalError as StoreError, type RawStore } from "./internal/broadcast/store.js"
 import * as MessageContent from "./MessageContent.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -228,7 +228,13 @@ export type State = Entry["_tag"]
  * @since 0.2.0
  * @category errors
  */
-export { BroadcastJournalError }
+export const BroadcastJournalError = StoreError
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type BroadcastJournalError = StoreError
 
 // ---------------------------------------------------------------------------------------------
 // the service

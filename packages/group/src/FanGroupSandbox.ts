@@ -18,7 +18,7 @@
  *
  * @example
  * ```ts
- * import { FanGroupSandbox } from "@effect-douyin/group"
+ * import { FanGroupApi, FanGroupSandbox } from "@effect-douyin/group"
  * import { Effect, Layer } from "effect"
  *
  * // The endpoint services over the sandbox, in a test:

@@ -196,6 +196,8 @@ export const leadCard = (cardId: string): LeadCard => ({ _tag: "LeadCard", cardI
 /**
  * @example
  * ```ts
+ * import { MessageContent } from "@effect-douyin/group"
+ *
  * MessageContent.appletCard({ cardTemplateId: "@tpl", appId: "tt123", schema: "https://z.douyin.com/x" })
  * ```
  *

@@ -110,6 +110,8 @@ export const layer: Layer.Layer<WebhookDedupe> = layerMemory()
  * ```ts
  * import { Effect } from "effect"
  * import { WebhookDedupe } from "@effect-douyin/group"
+ *
+ * declare const redis: { set: (key: string, value: string, options: { NX: true; EX: number }) => Promise<string | null> }
  * const shared = WebhookDedupe.layerFunction((msgId) =>
  *   Effect.tryPromise({
  *     try: () => redis.set(`douyin:webhook:${msgId}`, "1", { NX: true, EX: 3600 }),

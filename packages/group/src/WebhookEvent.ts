@@ -475,8 +475,10 @@ const describe = (error: ParseResult.ParseError): string =>
  * @example
  * ```ts
  * import { WebhookEvent } from "@effect-douyin/group"
- * const event = WebhookEvent.decode(JSON.parse(rawBodyText))
- * if (event._tag === "EntryApplicationChanged") console.log(event.content.applyId)
+ * const onDelivery = (rawBodyText: string) => {
+ *   const event = WebhookEvent.decode(JSON.parse(rawBodyText))
+ *   if (event._tag === "EntryApplicationChanged") console.log(event.content.applyId)
+ * }
  * ```
  *
  * @since 0.1.0
