@@ -26,6 +26,7 @@ export type Action =
   | Reply
   | { readonly _tag: "destroy" } // read the whole request, then destroy the socket
   | { readonly _tag: "hold" } // read the request and never answer
+  | { readonly _tag: "later"; readonly millis: number; readonly reply: Reply } // answer after a delay
 
 export const destroy: Action = { _tag: "destroy" }
 export const hold: Action = { _tag: "hold" }
@@ -75,12 +76,13 @@ export const make = (handler: Handler, port = 0): Effect.Effect<LoopbackServer, 
           w.wake()
         }
         const action = handler(request, received.length - 1, received.filter((r) => r.method === request.method).length - 1)
-        if ("_tag" in action) {
-          if (action._tag === "destroy") req.socket.destroy()
-          return
+        const answer = (reply: Reply) => {
+          res.writeHead(reply.status, { ...reply.headers })
+          res.end(reply.body)
         }
-        res.writeHead(action.status, { ...action.headers })
-        res.end(action.body)
+        if (!("_tag" in action)) return answer(action)
+        if (action._tag === "destroy") req.socket.destroy()
+        if (action._tag === "later") setTimeout(() => answer(action.reply), action.millis)
       })
     })
     const bound = yield* Effect.acquireRelease(Effect.orDie(listen(server, port)), () =>

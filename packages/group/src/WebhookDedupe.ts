@@ -4,14 +4,16 @@
  * request header. The handler claims each `Msg-Id` here and runs the user's code only for
  * the first claim.
  *
- * The store is a service so that several receiver processes can share one (e.g. Redis
- * `SET NX EX` through {@link layerFunction}). The default, {@link layerMemory}, keeps ids in
+ * The store is a service so that several receiver processes can share one:
+ * {@link layerRedis} claims ids in Redis (`SET NX PX`), so a delivery that reaches two
+ * instances at once is handled once in total. The default, {@link layerMemory}, keeps ids in
  * memory, bounded by count (least recently seen evicted first) and by age (an id older than
  * `timeToLive` counts as new again). Age is measured with the Effect `Clock`, so `TestClock`
  * controls it.
  *
  * @since 0.1.0
  */
+import * as Redis from "@effect-douyin/core/Redis"
 import { Cache, Context, Duration, Effect, Layer, Ref, Schema } from "effect"
 
 /**
@@ -104,19 +106,68 @@ export const layerMemory = (options: MemoryOptions = {}): Layer.Layer<WebhookDed
 export const layer: Layer.Layer<WebhookDedupe> = layerMemory()
 
 /**
- * Bring your own store, e.g. a shared Redis:
+ * @since 0.2.0
+ * @category models
+ */
+export interface RedisOptions {
+  /** How long an id is remembered after its first delivery; default 1 hour. */
+  readonly timeToLive?: Duration.DurationInput | undefined
+}
+
+/**
+ * A store shared by every instance through the `Redis` connection: a claim is one
+ * `SET <prefix>webhook:<Msg-Id> 1 NX PX <ttl>`, atomic in Redis, so of concurrent claims of
+ * one id on any number of instances exactly one gets `true`. While Redis is down a claim
+ * fails with {@link WebhookDedupeError} (the handler then processes the delivery and logs it).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const makeRedis = (options: RedisOptions = {}): Effect.Effect<Service, never, Redis.Redis> =>
+  Effect.map(Redis.Redis, (redis) => {
+    const ttl = Math.max(1, Duration.toMillis(options.timeToLive ?? Duration.hours(1)))
+    return {
+      claim: (msgId) =>
+        redis.use((client) => client.set(`${redis.prefix}webhook:${msgId}`, "1", "PX", ttl, "NX"), "webhook claim").pipe(
+          Effect.map((reply) => reply === "OK"),
+          Effect.mapError((error) => new WebhookDedupeError({ description: error.message }))
+        )
+    }
+  })
+
+/**
+ * The Redis-backed store as a layer (see {@link makeRedis}).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "@effect-douyin/core"
+ * import { WebhookDedupe } from "@effect-douyin/group"
+ * import { Layer } from "effect"
+ *
+ * const Dedupe = WebhookDedupe.layerRedis().pipe(Layer.provide(Redis.layerConfig()))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerRedis = (options: RedisOptions = {}): Layer.Layer<WebhookDedupe, never, Redis.Redis> =>
+  Layer.effect(WebhookDedupe, makeRedis(options))
+
+/**
+ * Bring your own store (a database, another cache): `claim` must be atomic across every
+ * instance sharing it.
  *
  * @example
  * ```ts
  * import { Effect } from "effect"
  * import { WebhookDedupe } from "@effect-douyin/group"
  *
- * declare const redis: { set: (key: string, value: string, options: { NX: true; EX: number }) => Promise<string | null> }
+ * declare const insertIfAbsent: (id: string) => Promise<boolean>
  * const shared = WebhookDedupe.layerFunction((msgId) =>
  *   Effect.tryPromise({
- *     try: () => redis.set(`douyin:webhook:${msgId}`, "1", { NX: true, EX: 3600 }),
- *     catch: (cause) => new WebhookDedupe.WebhookDedupeError({ description: "redis", cause })
- *   }).pipe(Effect.map((reply) => reply === "OK")))
+ *     try: () => insertIfAbsent(`douyin:webhook:${msgId}`),
+ *     catch: (cause) => new WebhookDedupe.WebhookDedupeError({ description: "database", cause })
+ *   }))
  * ```
  *
  * @since 0.1.0
