@@ -7,7 +7,10 @@
  * A missing `redis-server` fails the test that needs it: it is never skipped.
  */
 import { type ChildProcess, spawn } from "node:child_process"
+import * as Fs from "node:fs"
 import * as Net from "node:net"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { Effect, type Scope } from "effect"
 
 export interface RedisServer {
@@ -59,16 +62,30 @@ const waitUntil = async (check: () => Promise<boolean>, what: string, timeoutMs 
   throw new Error(`redis-server: ${what} within ${timeoutMs} ms`)
 }
 
+export interface Options {
+  /**
+   * Keep the data across `stop`/`start` (append-only file, fsync on every write, in a temporary
+   * directory), as a production Redis does; default `false`: no persistence.
+   */
+  readonly persistent?: boolean | undefined
+}
+
 /** Starts a server; call `close` (or use {@link scoped}) when done. */
-export const startRedis = async (): Promise<RedisServer & { readonly close: () => Promise<void> }> => {
+export const startRedis = async (
+  options: Options = {}
+): Promise<RedisServer & { readonly close: () => Promise<void> }> => {
   const port = await freePort()
+  const dir = options.persistent === true ? Fs.mkdtempSync(Path.join(Os.tmpdir(), "redis-test-")) : undefined
+  const persistence = dir === undefined
+    ? ["--save", "", "--appendonly", "no"]
+    : ["--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir]
   let child: ChildProcess | undefined
   let stderr = ""
 
   const start = async () => {
     const proc = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+      ["--port", String(port), "--bind", "127.0.0.1", ...persistence, "--protected-mode", "yes"],
       { stdio: ["ignore", "ignore", "pipe"] }
     )
     child = proc
@@ -90,11 +107,21 @@ export const startRedis = async (): Promise<RedisServer & { readonly close: () =
   }
 
   await start()
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop, close: stop }
+  const close = async () => {
+    await stop()
+    if (dir !== undefined) Fs.rmSync(dir, { recursive: true, force: true })
+  }
+  return { port, url: `redis://127.0.0.1:${port}`, start, stop, close }
 }
 
 /** A server for the lifetime of the scope. */
 export const scoped: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.acquireRelease(
-  Effect.promise(startRedis),
+  Effect.promise(() => startRedis()),
+  (server) => Effect.promise(server.close)
+)
+
+/** A server that keeps its data across `stop`/`start`, for the lifetime of the scope. */
+export const scopedPersistent: Effect.Effect<RedisServer, never, Scope.Scope> = Effect.acquireRelease(
+  Effect.promise(() => startRedis({ persistent: true })),
   (server) => Effect.promise(server.close)
 )

@@ -1,0 +1,228 @@
+// The many-instance rows of the fault matrix (reliability.md §5, rows 16 and 18–21): every
+// instance is its own OS process (test/support/instance.ts, spawned with `node --import tsx`),
+// state is shared through a real redis-server (or a directory), and the server is the sandbox
+// on a loopback socket, whose request log counts what reached it. Every process is killed at
+// its deadline; every wait is bounded.
+import { NodeHttpClient } from "@effect/platform-node"
+import { DouyinConfig, OAuth, Redis, TokenStore } from "@effect-douyin/core"
+import { FanGroupSandbox, WebhookSignature } from "@effect-douyin/group"
+import { describe, expect, it } from "@effect/vitest"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as SandboxServer from "../examples/support/SandboxServer.js"
+import * as Instances from "./support/Instances.js"
+import * as Loopback from "./support/LoopbackServer.js"
+import * as RedisServer from "./support/RedisServer.js"
+
+const clientKey = "ck_instances"
+const refreshPath = "/oauth/refresh_token/"
+
+/** The sandbox over loopback: its admin, its request log, its URL. */
+const sandbox = Effect.gen(function*() {
+  const context = yield* Layer.build(SandboxServer.layer({ strictTokens: true, requestLogLimit: 10_000, clientKey }))
+  const url = yield* Effect.provide(SandboxServer.url, context)
+  const service = Context.get(context, FanGroupSandbox.FanGroupSandbox)
+  const requestsSince = (n: number) => Effect.map(service.requests, (all) => all.slice(n))
+  return { url, admin: service, requests: service.requests, requestsSince }
+})
+
+const redisStore = (url: string, prefix: string) =>
+  TokenStore.layerRedis().pipe(Layer.provide(Redis.layer({ url, prefix })))
+
+/** The creators authorize the app (sandbox OAuth); their tokens go to `store`. */
+const authorizeAll = (
+  url: string,
+  admin: FanGroupSandbox.Admin,
+  openIds: ReadonlyArray<string>,
+  store: Layer.Layer<TokenStore.TokenStore, unknown>
+) =>
+  Effect.forEach(openIds, (openId) =>
+    Effect.flatMap(admin.authorize({ openId }), TokenStore.authorize)).pipe(
+      Effect.provide(Layer.merge(
+        store,
+        OAuth.layer({ clientKey, clientSecret: Redacted.make("instance-secret") }).pipe(
+          Layer.provide(DouyinConfig.layer({ baseUrl: url })),
+          Layer.provide(NodeHttpClient.layer)
+        )
+      ))
+    )
+
+const tempDir = Effect.acquireRelease(
+  Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "douyin-instances-"))),
+  (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+describe("many instances (separate processes, real Redis)", () => {
+  it.live("row 16: 3 processes × 100 concurrent calls, every token expired → one refresh per open_id in total; all 300 succeed", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const redis = yield* RedisServer.scoped
+      const { admin, requests, requestsSince, url } = yield* sandbox
+      const openIds = ["alice", "bob", "carol"]
+      yield* authorizeAll(url, admin, openIds, redisStore(redis.url, "r16:"))
+      for (const openId of openIds) yield* admin.expireTokens(openId)
+      const before = (yield* requests).length
+      // All three start their calls together, once each has started up.
+      const instances = yield* Effect.all([1, 2, 3].map(() =>
+        Instances.scoped({ mode: "calls", baseUrl: url, clientKey, redisUrl: redis.url, prefix: "r16:", openIds, calls: 100, waitForGo: true })
+      ))
+      yield* Effect.promise(() => Promise.all(instances.map((i) => i.line((l) => l.ready === true))))
+      for (const i of instances) i.child.stdin!.write("go\n")
+      const results = yield* Effect.promise(() => Promise.all(instances.map((i) => i.exited.then((e) => e.lines.slice(1)))))
+      const seen = yield* requestsSince(before)
+      const refreshes = seen.filter((r) => r.path === refreshPath)
+      console.log(`row 16: ${refreshes.length} refresh requests, ${seen.length - refreshes.length} calls on the wire`)
+      expect(results.map((lines) => lines[0])).toEqual([1, 2, 3].map(() => ({ ok: 100, errors: {} })))
+      expect(refreshes).toHaveLength(openIds.length)
+      expect(new Set(refreshes.map((r) => JSON.stringify(r.body))).size).toBe(openIds.length)
+    })), 120_000)
+
+  it.live("row 18: the lease holder is killed (SIGKILL) mid-refresh → another process refreshes once the lease ends; no second refresh before", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const redis = yield* RedisServer.scoped
+      const { admin, requests, requestsSince, url } = yield* sandbox
+      yield* authorizeAll(url, admin, ["alice"], redisStore(redis.url, "r18:"))
+      yield* admin.expireTokens("alice")
+      // The first refresh hangs (its process will be killed while waiting for it).
+      yield* admin.inject(FanGroupSandbox.latency("60 seconds", { route: refreshPath, times: 1 }))
+      const before = (yield* requests).length
+      const leaseTtlMs = 3_000
+      const base = { baseUrl: url, clientKey, redisUrl: redis.url, prefix: "r18:", leaseTtlMs, callTimeoutMs: 20_000 }
+      const holder = yield* Instances.scoped({ ...base, mode: "calls", calls: 1 }, { timeoutMs: 90_000 })
+      const refreshSeen = (n: number) =>
+        Effect.map(requestsSince(before), (seen) => seen.filter((r) => r.path === refreshPath).length >= n)
+      yield* waitFor(refreshSeen(1), 20_000)
+      const waiter = Instances.start({ ...base, mode: "calls", calls: 5 }, { timeoutMs: 90_000 })
+      // Kill the holder once the other process is up and waiting for the lease.
+      yield* waitFor(Effect.map(requestsSince(before), (seen) => seen.filter((r) => r.path !== refreshPath).length >= 6), 20_000)
+      holder.child.kill("SIGKILL")
+      yield* Effect.promise(() => holder.exited)
+      const result = yield* Effect.promise(() => waiter.exited)
+      const seen = yield* requestsSince(before)
+      const refreshes = seen.filter((r) => r.path === refreshPath)
+      const gap = refreshes[1].at - refreshes[0].at
+      console.log(`row 18: ${refreshes.length} refresh requests; the second ${gap} ms after the first (lease ${leaseTtlMs} ms)`)
+      expect(result.lines).toEqual([{ ok: 5, errors: {} }])
+      expect(refreshes).toHaveLength(2)
+      // No second refresh while the dead holder's lease held (sandbox clock, 300 ms tolerance
+      // for the holder taking the lease before its request reached the server).
+      expect(gap).toBeGreaterThanOrEqual(leaseTtlMs - 300)
+      // No token lost: the refreshed token is stored and accepted.
+      const stored = yield* Effect.flatMap(TokenStore.TokenStore, (s) => s.get({ clientKey, openId: "alice" })).pipe(
+        Effect.provide(redisStore(redis.url, "r18:"))
+      )
+      expect(Option.isSome(stored)).toBe(true)
+      const after = yield* Instances.run({ ...base, mode: "calls", calls: 1 })
+      expect(after).toEqual([{ ok: 1, errors: {} }])
+      expect((yield* requestsSince(before)).filter((r) => r.path === refreshPath)).toHaveLength(2)
+    })), 120_000)
+
+  for (const kind of ["file", "redis"] as const) {
+    it.live(`row 19: authorize through the sandbox's OAuth, stop the process, a new one on the same ${kind} store: first call succeeds with no OAuth request`, () =>
+      Effect.scoped(Effect.gen(function*() {
+        const redis = kind === "redis" ? yield* RedisServer.scoped : undefined
+        const dir = yield* tempDir
+        const { requests, requestsSince, url } = yield* sandbox
+        const base = kind === "file"
+          ? { baseUrl: url, clientKey, tokenDir: dir }
+          : { baseUrl: url, clientKey, redisUrl: redis!.url, prefix: "r19:" }
+        expect(yield* Instances.run({ ...base, mode: "authorize", openIds: ["alice", "bob"] })).toEqual([{ authorized: 2 }])
+        const before = (yield* requests).length
+        const lines = yield* Instances.run({ ...base, mode: "calls", openIds: ["alice", "bob"], calls: 4 })
+        expect(lines).toEqual([{ ok: 4, errors: {} }])
+        const seen = yield* requestsSince(before)
+        expect(seen.filter((r) => r.path.startsWith("/oauth/"))).toEqual([])
+        expect(seen.map((r) => r.path)).toEqual(Array(4).fill("/im/group/count/"))
+        if (kind === "file") expect(Fs.readdirSync(dir).sort()).toEqual([`${clientKey}+alice.json`, `${clientKey}+bob.json`])
+      })), 120_000)
+  }
+
+  it.live("row 20: the same webhook (same Msg-Id) delivered to two instances at once → handled once in total", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const redis = yield* RedisServer.scoped
+      const report = yield* Loopback.make(() => ({ status: 200, body: "" }))
+      const secret = "webhook-secret-r20"
+      const config = { mode: "webhook", baseUrl: "http://127.0.0.1:1", clientKey, redisUrl: redis.url, prefix: "r20:", webhookSecret: secret, reportUrl: report.url } as const
+      const instances = yield* Effect.all([Instances.scoped(config), Instances.scoped(config)])
+      const ports = yield* Effect.promise(() => Promise.all(instances.map((i) => i.line((l) => "port" in l))))
+      const deliveries = 10
+      for (let n = 0; n < deliveries; n++) {
+        const body = JSON.stringify({
+          event: "im_group_receive_msg",
+          client_key: clientKey,
+          from_user_id: "member",
+          to_user_id: "owner",
+          content: { conversation_short_id: "@c", server_message_id: `@m${n}`, conversation_type: 2, create_time: 1, message_type: "text", text: "hi" }
+        })
+        const headers = { "content-type": "application/json", "x-douyin-signature": WebhookSignature.sign(Redacted.make(secret), body), "msg-id": `msg-${n}` }
+        const statuses = yield* Effect.promise(() =>
+          Promise.all(ports.map(({ port }) => fetch(`http://127.0.0.1:${port}/douyin/webhook`, { method: "POST", body, headers }).then((r) => r.status)))
+        )
+        expect(statuses).toEqual([200, 200])
+      }
+      // Handlers run after the acknowledgement: wait (bounded) until each delivery was handled.
+      yield* report.awaitCount(deliveries).pipe(Effect.timeout("15 seconds"))
+      yield* Effect.sleep("500 millis")
+      const handled = report.received.map((r) => r.query.msg)
+      const byPid = new Set(report.received.map((r) => r.query.pid))
+      console.log(`row 20: ${deliveries} deliveries × 2 instances → ${handled.length} handled (by ${byPid.size} processes)`)
+      expect(handled.sort()).toEqual(Array.from({ length: deliveries }, (_, n) => `@m${n}`).sort())
+    })), 120_000)
+
+  it.live("row 21: Redis stops mid-run, then comes back → typed DouyinStoreError within the call timeout, then success without a restart", () =>
+    Effect.scoped(Effect.gen(function*() {
+      // Redis as deployed: it keeps its data when it stops and comes back.
+      const redis = yield* RedisServer.scopedPersistent
+      const { admin, url } = yield* sandbox
+      yield* authorizeAll(url, admin, ["alice"], redisStore(redis.url, "r21:"))
+      const callTimeoutMs = 2_000
+      const instance = yield* Instances.scoped(
+        { mode: "loop", baseUrl: url, clientKey, redisUrl: redis.url, prefix: "r21:", durationMs: 12_000, intervalMs: 100, callTimeoutMs },
+        { timeoutMs: 90_000 }
+      )
+      yield* Effect.promise(() => instance.line((l) => l.result === "ok"))
+      yield* Effect.promise(redis.stop)
+      const stoppedAt = Date.now()
+      yield* Effect.promise(() => instance.line((l) => l.at > stoppedAt && l.result !== "ok"))
+      yield* Effect.sleep("1500 millis")
+      yield* Effect.promise(redis.start)
+      const startedAt = Date.now()
+      const recovered = yield* Effect.promise(() => instance.line((l) => l.at > startedAt && l.result === "ok"))
+      const { lines } = yield* Effect.promise(() => instance.exited)
+      const during = lines.filter((l) => l.at > stoppedAt + 100 && l.at + l.ms < startedAt)
+      const recovery = recovered.at + recovered.ms - startedAt
+      console.log(`row 21: ${during.length} calls while Redis was down: ${[...new Set(during.map((l) => l.result))].join(", ")}, slowest ${Math.max(...during.map((l) => l.ms))} ms; recovered ${recovery} ms after Redis returned`)
+      expect(during.length).toBeGreaterThan(0)
+      expect(during.every((l) => l.result === "DouyinStoreError")).toBe(true)
+      expect(during.every((l) => l.ms < callTimeoutMs)).toBe(true)
+      // ioredis reconnects at most every second; 5 s allows for a loaded machine.
+      expect(recovery).toBeLessThan(5_000)
+      expect(lines.filter((l) => l.at > recovered.at).every((l) => l.result === "ok")).toBe(true)
+    })), 120_000)
+
+  it.live("row 21 (file): the file store on a read-only directory → typed TokenStoreError", () =>
+    Effect.scoped(Effect.gen(function*() {
+      const dir = yield* tempDir
+      const store = Path.join(dir, "tokens")
+      Fs.mkdirSync(store, { mode: 0o700 })
+      Fs.chmodSync(store, 0o500)
+      Fs.chmodSync(dir, 0o755)
+      // Permission bits do not bind root: run that instance as `nobody` then.
+      const uid = process.getuid?.() === 0 ? 65534 : undefined
+      const lines = yield* Instances.run(
+        { mode: "readonly", baseUrl: "http://127.0.0.1:1", clientKey, tokenDir: store },
+        uid === undefined ? {} : { uid }
+      )
+      expect(lines).toEqual([{ error: "TokenStoreError", store: "file", operation: "write" }])
+    })), 120_000)
+})
+
+const waitFor = (condition: Effect.Effect<boolean>, timeoutMs: number) =>
+  Effect.gen(function*() {
+    const deadline = Date.now() + timeoutMs
+    while (!(yield* condition)) {
+      if (Date.now() > deadline) return yield* Effect.dieMessage(`condition not met within ${timeoutMs} ms`)
+      yield* Effect.sleep("20 millis")
+    }
+  })
