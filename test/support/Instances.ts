@@ -28,6 +28,7 @@ export const start = (config: Config, options: { readonly timeoutMs?: number; re
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid })
   })
   const lines: Array<any> = []
+  const logs: Array<string> = []
   const listeners: Array<() => void> = []
   let stderr = ""
   let buffer = ""
@@ -35,7 +36,11 @@ export const start = (config: Config, options: { readonly timeoutMs?: number; re
     buffer += chunk.toString("utf8")
     const parts = buffer.split("\n")
     buffer = parts.pop() ?? ""
-    for (const part of parts) if (part.trim() !== "") lines.push(JSON.parse(part))
+    // JSON lines are results; anything else (the SDK's own log lines) is kept as a log.
+    for (const part of parts) {
+      if (part.startsWith("{")) lines.push(JSON.parse(part))
+      else if (part.trim() !== "") logs.push(part)
+    }
     for (const l of listeners.slice()) l()
   })
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))

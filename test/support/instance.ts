@@ -38,6 +38,7 @@ export interface Config {
   readonly durationMs?: number | undefined
   readonly intervalMs?: number | undefined
   readonly leaseTtlMs?: number | undefined
+  readonly redisCommandTimeoutMs?: number | undefined
   readonly callTimeoutMs?: number | undefined
   /** webhook: the signing secret, and where to report each handled event. */
   readonly webhookSecret?: string | undefined
@@ -47,7 +48,11 @@ export interface Config {
 const config: Config = JSON.parse(process.argv[2] ?? "{}")
 const print = (line: unknown) => Effect.sync(() => process.stdout.write(`${JSON.stringify(line)}\n`))
 
-const RedisLive = Redis.layer({ url: config.redisUrl, prefix: config.prefix, commandTimeout: "500 millis" })
+const RedisLive = Redis.layer({
+  url: config.redisUrl,
+  prefix: config.prefix,
+  ...(config.redisCommandTimeoutMs === undefined ? {} : { commandTimeout: Duration.millis(config.redisCommandTimeoutMs) })
+})
 
 const Store = config.tokenDir !== undefined
   ? TokenStore.layerFile({ directory: config.tokenDir }).pipe(Layer.provide(NodeContext.layer))
@@ -56,7 +61,7 @@ const Store = config.tokenDir !== undefined
 const Base = OAuth.layer({ clientKey: config.clientKey, clientSecret: Redacted.make("instance-secret") }).pipe(
   Layer.provideMerge(DouyinConfig.layer({
     baseUrl: config.baseUrl,
-    callTimeout: Duration.millis(config.callTimeoutMs ?? 10_000)
+    callTimeout: Duration.millis(config.callTimeoutMs ?? 30_000)
   })),
   Layer.provideMerge(NodeHttpClient.layer)
 )
@@ -75,14 +80,24 @@ const openIds = config.openIds ?? ["alice"]
 const calls = Effect.gen(function*() {
   if (config.waitForGo === true) {
     yield* print({ ready: true })
-    yield* Effect.async<void>((resume) => void process.stdin.once("data", () => resume(Effect.void)))
+    yield* Effect.async<void>((resume) =>
+      void process.stdin.once("data", () => {
+        process.stdin.destroy() // nothing more to read: let the process exit when done
+        resume(Effect.void)
+      })
+    )
   }
   const results = yield* Effect.all(
     Array.from({ length: config.calls ?? 1 }, (_, i) => Effect.either(count(openIds[i % openIds.length]))),
     { concurrency: "unbounded" }
   )
   const errors: Record<string, number> = {}
-  for (const r of results) if (r._tag === "Left") errors[r.left._tag] = (errors[r.left._tag] ?? 0) + 1
+  for (const r of results) {
+    if (r._tag === "Left") {
+      errors[r.left._tag] = (errors[r.left._tag] ?? 0) + 1
+      yield* Effect.sync(() => process.stderr.write(`${r.left.message}\n`))
+    }
+  }
   yield* print({ ok: results.filter((r) => r._tag === "Right").length, errors })
 }).pipe(Effect.provide(Client))
 
