@@ -39,6 +39,7 @@ export interface Config {
   readonly intervalMs?: number | undefined
   readonly leaseTtlMs?: number | undefined
   readonly redisCommandTimeoutMs?: number | undefined
+  readonly attemptTimeoutMs?: number | undefined
   readonly callTimeoutMs?: number | undefined
   /** webhook: the signing secret, and where to report each handled event. */
   readonly webhookSecret?: string | undefined
@@ -61,7 +62,8 @@ const Store = config.tokenDir !== undefined
 const Base = OAuth.layer({ clientKey: config.clientKey, clientSecret: Redacted.make("instance-secret") }).pipe(
   Layer.provideMerge(DouyinConfig.layer({
     baseUrl: config.baseUrl,
-    callTimeout: Duration.millis(config.callTimeoutMs ?? 30_000)
+    callTimeout: Duration.millis(config.callTimeoutMs ?? 30_000),
+    attemptTimeout: Duration.millis(config.attemptTimeoutMs ?? 10_000)
   })),
   Layer.provideMerge(NodeHttpClient.layer)
 )
