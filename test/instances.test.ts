@@ -149,7 +149,7 @@ describe("many instances (separate processes, real Redis)", () => {
       const report = yield* Loopback.make(() => ({ status: 200, body: "" }))
       const secret = "webhook-secret-r20"
       const config = { mode: "webhook", baseUrl: "http://127.0.0.1:1", clientKey, redisUrl: redis.url, prefix: "r20:", webhookSecret: secret, reportUrl: report.url } as const
-      const instances = yield* Effect.all([Instances.scoped(config), Instances.scoped(config)])
+      const instances = yield* Effect.all([Instances.scoped(config, { timeoutMs: 110_000 }), Instances.scoped(config, { timeoutMs: 110_000 })])
       const ports = yield* Effect.promise(() => Promise.all(instances.map((i) => i.line((l) => "port" in l))))
       const deliveries = 10
       for (let n = 0; n < deliveries; n++) {
