@@ -1,11 +1,11 @@
 /**
  * Two instances of one app sharing their state through Redis:
  *
- * 1. a creator authorizes the app once; the tokens go to Redis (`TokenStore.layerRedis`);
+ * 1. a creator authorizes the app once; the tokens go to Redis (`TokenStoreRedis.layer`);
  * 2. the creator's token expires at Douyin while both instances are busy: one refresh in
  *    total (the refresh takes a lease in Redis; the other instance re-reads the store);
  * 3. Douyin delivers the same webhook (same `Msg-Id`) to both instances: handled once
- *    (`WebhookDedupe.layerRedis`).
+ *    (`WebhookDedupeRedis.layer`).
  *
  * Each instance here is its own layer stack with its own Redis connection, as two processes
  * would be (`test/instances.test.ts` runs the same rows with one OS process per instance).
@@ -18,8 +18,11 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Redis, Retry, TokenStore } from "@effect-douyin/core"
-import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookDedupe, WebhookHandler, WebhookSignature } from "@effect-douyin/group"
+import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import * as Redis from "@effect-douyin/core/Redis"
+import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
+import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookHandler, WebhookSignature } from "@effect-douyin/group"
+import * as WebhookDedupeRedis from "@effect-douyin/group/WebhookDedupeRedis"
 import { Config, Console, Context, Effect, Layer, Redacted } from "effect"
 import * as SandboxServer from "./support/SandboxServer.js"
 
@@ -30,7 +33,7 @@ const webhookSecret = Redacted.make("many-instances-webhook-secret")
 const instance = (name: string, baseUrl: string, redisUrl: Redacted.Redacted<string>, prefix: string) => {
   const Shared = Redis.layer({ url: redisUrl, prefix })
   const Tokens = AccessToken.layerStore().pipe(
-    Layer.provideMerge(TokenStore.layerRedis()),
+    Layer.provideMerge(TokenStoreRedis.layer()),
     Layer.provideMerge(OAuth.layer({ clientKey, clientSecret: Redacted.make("sandbox-client-secret") }))
   )
   const Client = FanGroupQuota.layer.pipe(Layer.provideMerge(DouyinClient.layer)).pipe(
@@ -42,7 +45,7 @@ const instance = (name: string, baseUrl: string, redisUrl: Redacted.Redacted<str
     GroupMessageReceived: (event) => Console.log(`   ${name} handled webhook ${event.content.serverMessageId}`)
   }).pipe(
     Layer.provide(WebhookConfig.layer({ clientSecret: webhookSecret })),
-    Layer.provide(WebhookDedupe.layerRedis())
+    Layer.provide(WebhookDedupeRedis.layer())
   )
   return Layer.mergeAll(Client, Webhooks).pipe(
     Layer.provide(Shared),

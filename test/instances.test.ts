@@ -4,7 +4,9 @@
 // on a loopback socket, whose request log counts what reached it. Every process is killed at
 // its deadline; every wait is bounded.
 import { NodeHttpClient } from "@effect/platform-node"
-import { DouyinConfig, OAuth, Redis, TokenStore } from "@effect-douyin/core"
+import { DouyinConfig, OAuth, TokenStore } from "@effect-douyin/core"
+import * as Redis from "@effect-douyin/core/Redis"
+import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
 import { FanGroupSandbox, WebhookSignature } from "@effect-douyin/group"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
@@ -29,7 +31,7 @@ const sandbox = Effect.gen(function*() {
 })
 
 const redisStore = (url: string, prefix: string) =>
-  TokenStore.layerRedis().pipe(Layer.provide(Redis.layer({ url, prefix })))
+  TokenStoreRedis.layer().pipe(Layer.provide(Redis.layer({ url, prefix })))
 
 /** The creators authorize the app (sandbox OAuth); their tokens go to `store`. */
 const authorizeAll = (

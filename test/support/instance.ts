@@ -13,11 +13,13 @@ import {
   Endpoint,
   OAuth,
   RateLimit,
-  Redis,
   Retry,
   TokenStore
 } from "@effect-douyin/core"
-import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookDedupe, WebhookHandler } from "@effect-douyin/group"
+import * as Redis from "@effect-douyin/core/Redis"
+import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
+import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookHandler } from "@effect-douyin/group"
+import * as WebhookDedupeRedis from "@effect-douyin/group/WebhookDedupeRedis"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { createServer } from "node:http"
 
@@ -57,7 +59,7 @@ const RedisLive = Redis.layer({
 
 const Store = config.tokenDir !== undefined
   ? TokenStore.layerFile({ directory: config.tokenDir }).pipe(Layer.provide(NodeContext.layer))
-  : TokenStore.layerRedis().pipe(Layer.provide(RedisLive))
+  : TokenStoreRedis.layer().pipe(Layer.provide(RedisLive))
 
 const Base = OAuth.layer({ clientKey: config.clientKey, clientSecret: Redacted.make("instance-secret") }).pipe(
   Layer.provideMerge(DouyinConfig.layer({
@@ -142,7 +144,7 @@ const webhook = Layer.launch(
           )
       }).pipe(
         Layer.provide(WebhookConfig.layer({ clientSecret: Redacted.make(config.webhookSecret ?? "") })),
-        Layer.provide(WebhookDedupe.layerRedis().pipe(Layer.provide(RedisLive)))
+        Layer.provide(WebhookDedupeRedis.layer().pipe(Layer.provide(RedisLive)))
       )
     ),
     Layer.provide(Layer.effectDiscard(HttpServer.addressWith((a) => print({ port: a._tag === "TcpAddress" ? a.port : 0 })))),

@@ -5,7 +5,7 @@
  * the first claim.
  *
  * The store is a service so that several receiver processes can share one:
- * {@link layerRedis} claims ids in Redis (`SET NX PX`), so a delivery that reaches two
+ * `WebhookDedupeRedis.layer` claims ids in Redis (`SET NX PX`), so a delivery that reaches two
  * instances at once is handled once in total. The default, {@link layerMemory}, keeps ids in
  * memory, bounded by count (least recently seen evicted first) and by age (an id older than
  * `timeToLive` counts as new again). Age is measured with the Effect `Clock`, so `TestClock`
@@ -13,7 +13,6 @@
  *
  * @since 0.1.0
  */
-import * as Redis from "@effect-douyin/core/Redis"
 import { Cache, Context, Duration, Effect, Layer, Ref, Schema } from "effect"
 
 /**
@@ -104,54 +103,6 @@ export const layerMemory = (options: MemoryOptions = {}): Layer.Layer<WebhookDed
  * @category layers
  */
 export const layer: Layer.Layer<WebhookDedupe> = layerMemory()
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface RedisOptions {
-  /** How long an id is remembered after its first delivery; default 1 hour. */
-  readonly timeToLive?: Duration.DurationInput | undefined
-}
-
-/**
- * A store shared by every instance through the `Redis` connection: a claim is one
- * `SET <prefix>webhook:<Msg-Id> 1 NX PX <ttl>`, atomic in Redis, so of concurrent claims of
- * one id on any number of instances exactly one gets `true`. While Redis is down a claim
- * fails with {@link WebhookDedupeError} (the handler then processes the delivery and logs it).
- *
- * @since 0.2.0
- * @category constructors
- */
-export const makeRedis = (options: RedisOptions = {}): Effect.Effect<Service, never, Redis.Redis> =>
-  Effect.map(Redis.Redis, (redis) => {
-    const ttl = Math.max(1, Duration.toMillis(options.timeToLive ?? Duration.hours(1)))
-    return {
-      claim: (msgId) =>
-        redis.use((client) => client.set(`${redis.prefix}webhook:${msgId}`, "1", "PX", ttl, "NX"), "webhook claim").pipe(
-          Effect.map((reply) => reply === "OK"),
-          Effect.mapError((error) => new WebhookDedupeError({ description: error.message }))
-        )
-    }
-  })
-
-/**
- * The Redis-backed store as a layer (see {@link makeRedis}).
- *
- * @example
- * ```ts
- * import { Redis } from "@effect-douyin/core"
- * import { WebhookDedupe } from "@effect-douyin/group"
- * import { Layer } from "effect"
- *
- * const Dedupe = WebhookDedupe.layerRedis().pipe(Layer.provide(Redis.layerConfig()))
- * ```
- *
- * @since 0.2.0
- * @category layers
- */
-export const layerRedis = (options: RedisOptions = {}): Layer.Layer<WebhookDedupe, never, Redis.Redis> =>
-  Layer.effect(WebhookDedupe, makeRedis(options))
 
 /**
  * Bring your own store (a database, another cache): `claim` must be atomic across every
