@@ -284,6 +284,58 @@ export type DouyinCommonError =
   | DouyinCodeError
 
 /**
+ * What a `read` endpoint call can fail with (count, lists): everything but
+ * `DouyinOutcomeUnknown`, since a read that may have reached Douyin changed nothing and is
+ * simply retried or reported as the failure it was.
+ *
+ * @example
+ * ```ts
+ * import type { DouyinError } from "@effect-douyin/core"
+ * import type { Effect } from "effect"
+ *
+ * type Count = Effect.Effect<number, DouyinError.ReadError>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReadError = DouyinCommonError
+
+/**
+ * What a `convergent` endpoint call can fail with (recall, settings, review): repeating it
+ * ends in the same state, so an ambiguous failure is retried, never `DouyinOutcomeUnknown`.
+ *
+ * @example
+ * ```ts
+ * import type { DouyinError } from "@effect-douyin/core"
+ * import type { Effect } from "effect"
+ *
+ * type Recall = Effect.Effect<void, DouyinError.ConvergentError>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConvergentError = DouyinCommonError
+
+/**
+ * What an `unsafe` endpoint call can fail with (create, send): also `DouyinOutcomeUnknown`,
+ * when the request may have reached Douyin and a retry could act twice.
+ *
+ * @example
+ * ```ts
+ * import type { DouyinError } from "@effect-douyin/core"
+ * import type { Effect } from "effect"
+ *
+ * type Send = Effect.Effect<{ readonly msgId: string }, DouyinError.UnsafeError>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UnsafeError = DouyinCommonError | DouyinOutcomeUnknown
+
+/**
  * Every error of the SDK.
  *
  * @since 0.1.0
