@@ -6,11 +6,13 @@
  *
  * @since 0.1.0
  */
-import { type Context, Effect, Either, Layer, ParseResult, Schema } from "effect"
+import { type Context, Effect, Either, Layer, Schema } from "effect"
 import { DouyinClient } from "./DouyinClient.js"
 import { type ConvergentError, DouyinInvalidInput, type ReadError, type UnsafeError } from "./DouyinError.js"
 import type * as Envelope from "./Envelope.js"
 import type { Idempotency } from "./FailureClass.js"
+import * as parseIssue from "./internal/parseIssue.js"
+import { firstMalformed } from "./internal/wellFormed.js"
 
 export type {
   /**
@@ -130,6 +132,19 @@ export const make = <
  */
 export const OpenId = Schema.propertySignature(Schema.NonEmptyTrimmedString).pipe(Schema.fromKey("open_id"))
 
+/**
+ * What every wire request must be besides its own Schema: all its strings (keys and values,
+ * at any depth) well-formed Unicode, or the input is rejected. Checked here, once, on the
+ * encoded request, so no endpoint and no field can forget it.
+ */
+const WellFormedWire = Schema.Unknown.pipe(
+  Schema.filter((wire) => {
+    const at = firstMalformed(wire)
+    return at === undefined ||
+      `${at}: not well-formed Unicode (a lone surrogate would reach Douyin as U+FFFD, another string)`
+  })
+)
+
 const toQueryValue = (value: unknown): string =>
   typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value)
 
@@ -161,17 +176,16 @@ const splitWire = (method: "GET" | "POST", wire: WireRequest) => {
  */
 export const handler = <E extends Any>(endpoint: E): Effect.Effect<Handler<E>, never, DouyinClient> =>
   Effect.map(DouyinClient, (client) => {
-    const encode = Schema.encodeUnknownEither(endpoint.request)
+    const encode = Schema.encodeUnknownEither(Schema.compose(WellFormedWire, endpoint.request, { strict: false }))
     const decode = Schema.decodeUnknownEither(endpoint.response)
-    const decodeBody = (body: unknown) =>
-      Either.mapLeft(decode(body), (e) => ParseResult.TreeFormatter.formatErrorSync(e))
+    const decodeBody = (body: unknown) => Either.mapLeft(decode(body), parseIssue.describe)
     return (input: Input<E>) => {
       const wire = encode(input)
       if (Either.isLeft(wire)) {
         return Effect.fail(
           new DouyinInvalidInput({
             endpoint: endpoint.id,
-            description: ParseResult.TreeFormatter.formatErrorSync(wire.left)
+            description: parseIssue.describe(wire.left)
           })
         )
       }

@@ -21,7 +21,7 @@
  * @since 0.1.0
  */
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
-import { Chunk, Context, Effect, Option, Schema, Stream } from "effect"
+import { Chunk, Context, Effect, Option, Predicate, Schema, Stream } from "effect"
 import { commonCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 
@@ -208,9 +208,29 @@ export interface StreamInput {
 }
 
 /**
+ * The first page's input: only an absent `count` takes the default. Anything else (`null`,
+ * `0`, `51`, or no input object at all) goes to `list` as given, whose `Request` Schema
+ * rejects it with `DouyinInvalidInput` before anything is sent.
+ */
+const firstPage = (input: StreamInput): Input =>
+  Predicate.isRecord(input) && input.count === undefined ? { ...input, count: maxPageSize } : input as Input
+
+/**
  * Every join application, page after page: follows `cursor` while `has_more` is true. Pages
  * are fetched lazily, as the stream is pulled. Stops as well if Douyin answers `has_more`
- * with the same cursor it was asked for (it would otherwise loop forever).
+ * with the same cursor it was asked for (it would otherwise loop forever). Every page goes
+ * through {@link list}, so the input is validated by the same {@link Request} Schema.
+ *
+ * - Endpoint: `GET /im/group/enter/audit/get/`, once per page
+ * - Scope: `im.group_fans.create_list`; idempotency `read`; fails with {@link Error}
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ListEntryApplications } from "@effect-douyin/group"
+ *
+ * const all = Stream.runCollect(ListEntryApplications.stream({ openId: "creator-open-id", count: 20 }))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -218,13 +238,12 @@ export interface StreamInput {
 export const stream = (input: StreamInput): Stream.Stream<FanGroup.EntryApplication, Error, ListEntryApplications> =>
   Stream.unwrap(
     Effect.map(ListEntryApplications, (service) =>
-      Stream.paginateChunkEffect(input.cursor, (cursor: number | undefined) =>
-        Effect.map(
-          service.list({ openId: input.openId, count: input.count ?? maxPageSize, cursor }),
-          (page) =>
-            [
-              Chunk.fromIterable(page.applications),
-              page.hasMore && page.cursor !== cursor ? Option.some<number | undefined>(page.cursor) : Option.none()
-            ] as const
-        )))
+      Stream.paginateChunkEffect(firstPage(input), (request) =>
+        Effect.map(service.list(request), (page) =>
+          [
+            Chunk.fromIterable(page.applications),
+            page.hasMore && page.cursor !== request.cursor
+              ? Option.some<Input>({ ...request, cursor: page.cursor })
+              : Option.none()
+          ] as const)))
   )
