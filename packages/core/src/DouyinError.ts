@@ -5,7 +5,8 @@
  *
  * @since 0.1.0
  */
-import { Predicate, Schema } from "effect"
+import { type ParseResult, Predicate, Schema } from "effect"
+import * as parseIssue from "./internal/parseIssue.js"
 
 const logSuffix = (logId: string | undefined) => (logId === undefined ? "" : `, logid ${logId}`)
 
@@ -284,6 +285,58 @@ export type DouyinCommonError =
   | DouyinCodeError
 
 /**
+ * What a `read` endpoint call can fail with (count, lists): everything but
+ * `DouyinOutcomeUnknown`, since a read that may have reached Douyin changed nothing and is
+ * simply retried or reported as the failure it was.
+ *
+ * @example
+ * ```ts
+ * import type { DouyinError } from "@effect-douyin/core"
+ * import type { Effect } from "effect"
+ *
+ * type Count = Effect.Effect<number, DouyinError.ReadError>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ReadError = DouyinCommonError
+
+/**
+ * What a `convergent` endpoint call can fail with (recall, settings, review): repeating it
+ * ends in the same state, so an ambiguous failure is retried, never `DouyinOutcomeUnknown`.
+ *
+ * @example
+ * ```ts
+ * import type { DouyinError } from "@effect-douyin/core"
+ * import type { Effect } from "effect"
+ *
+ * type Recall = Effect.Effect<void, DouyinError.ConvergentError>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ConvergentError = DouyinCommonError
+
+/**
+ * What an `unsafe` endpoint call can fail with (create, send): also `DouyinOutcomeUnknown`,
+ * when the request may have reached Douyin and a retry could act twice.
+ *
+ * @example
+ * ```ts
+ * import type { DouyinError } from "@effect-douyin/core"
+ * import type { Effect } from "effect"
+ *
+ * type Send = Effect.Effect<{ readonly msgId: string }, DouyinError.UnsafeError>
+ * ```
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type UnsafeError = DouyinCommonError | DouyinOutcomeUnknown
+
+/**
  * Every error of the SDK.
  *
  * @since 0.1.0
@@ -313,3 +366,25 @@ const tags: ReadonlySet<string> = new Set([
  */
 export const isDouyinError = (u: unknown): u is DouyinError =>
   Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
+
+/**
+ * A Schema failure as the short text the SDK puts in `description`: `path: what was wrong`
+ * for the first few issues, e.g. `data.open_id: missing; data.expires_in: invalid (expected
+ * number, got string)`. It never prints the value found (which may be a token, or nested
+ * thousands of levels deep), and its length and cost are bounded whatever the input. Use it
+ * for your own Schema failures to keep the same guarantees.
+ *
+ * @example
+ * ```ts
+ * import { DouyinError } from "@effect-douyin/core"
+ * import { Either, Schema } from "effect"
+ *
+ * const result = Schema.decodeUnknownEither(Schema.Struct({ open_id: Schema.String }))({})
+ * if (Either.isLeft(result)) console.log(DouyinError.describeParseError(result.left)) // "open_id: missing"
+ * ```
+ *
+ * @since 0.1.0
+ * @category utils
+ */
+export const describeParseError: (error: ParseResult.ParseError | ParseResult.ParseIssue) => string =
+  parseIssue.describe

@@ -6,11 +6,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, Either, ParseResult, Schema } from "effect"
-import { type CallError, DouyinClient } from "./DouyinClient.js"
-import { DouyinInvalidInput } from "./DouyinError.js"
+import { type Context, Effect, Either, Layer, Schema } from "effect"
+import { DouyinClient } from "./DouyinClient.js"
+import { type ConvergentError, DouyinInvalidInput, type ReadError, type UnsafeError } from "./DouyinError.js"
 import type * as Envelope from "./Envelope.js"
 import type { Idempotency } from "./FailureClass.js"
+import * as parseIssue from "./internal/parseIssue.js"
+import { firstMalformed } from "./internal/wellFormed.js"
 
 export type {
   /**
@@ -79,12 +81,25 @@ export type Input<E extends Any> = Schema.Schema.Type<E["request"]>
 export type Output<E extends Any> = Schema.Schema.Type<E["response"]>
 
 /**
- * The exact errors a call of `E` can fail with.
+ * The error union of each idempotency class, named once in `DouyinError`.
  *
  * @since 0.1.0
  * @category models
  */
-export type Error<E extends Any> = CallError<E["idempotency"]>
+export interface ErrorByIdempotency {
+  readonly read: ReadError
+  readonly convergent: ConvergentError
+  readonly unsafe: UnsafeError
+}
+
+/**
+ * The exact errors a call of `E` can fail with: the union of its idempotency class
+ * (`DouyinError.ReadError`, `ConvergentError` or `UnsafeError`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Error<E extends Any> = ErrorByIdempotency[E["idempotency"]]
 
 /**
  * The function a service exposes for `E`.
@@ -116,6 +131,19 @@ export const make = <
  * @category schemas
  */
 export const OpenId = Schema.propertySignature(Schema.NonEmptyTrimmedString).pipe(Schema.fromKey("open_id"))
+
+/**
+ * What every wire request must be besides its own Schema: all its strings (keys and values,
+ * at any depth) well-formed Unicode, or the input is rejected. Checked here, once, on the
+ * encoded request, so no endpoint and no field can forget it.
+ */
+const WellFormedWire = Schema.Unknown.pipe(
+  Schema.filter((wire) => {
+    const at = firstMalformed(wire)
+    return at === undefined ||
+      `${at}: not well-formed Unicode (a lone surrogate would reach Douyin as U+FFFD, another string)`
+  })
+)
 
 const toQueryValue = (value: unknown): string =>
   typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value)
@@ -163,17 +191,16 @@ const splitWire = (method: "GET" | "POST", wire: WireRequest) => {
  */
 export const handler = <E extends Any>(endpoint: E): Effect.Effect<Handler<E>, never, DouyinClient> =>
   Effect.map(DouyinClient, (client) => {
-    const encode = Schema.encodeUnknownEither(endpoint.request)
+    const encode = Schema.encodeUnknownEither(Schema.compose(WellFormedWire, endpoint.request, { strict: false }))
     const decode = Schema.decodeUnknownEither(endpoint.response)
-    const decodeBody = (body: unknown) =>
-      Either.mapLeft(decode(body), (e) => ParseResult.TreeFormatter.formatErrorSync(e))
+    const decodeBody = (body: unknown) => Either.mapLeft(decode(body), parseIssue.describe)
     return (input: Input<E>) => {
       const wire = encode(input)
       if (Either.isLeft(wire)) {
         return Effect.fail(
           new DouyinInvalidInput({
             endpoint: endpoint.id,
-            description: ParseResult.TreeFormatter.formatErrorSync(wire.left)
+            description: parseIssue.describe(wire.left)
           })
         )
       }
@@ -191,6 +218,112 @@ export const handler = <E extends Any>(endpoint: E): Effect.Effect<Handler<E>, n
       })
     }
   }) as Effect.Effect<Handler<E>, never, DouyinClient>
+
+/**
+ * A service that exposes endpoint `E` as its one method `M`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type ServiceOf<M extends string, E extends Any> = { readonly [K in M]: Handler<E> }
+
+/**
+ * The accessor of a one-method service: the method, with the service itself in `R`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Accessor<Self, F> = F extends (input: infer In) => Effect.Effect<infer A, infer Err, never>
+  ? (input: In) => Effect.Effect<A, Err, Self>
+  : never
+
+/**
+ * What {@link service} builds for one endpoint service: its constructor, its layer and the
+ * accessor that calls it through the context.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServiceParts<Self, Shape, M extends keyof Shape> {
+  /** Builds the service over the provided `DouyinClient`. */
+  readonly make: Effect.Effect<Shape, never, DouyinClient>
+  /** Provides the service over the provided `DouyinClient`. */
+  readonly layer: Layer.Layer<Self, never, DouyinClient>
+  /** Calls the endpoint through the service in the context (`R` names only this service). */
+  readonly accessor: Accessor<Self, Shape[M]>
+}
+
+/**
+ * Whether `A` and `B` are the same type (each assignable to the other, and no `any`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+
+/**
+ * Everything an endpoint service needs besides its `Context.Tag`: `make`, `layer` and the
+ * accessor, from the tag, the method name and the descriptor. The service's method must be
+ * exactly `Endpoint.Handler<typeof descriptor>`: a hand-written `Service` interface that
+ * drifts from the descriptor (another input, output or error union) does not compile. One
+ * tag per endpoint keeps a program's `R` the least-privilege list of what it calls.
+ *
+ * @example
+ * ```ts
+ * import { Endpoint } from "@effect-douyin/core"
+ * import { Context, Effect, Schema } from "effect"
+ *
+ * const descriptor = Endpoint.make({
+ *   id: "example/Quota",
+ *   method: "GET",
+ *   path: "/im/group/count/",
+ *   scope: "im.group_fans.create_list",
+ *   idempotency: "read",
+ *   envelope: "A",
+ *   request: Schema.Struct({ openId: Endpoint.OpenId }),
+ *   response: Schema.Struct({ left_count: Schema.Number }),
+ *   codes: []
+ * })
+ *
+ * interface Service {
+ *   readonly remaining: Endpoint.Handler<typeof descriptor>
+ * }
+ * class Quota extends Context.Tag("Quota")<Quota, Service>() {}
+ *
+ * const parts = Endpoint.service(Quota, "remaining", descriptor)
+ * export const layer = parts.layer
+ * export const remaining = parts.accessor
+ *
+ * export const program = Effect.map(remaining({ openId: "creator-open-id" }), (r) => r.left_count)
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const service = <Self, Shape, const M extends keyof Shape & string, E extends Any>(
+  tag: Context.Tag<Self, Shape>,
+  method: M,
+  endpoint: E & (Equals<Shape, ServiceOf<M, E>> extends true ? unknown : ServiceMismatch<Shape, ServiceOf<M, E>>)
+): ServiceParts<Self, Shape, M> => {
+  const make = Effect.map(handler(endpoint), (call) => tag.of({ [method]: call } as Shape))
+  const accessor = (input: unknown) =>
+    Effect.flatMap(tag, (service) => (service[method] as (input: unknown) => Effect.Effect<unknown, unknown>)(input))
+  return { make, layer: Layer.effect(tag, make), accessor: accessor as Accessor<Self, Shape[M]> }
+}
+
+/**
+ * The compile error of {@link service} when the service is not exactly the descriptor's
+ * handler under the method name.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServiceMismatch<Shape, Expected> {
+  readonly "the service must be exactly { readonly [method]: Endpoint.Handler<typeof descriptor> }": {
+    readonly declared: Shape
+    readonly expected: Expected
+  }
+}
 
 /**
  * The same descriptor at another path (e.g. the count endpoint, whose path sources disagree).

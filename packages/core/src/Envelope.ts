@@ -12,6 +12,7 @@
  * @since 0.1.0
  */
 import { Either, Schema } from "effect"
+import * as parseIssue from "./internal/parseIssue.js"
 
 /**
  * A code that arrives as a number or as a numeric string.
@@ -167,11 +168,11 @@ export const status = (kind: Kind, body: unknown): Either.Either<Status, string>
   }
   switch (kind) {
     case "A":
-      return Either.mapBoth(decodeA(body), { onLeft: (e) => e.message, onRight: statusA })
+      return Either.mapBoth(decodeA(body), { onLeft: parseIssue.describe, onRight: statusA })
     case "B":
-      return Either.mapBoth(decodeB(body), { onLeft: (e) => e.message, onRight: statusB })
+      return Either.mapBoth(decodeB(body), { onLeft: parseIssue.describe, onRight: statusB })
     case "C":
-      return Either.mapBoth(decodeC(body), { onLeft: (e) => e.message, onRight: statusC })
+      return Either.mapBoth(decodeC(body), { onLeft: parseIssue.describe, onRight: statusC })
   }
 }
 

@@ -31,7 +31,7 @@ import { DouyinConfig } from "./DouyinConfig.js"
 import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "./DouyinError.js"
 import * as Envelope from "./Envelope.js"
 import * as Attempt from "./internal/attempt.js"
-import * as secrets from "./internal/secrets.js"
+import * as parseIssue from "./internal/parseIssue.js"
 
 /**
  * What any OAuth call can fail with. Notable codes: 10007 code expired, 10008 access token
@@ -301,7 +301,7 @@ const makeExchanger = (
   }
   const decode = Schema.decodeUnknownEither(exchange.schema, { errors: "all" })
   const decoder = (body: unknown) =>
-    Either.mapLeft(decode(body), (e) => `unexpected token response: ${secrets.describeParseError(e)}`)
+    Either.mapLeft(decode(body), (e) => `unexpected token response: ${parseIssue.describe(e)}`)
   return Effect.flatMap(sender.send(request, spec), (answer) =>
     Effect.map(
       Attempt.decode(spec, answer, decoder),

@@ -26,23 +26,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinOutcomeUnknown,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Schema } from "effect"
+import { quotaCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 import { NonBlankString, optionalSwitch, requiredString, requiredText, wireString } from "./internal/schema.js"
 
@@ -93,20 +79,15 @@ export interface Output {
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinOutcomeUnknown
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.UnsafeError
+
+/**
+ * Wire body `{ group_id }` ⇄ `Output`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Response = Schema.Struct({ groupId: wireString("group_id") })
 
 /**
  * Input ⇄ wire body (`group_name`, `description`, `avatar_uri`, and the optional settings).
@@ -138,24 +119,31 @@ export const Request = Schema.Struct({
  */
 export const descriptor = Endpoint.make({
   id: "group/CreateFanGroup",
-  method: "POST",
-  path: "/im/group/fans/create/",
   scope: "im.group_fans.create_list",
   idempotency: "unsafe",
   envelope: "A",
+  method: "POST",
+  path: "/im/group/fans/create/",
   request: Request,
-  response: Schema.Struct({ groupId: wireString("group_id") }),
-  codes: [
-    ErrorCode.Codes.quotaExhausted,
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  response: Response,
+  codes: quotaCodes
 })
 
 /**
+ * The create-fan-group endpoint as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class CreateFanGroup extends Context.Tag("@effect-douyin/group/CreateFanGroup")<
+  CreateFanGroup,
+  Service
+>() {}
+
+/**
+ * The service behind the `CreateFanGroup` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -164,34 +152,46 @@ export interface Service {
   readonly create: (input: Input) => Effect.Effect<Output, Error>
 }
 
-/**
- * The create-fan-group endpoint as a service.
- *
- * @since 0.1.0
- * @category tags
- */
-export class CreateFanGroup extends Context.Tag("@effect-douyin/group/CreateFanGroup")<CreateFanGroup, Service>() {}
+const parts = Endpoint.service(CreateFanGroup, "create", descriptor)
 
 /**
+ * Builds the `CreateFanGroup` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (create) => CreateFanGroup.of({ create })
-)
+export const make = parts.make
 
 /**
+ * Provides `CreateFanGroup` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<CreateFanGroup, never, DouyinClient.DouyinClient> = Layer.effect(CreateFanGroup, make)
+export const layer = parts.layer
 
 /**
  * `POST /im/group/fans/create/` through the provided `CreateFanGroup`.
+ * Scope `im.group_fans.create_list`; idempotency `unsafe`; fails with {@link Error} (`DouyinError.UnsafeError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { CreateFanGroup } from "@effect-douyin/group"
+ *
+ * const program = CreateFanGroup.create({
+ *   openId: "creator-open-id",
+ *   groupName: "Fans",
+ *   description: "Say hi",
+ *   avatarUri: "https://example.com/a.png",
+ *   groupType: "streamer",
+ *   openAuditSwitch: true
+ * }).pipe(Effect.map(({ groupId }) => groupId))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const create = (input: Input): Effect.Effect<Output, Error, CreateFanGroup> =>
-  Effect.flatMap(CreateFanGroup, (service) => service.create(input))
+export const create = parts.accessor

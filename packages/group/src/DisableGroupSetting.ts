@@ -19,22 +19,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Schema } from "effect"
+import { commonCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 import { NoPayload, requiredString } from "./internal/schema.js"
 
@@ -50,24 +37,20 @@ export interface Input {
 }
 
 /**
+ * Nothing: Douyin answers only the envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Output = void
+
+/**
  * Everything `disable` can fail with.
  *
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ConvergentError
 
 /**
  * Input ⇄ wire body `{ group_id, group_setting_type }`.
@@ -89,30 +72,15 @@ export const Request = Schema.Struct({
  */
 export const descriptor = Endpoint.make({
   id: "group/DisableGroupSetting",
-  method: "POST",
-  path: "/im/group/setting/disable/",
   scope: "im.group_fans.create_list",
   idempotency: "convergent",
   envelope: "B",
+  method: "POST",
+  path: "/im/group/setting/disable/",
   request: Request,
   response: NoPayload,
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  codes: commonCodes
 })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** `POST /im/group/setting/disable/` — turns off the welcome message or notice. */
-  readonly disable: (input: Input) => Effect.Effect<void, Error>
-}
 
 /**
  * The disable-group-setting endpoint as a service.
@@ -126,28 +94,53 @@ export class DisableGroupSetting extends Context.Tag("@effect-douyin/group/Disab
 >() {}
 
 /**
+ * The service behind the `DisableGroupSetting` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/group/setting/disable/` — turns off the welcome message or notice. */
+  readonly disable: (input: Input) => Effect.Effect<Output, Error>
+}
+
+const parts = Endpoint.service(DisableGroupSetting, "disable", descriptor)
+
+/**
+ * Builds the `DisableGroupSetting` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (disable) => DisableGroupSetting.of({ disable })
-)
+export const make = parts.make
 
 /**
+ * Provides `DisableGroupSetting` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<DisableGroupSetting, never, DouyinClient.DouyinClient> = Layer.effect(
-  DisableGroupSetting,
-  make
-)
+export const layer = parts.layer
 
 /**
  * `POST /im/group/setting/disable/` through the provided `DisableGroupSetting`.
+ * Scope `im.group_fans.create_list`; idempotency `convergent`; fails with {@link Error} (`DouyinError.ConvergentError`).
+ *
+ * @example
+ * ```ts
+ * import { DisableGroupSetting } from "@effect-douyin/group"
+ *
+ * const program = DisableGroupSetting.disable({
+ *   openId: "creator-open-id",
+ *   groupId: "@4F8C==",
+ *   settingType: "notice"
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const disable = (input: Input): Effect.Effect<void, Error, DisableGroupSetting> =>
-  Effect.flatMap(DisableGroupSetting, (service) => service.disable(input))
+export const disable = parts.accessor

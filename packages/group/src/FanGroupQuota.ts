@@ -20,22 +20,11 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import type { DouyinClient, DouyinError } from "@effect-douyin/core"
+import { Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Layer, Schema } from "effect"
+import { commonCodes } from "./internal/codes.js"
+import { OperatorOnly, wireNumber } from "./internal/schema.js"
 
 /**
  * @since 0.1.0
@@ -61,19 +50,17 @@ export interface Output {
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ReadError
+
+/**
+ * Wire body `{ left_count }` ⇄ `Output`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Response = Schema.Struct({
+  leftCount: wireNumber("left_count")
+})
 
 /**
  * The endpoint descriptor.
@@ -83,25 +70,31 @@ export type Error =
  */
 export const descriptor = Endpoint.make({
   id: "group/FanGroupQuota",
-  method: "GET",
-  path: "/im/group/count/",
   scope: "im.group_fans.create_list",
   idempotency: "read",
   envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
-  response: Schema.Struct({
-    leftCount: Schema.propertySignature(Schema.Number).pipe(Schema.fromKey("left_count"))
-  }),
-  codes: [
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.systemBusy
-  ]
+  method: "GET",
+  path: "/im/group/count/",
+  request: OperatorOnly,
+  response: Response,
+  codes: commonCodes
 })
 
 /**
+ * The remaining-quota endpoint as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class FanGroupQuota extends Context.Tag("@effect-douyin/group/FanGroupQuota")<
+  FanGroupQuota,
+  Service
+>() {}
+
+/**
+ * The service behind the `FanGroupQuota` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -110,13 +103,45 @@ export interface Service {
   readonly remaining: (input: Input) => Effect.Effect<Output, Error>
 }
 
+const parts = Endpoint.service(FanGroupQuota, "remaining", descriptor)
+
 /**
- * The remaining-quota endpoint as a service.
+ * Builds the `FanGroupQuota` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
  *
  * @since 0.1.0
- * @category tags
+ * @category constructors
  */
-export class FanGroupQuota extends Context.Tag("@effect-douyin/group/FanGroupQuota")<FanGroupQuota, Service>() {}
+export const make = parts.make
+
+/**
+ * Provides `FanGroupQuota` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = parts.layer
+
+/**
+ * `GET /im/group/count/` through the provided `FanGroupQuota`.
+ * Scope `im.group_fans.create_list`; idempotency `read`; fails with {@link Error} (`DouyinError.ReadError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { FanGroupQuota } from "@effect-douyin/group"
+ *
+ * const program = Effect.gen(function*() {
+ *   const { leftCount } = yield* FanGroupQuota.remaining({ openId: "creator-open-id" })
+ *   return leftCount > 0
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const remaining = parts.accessor
 
 /**
  * Builds the service at `path` (default `/im/group/count/`).
@@ -125,19 +150,7 @@ export class FanGroupQuota extends Context.Tag("@effect-douyin/group/FanGroupQuo
  * @category constructors
  */
 export const makeWithPath = (path: string): Effect.Effect<Service, never, DouyinClient.DouyinClient> =>
-  Effect.map(Endpoint.handler(Endpoint.withPath(descriptor, path)), (remaining) => FanGroupQuota.of({ remaining }))
-
-/**
- * @since 0.1.0
- * @category constructors
- */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = makeWithPath(descriptor.path)
-
-/**
- * @since 0.1.0
- * @category layers
- */
-export const layer: Layer.Layer<FanGroupQuota, never, DouyinClient.DouyinClient> = Layer.effect(FanGroupQuota, make)
+  Endpoint.service(FanGroupQuota, "remaining", Endpoint.withPath(descriptor, path)).make
 
 /**
  * The service at another path, e.g. `FanGroupQuota.layerWithPath("/im/group/fans/count/")`.
@@ -147,12 +160,3 @@ export const layer: Layer.Layer<FanGroupQuota, never, DouyinClient.DouyinClient>
  */
 export const layerWithPath = (path: string): Layer.Layer<FanGroupQuota, never, DouyinClient.DouyinClient> =>
   Layer.effect(FanGroupQuota, makeWithPath(path))
-
-/**
- * `GET /im/group/count/` through the provided `FanGroupQuota`.
- *
- * @since 0.1.0
- * @category accessors
- */
-export const remaining = (input: Input): Effect.Effect<Output, Error, FanGroupQuota> =>
-  Effect.flatMap(FanGroupQuota, (service) => service.remaining(input))

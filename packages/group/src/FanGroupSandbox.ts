@@ -42,6 +42,7 @@ import {
 } from "@effect/platform"
 import type { HttpApp } from "@effect/platform"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+import { describeParseError } from "@effect-douyin/core/DouyinError"
 import { Clock, Context, Duration, Effect, Either, HashMap, Layer, Redacted, Ref, Schema } from "effect"
 import * as model from "./internal/sandbox/model.js"
 import * as rules from "./internal/sandbox/rules.js"
@@ -592,7 +593,7 @@ export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest
         return jsonResponse({ error: "use POST /sandbox/admin" }, 404)
       }
       return yield* Either.match(decodeAdmin(bodyText), {
-        onLeft: (e) => Effect.succeed(jsonResponse({ error: e.message }, 400)),
+        onLeft: (e) => Effect.succeed(jsonResponse({ error: describeParseError(e) }, 400)),
         onRight: (admin) =>
           runAdmin(sandbox, admin).pipe(
             Effect.map((result) => jsonResponse({ result })),

@@ -20,22 +20,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Chunk, Context, Effect, Layer, Option, Schema, Stream } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Chunk, Context, Effect, Option, Predicate, Schema, Stream } from "effect"
+import { commonCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 
 /**
@@ -70,19 +57,7 @@ export interface Output {
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ReadError
 
 /**
  * The largest page Douyin serves.
@@ -145,30 +120,15 @@ export const Response = Schema.transform(
  */
 export const descriptor = Endpoint.make({
   id: "group/ListEntryApplications",
-  method: "GET",
-  path: "/im/group/enter/audit/get/",
   scope: "im.group_fans.create_list",
   idempotency: "read",
   envelope: "A",
+  method: "GET",
+  path: "/im/group/enter/audit/get/",
   request: Request,
   response: Response,
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  codes: commonCodes
 })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** `GET /im/group/enter/audit/get/` — one page of join applications. */
-  readonly list: (input: Input) => Effect.Effect<Output, Error>
-}
 
 /**
  * The list-join-applications endpoint as a service.
@@ -182,31 +142,56 @@ export class ListEntryApplications extends Context.Tag("@effect-douyin/group/Lis
 >() {}
 
 /**
+ * The service behind the `ListEntryApplications` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `GET /im/group/enter/audit/get/` — one page of join applications. */
+  readonly list: (input: Input) => Effect.Effect<Output, Error>
+}
+
+const parts = Endpoint.service(ListEntryApplications, "list", descriptor)
+
+/**
+ * Builds the `ListEntryApplications` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (list) => ListEntryApplications.of({ list })
-)
+export const make = parts.make
 
 /**
+ * Provides `ListEntryApplications` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<ListEntryApplications, never, DouyinClient.DouyinClient> = Layer.effect(
-  ListEntryApplications,
-  make
-)
+export const layer = parts.layer
 
 /**
  * `GET /im/group/enter/audit/get/` through the provided `ListEntryApplications`.
+ * Scope `im.group_fans.create_list`; idempotency `read`; fails with {@link Error} (`DouyinError.ReadError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { ListEntryApplications } from "@effect-douyin/group"
+ *
+ * const pending = ListEntryApplications.stream({ openId: "creator-open-id" }).pipe(
+ *   Stream.filter((a) => a.applyStatus === "pending"),
+ *   Stream.runCollect
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const list = (input: Input): Effect.Effect<Output, Error, ListEntryApplications> =>
-  Effect.flatMap(ListEntryApplications, (service) => service.list(input))
+export const list = parts.accessor
 
 /**
  * Input of {@link stream}: like {@link Input}, with `count` defaulting to {@link maxPageSize}.
@@ -223,9 +208,29 @@ export interface StreamInput {
 }
 
 /**
+ * The first page's input: only an absent `count` takes the default. Anything else (`null`,
+ * `0`, `51`, or no input object at all) goes to `list` as given, whose `Request` Schema
+ * rejects it with `DouyinInvalidInput` before anything is sent.
+ */
+const firstPage = (input: StreamInput): Input =>
+  Predicate.isRecord(input) && input.count === undefined ? { ...input, count: maxPageSize } : input as Input
+
+/**
  * Every join application, page after page: follows `cursor` while `has_more` is true. Pages
  * are fetched lazily, as the stream is pulled. Stops as well if Douyin answers `has_more`
- * with the same cursor it was asked for (it would otherwise loop forever).
+ * with the same cursor it was asked for (it would otherwise loop forever). Every page goes
+ * through {@link list}, so the input is validated by the same {@link Request} Schema.
+ *
+ * - Endpoint: `GET /im/group/enter/audit/get/`, once per page
+ * - Scope: `im.group_fans.create_list`; idempotency `read`; fails with {@link Error}
+ *
+ * @example
+ * ```ts
+ * import { Stream } from "effect"
+ * import { ListEntryApplications } from "@effect-douyin/group"
+ *
+ * const all = Stream.runCollect(ListEntryApplications.stream({ openId: "creator-open-id", count: 20 }))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
@@ -233,13 +238,12 @@ export interface StreamInput {
 export const stream = (input: StreamInput): Stream.Stream<FanGroup.EntryApplication, Error, ListEntryApplications> =>
   Stream.unwrap(
     Effect.map(ListEntryApplications, (service) =>
-      Stream.paginateChunkEffect(input.cursor, (cursor: number | undefined) =>
-        Effect.map(
-          service.list({ openId: input.openId, count: input.count ?? maxPageSize, cursor }),
-          (page) =>
-            [
-              Chunk.fromIterable(page.applications),
-              page.hasMore && page.cursor !== cursor ? Option.some<number | undefined>(page.cursor) : Option.none()
-            ] as const
-        )))
+      Stream.paginateChunkEffect(firstPage(input), (request) =>
+        Effect.map(service.list(request), (page) =>
+          [
+            Chunk.fromIterable(page.applications),
+            page.hasMore && page.cursor !== request.cursor
+              ? Option.some<Input>({ ...request, cursor: page.cursor })
+              : Option.none()
+          ] as const)))
   )

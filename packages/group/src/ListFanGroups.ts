@@ -18,22 +18,10 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Option, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Option, Schema } from "effect"
+import { commonCodes } from "./internal/codes.js"
+import { OperatorOnly } from "./internal/schema.js"
 import * as FanGroup from "./FanGroup.js"
 
 /**
@@ -59,19 +47,7 @@ export interface Output {
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ReadError
 
 /**
  * Wire body (`group_list`, `null` read as empty) ⇄ `Output`.
@@ -98,23 +74,31 @@ export const Response = Schema.Struct({
  */
 export const descriptor = Endpoint.make({
   id: "group/ListFanGroups",
-  method: "GET",
-  path: "/im/group/fans/list/",
   scope: "im.group_fans.create_list",
   idempotency: "read",
   envelope: "A",
-  request: Schema.Struct({ openId: Endpoint.OpenId }),
+  method: "GET",
+  path: "/im/group/fans/list/",
+  request: OperatorOnly,
   response: Response,
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  codes: commonCodes
 })
 
 /**
+ * The list-fan-groups endpoint as a service.
+ *
+ * @since 0.1.0
+ * @category tags
+ */
+export class ListFanGroups extends Context.Tag("@effect-douyin/group/ListFanGroups")<
+  ListFanGroups,
+  Service
+>() {}
+
+/**
+ * The service behind the `ListFanGroups` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
  * @since 0.1.0
  * @category models
  */
@@ -123,34 +107,41 @@ export interface Service {
   readonly list: (input: Input) => Effect.Effect<Output, Error>
 }
 
-/**
- * The list-fan-groups endpoint as a service.
- *
- * @since 0.1.0
- * @category tags
- */
-export class ListFanGroups extends Context.Tag("@effect-douyin/group/ListFanGroups")<ListFanGroups, Service>() {}
+const parts = Endpoint.service(ListFanGroups, "list", descriptor)
 
 /**
+ * Builds the `ListFanGroups` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (list) => ListFanGroups.of({ list })
-)
+export const make = parts.make
 
 /**
+ * Provides `ListFanGroups` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<ListFanGroups, never, DouyinClient.DouyinClient> = Layer.effect(ListFanGroups, make)
+export const layer = parts.layer
 
 /**
  * `GET /im/group/fans/list/` through the provided `ListFanGroups`.
+ * Scope `im.group_fans.create_list`; idempotency `read`; fails with {@link Error} (`DouyinError.ReadError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { ListFanGroups } from "@effect-douyin/group"
+ *
+ * const names = ListFanGroups.list({ openId: "creator-open-id" }).pipe(
+ *   Effect.map(({ groups }) => groups.map((g) => g.groupName))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const list = (input: Input): Effect.Effect<Output, Error, ListFanGroups> =>
-  Effect.flatMap(ListFanGroups, (service) => service.list(input))
+export const list = parts.accessor

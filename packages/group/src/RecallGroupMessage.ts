@@ -22,22 +22,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Schema } from "effect"
+import { commonCodes } from "./internal/codes.js"
 import { NoPayload } from "./internal/schema.js"
 
 /**
@@ -54,24 +41,20 @@ export interface Input {
 }
 
 /**
+ * Nothing: Douyin answers only the envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Output = void
+
+/**
  * Everything `recall` can fail with.
  *
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ConvergentError
 
 /**
  * Wire `conversation_type` for a group conversation.
@@ -119,30 +102,15 @@ export const Request = Schema.transform(
  */
 export const descriptor = Endpoint.make({
   id: "group/RecallGroupMessage",
-  method: "POST",
-  path: "/im/recall/msg/",
   scope: "im.recall_message",
   idempotency: "convergent",
   envelope: "B",
+  method: "POST",
+  path: "/im/recall/msg/",
   request: Request,
   response: NoPayload,
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  codes: commonCodes
 })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** `POST /im/recall/msg/` — recalls a group message. */
-  readonly recall: (input: Input) => Effect.Effect<void, Error>
-}
 
 /**
  * The recall-group-message endpoint as a service.
@@ -156,28 +124,53 @@ export class RecallGroupMessage extends Context.Tag("@effect-douyin/group/Recall
 >() {}
 
 /**
+ * The service behind the `RecallGroupMessage` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/recall/msg/` — recalls a group message. */
+  readonly recall: (input: Input) => Effect.Effect<Output, Error>
+}
+
+const parts = Endpoint.service(RecallGroupMessage, "recall", descriptor)
+
+/**
+ * Builds the `RecallGroupMessage` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (recall) => RecallGroupMessage.of({ recall })
-)
+export const make = parts.make
 
 /**
+ * Provides `RecallGroupMessage` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<RecallGroupMessage, never, DouyinClient.DouyinClient> = Layer.effect(
-  RecallGroupMessage,
-  make
-)
+export const layer = parts.layer
 
 /**
  * `POST /im/recall/msg/` through the provided `RecallGroupMessage`.
+ * Scope `im.recall_message`; idempotency `convergent`; fails with {@link Error} (`DouyinError.ConvergentError`).
+ *
+ * @example
+ * ```ts
+ * import { RecallGroupMessage } from "@effect-douyin/group"
+ *
+ * const program = RecallGroupMessage.recall({
+ *   openId: "creator-open-id",
+ *   msgId: "@c29bfc000+MNgg==",
+ *   conversationId: "@c29bfc000+MNgg=="
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const recall = (input: Input): Effect.Effect<void, Error, RecallGroupMessage> =>
-  Effect.flatMap(RecallGroupMessage, (service) => service.recall(input))
+export const recall = parts.accessor

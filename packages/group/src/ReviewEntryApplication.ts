@@ -19,22 +19,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Schema } from "effect"
+import { commonCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 import { requiredString } from "./internal/schema.js"
 
@@ -64,19 +51,7 @@ export interface Output {
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ConvergentError
 
 /**
  * Input ⇄ wire body `{ apply_id, status }`.
@@ -91,6 +66,14 @@ export const Request = Schema.Struct({
 })
 
 /**
+ * Wire body `{ success }` ⇄ `Output`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Response = Schema.Struct({ success: Schema.Boolean })
+
+/**
  * The endpoint descriptor.
  *
  * @since 0.1.0
@@ -98,30 +81,15 @@ export const Request = Schema.Struct({
  */
 export const descriptor = Endpoint.make({
   id: "group/ReviewEntryApplication",
-  method: "POST",
-  path: "/im/group/enter/audit/set/",
   scope: "im.group_fans.create_list",
   idempotency: "convergent",
   envelope: "A",
+  method: "POST",
+  path: "/im/group/enter/audit/set/",
   request: Request,
-  response: Schema.Struct({ success: Schema.Boolean }),
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  response: Response,
+  codes: commonCodes
 })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** `POST /im/group/enter/audit/set/` — approves or rejects a join application. */
-  readonly review: (input: Input) => Effect.Effect<Output, Error>
-}
 
 /**
  * The review-join-application endpoint as a service.
@@ -135,28 +103,53 @@ export class ReviewEntryApplication extends Context.Tag("@effect-douyin/group/Re
 >() {}
 
 /**
+ * The service behind the `ReviewEntryApplication` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/group/enter/audit/set/` — approves or rejects a join application. */
+  readonly review: (input: Input) => Effect.Effect<Output, Error>
+}
+
+const parts = Endpoint.service(ReviewEntryApplication, "review", descriptor)
+
+/**
+ * Builds the `ReviewEntryApplication` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (review) => ReviewEntryApplication.of({ review })
-)
+export const make = parts.make
 
 /**
+ * Provides `ReviewEntryApplication` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<ReviewEntryApplication, never, DouyinClient.DouyinClient> = Layer.effect(
-  ReviewEntryApplication,
-  make
-)
+export const layer = parts.layer
 
 /**
  * `POST /im/group/enter/audit/set/` through the provided `ReviewEntryApplication`.
+ * Scope `im.group_fans.create_list`; idempotency `convergent`; fails with {@link Error} (`DouyinError.ConvergentError`).
+ *
+ * @example
+ * ```ts
+ * import { ReviewEntryApplication } from "@effect-douyin/group"
+ *
+ * const program = ReviewEntryApplication.review({
+ *   openId: "creator-open-id",
+ *   applyId: "@9VwN==",
+ *   decision: "approve"
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const review = (input: Input): Effect.Effect<Output, Error, ReviewEntryApplication> =>
-  Effect.flatMap(ReviewEntryApplication, (service) => service.review(input))
+export const review = parts.accessor

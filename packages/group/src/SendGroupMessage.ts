@@ -25,23 +25,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinOutcomeUnknown,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Schema } from "effect"
+import { quotaCodes } from "./internal/codes.js"
 import { requiredString, wireString } from "./internal/schema.js"
 import * as MessageContent from "./MessageContent.js"
 
@@ -96,20 +82,15 @@ export interface Output {
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinOutcomeUnknown
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.UnsafeError
+
+/**
+ * Wire body `{ msg_id }` ⇄ `Output`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Response = Schema.Struct({ msgId: wireString("msg_id") })
 
 const absent = Schema.optional(Schema.Undefined)
 
@@ -144,31 +125,15 @@ export const Request = Schema.Union(
  */
 export const descriptor = Endpoint.make({
   id: "group/SendGroupMessage",
-  method: "POST",
-  path: "/im/send/msg/group/",
   scope: "im.group_message",
   idempotency: "unsafe",
   envelope: "A",
+  method: "POST",
+  path: "/im/send/msg/group/",
   request: Request,
-  response: Schema.Struct({ msgId: wireString("msg_id") }),
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.quotaExhausted,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  response: Response,
+  codes: quotaCodes
 })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** `POST /im/send/msg/group/` — sends one message (unsafe: never retried when ambiguous). */
-  readonly send: (input: Input) => Effect.Effect<Output, Error>
-}
 
 /**
  * The send-group-message endpoint as a service.
@@ -182,28 +147,54 @@ export class SendGroupMessage extends Context.Tag("@effect-douyin/group/SendGrou
 >() {}
 
 /**
+ * The service behind the `SendGroupMessage` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/send/msg/group/` — sends one message (unsafe: never retried when ambiguous). */
+  readonly send: (input: Input) => Effect.Effect<Output, Error>
+}
+
+const parts = Endpoint.service(SendGroupMessage, "send", descriptor)
+
+/**
+ * Builds the `SendGroupMessage` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (send) => SendGroupMessage.of({ send })
-)
+export const make = parts.make
 
 /**
+ * Provides `SendGroupMessage` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<SendGroupMessage, never, DouyinClient.DouyinClient> = Layer.effect(
-  SendGroupMessage,
-  make
-)
+export const layer = parts.layer
 
 /**
  * `POST /im/send/msg/group/` through the provided `SendGroupMessage`.
+ * Scope `im.group_message`; idempotency `unsafe`; fails with {@link Error} (`DouyinError.UnsafeError`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MessageContent, SendGroupMessage } from "@effect-douyin/group"
+ *
+ * const program = SendGroupMessage.send({
+ *   openId: "creator-open-id",
+ *   groupId: "@7aaaa==",
+ *   content: MessageContent.text("Live in 10 minutes!")
+ * }).pipe(Effect.map(({ msgId }) => msgId))
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const send = (input: Input): Effect.Effect<Output, Error, SendGroupMessage> =>
-  Effect.flatMap(SendGroupMessage, (service) => service.send(input))
+export const send = parts.accessor

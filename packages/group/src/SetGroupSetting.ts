@@ -24,22 +24,9 @@
  *
  * @since 0.1.0
  */
-import { DouyinClient, Endpoint, ErrorCode } from "@effect-douyin/core"
-import type {
-  DouyinApiError,
-  DouyinAuthError,
-  DouyinBusyError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinInvalidParams,
-  DouyinPermissionError,
-  DouyinQuotaError,
-  DouyinRateLimited,
-  DouyinStoreError,
-  DouyinTransportError
-} from "@effect-douyin/core/DouyinError"
-import { Context, Effect, Layer, Schema } from "effect"
+import { type DouyinError, Endpoint } from "@effect-douyin/core"
+import { Context, type Effect, Schema } from "effect"
+import { commonCodes } from "./internal/codes.js"
 import { NoPayload } from "./internal/schema.js"
 import * as FanGroup from "./FanGroup.js"
 import * as MessageContent from "./MessageContent.js"
@@ -59,24 +46,20 @@ export interface Input {
 }
 
 /**
+ * Nothing: Douyin answers only the envelope.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Output = void
+
+/**
  * Everything `set` can fail with.
  *
  * @since 0.1.0
  * @category errors
  */
-export type Error =
-  | DouyinInvalidInput
-  | DouyinTransportError
-  | DouyinHttpError
-  | DouyinDecodeError
-  | DouyinRateLimited
-  | DouyinStoreError
-  | DouyinAuthError
-  | DouyinPermissionError
-  | DouyinInvalidParams
-  | DouyinQuotaError
-  | DouyinBusyError
-  | DouyinApiError
+export type Error = DouyinError.ConvergentError
 
 /**
  * Input ⇄ wire body `{ group_setting_type, msg_list, group_id? }`.
@@ -101,30 +84,15 @@ export const Request = Schema.Struct({
  */
 export const descriptor = Endpoint.make({
   id: "group/SetGroupSetting",
-  method: "POST",
-  path: "/im/group/setting/set/",
   scope: "im.group_fans.create_list",
   idempotency: "convergent",
   envelope: "B",
+  method: "POST",
+  path: "/im/group/setting/set/",
   request: Request,
   response: NoPayload,
-  codes: [
-    ErrorCode.Codes.invalidParameter,
-    ErrorCode.Codes.noPermission,
-    ErrorCode.Codes.accessTokenInvalid,
-    ErrorCode.Codes.accessTokenExpired,
-    ErrorCode.Codes.systemBusy
-  ]
+  codes: commonCodes
 })
-
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** `POST /im/group/setting/set/` — sets the welcome message or notice. */
-  readonly set: (input: Input) => Effect.Effect<void, Error>
-}
 
 /**
  * The set-group-setting endpoint as a service.
@@ -138,28 +106,54 @@ export class SetGroupSetting extends Context.Tag("@effect-douyin/group/SetGroupS
 >() {}
 
 /**
+ * The service behind the `SetGroupSetting` tag: one method, exactly
+ * `Endpoint.Handler<typeof descriptor>` (checked by `Endpoint.service`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  /** `POST /im/group/setting/set/` — sets the welcome message or notice. */
+  readonly set: (input: Input) => Effect.Effect<Output, Error>
+}
+
+const parts = Endpoint.service(SetGroupSetting, "set", descriptor)
+
+/**
+ * Builds the `SetGroupSetting` service over the provided `DouyinClient`
+ * (what {@link layer} provides).
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, DouyinClient.DouyinClient> = Effect.map(
-  Endpoint.handler(descriptor),
-  (set) => SetGroupSetting.of({ set })
-)
+export const make = parts.make
 
 /**
+ * Provides `SetGroupSetting` over the provided `DouyinClient`: a program that needs only this
+ * endpoint has only this service in its `R`.
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<SetGroupSetting, never, DouyinClient.DouyinClient> = Layer.effect(
-  SetGroupSetting,
-  make
-)
+export const layer = parts.layer
 
 /**
  * `POST /im/group/setting/set/` through the provided `SetGroupSetting`.
+ * Scope `im.group_fans.create_list`; idempotency `convergent`; fails with {@link Error} (`DouyinError.ConvergentError`).
+ *
+ * @example
+ * ```ts
+ * import { MessageContent, SetGroupSetting } from "@effect-douyin/group"
+ *
+ * const program = SetGroupSetting.set({
+ *   openId: "creator-open-id",
+ *   groupId: "@4F8C==",
+ *   settingType: "welcome",
+ *   messages: [MessageContent.text("Welcome!")]
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category accessors
  */
-export const set = (input: Input): Effect.Effect<void, Error, SetGroupSetting> =>
-  Effect.flatMap(SetGroupSetting, (service) => service.set(input))
+export const set = parts.accessor

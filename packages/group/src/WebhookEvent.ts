@@ -17,7 +17,8 @@
  *
  * @since 0.1.0
  */
-import { Either, ParseResult, Schema } from "effect"
+import { describeParseError } from "@effect-douyin/core/DouyinError"
+import { Either, Schema } from "effect"
 import { field, isRecord, LenientNumber, objectOrJsonString, optionalField } from "./internal/webhookWire.js"
 
 // -----------------------------------------------------------------------------
@@ -459,15 +460,6 @@ const unknownEvent = (event: string, payload: unknown, issue?: string): UnknownE
   }
 }
 
-const clip = (text: string): string => (text.length > 160 ? `${text.slice(0, 160)}…` : text)
-
-/** A short, one-line reason: `content.text: is missing`. */
-const describe = (error: ParseResult.ParseError): string =>
-  ParseResult.ArrayFormatter.formatErrorSync(error)
-    .slice(0, 3)
-    .map((issue) => `${issue.path.length === 0 ? "body" : issue.path.join(".")}: ${clip(issue.message)}`)
-    .join("; ")
-
 /**
  * Types a parsed webhook body. Never fails: an unknown `event`, a body without one, or a
  * known event whose fields do not match becomes an {@link UnknownEvent}.
@@ -490,7 +482,7 @@ export const decode = (payload: unknown): WebhookEvent => {
   const schema = Object.prototype.hasOwnProperty.call(schemaByName, name) ? schemaByName[name] : undefined
   if (schema === undefined) return unknownEvent(name, payload)
   return Either.match(Schema.decodeUnknownEither(schema, { errors: "first" })(payload), {
-    onLeft: (error) => unknownEvent(name, payload, describe(error)),
+    onLeft: (error) => unknownEvent(name, payload, describeParseError(error)),
     onRight: (event) => event
   })
 }

@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { CreateFanGroup } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -18,6 +18,13 @@ const required = {
 }
 
 describe("CreateFanGroup", () => {
+  it("create is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.UnsafeError; R only CreateFanGroup", () => {
+    expectTypeOf<CreateFanGroup.Service["create"]>().toEqualTypeOf<Endpoint.Handler<typeof CreateFanGroup.descriptor>>()
+    expectTypeOf<CreateFanGroup.Error>().toEqualTypeOf<DouyinError.UnsafeError>()
+    expectTypeOf(CreateFanGroup.create).parameters.toEqualTypeOf<[CreateFanGroup.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof CreateFanGroup.create>>>().toEqualTypeOf<CreateFanGroup.CreateFanGroup>()
+  })
+
   it.effect("POST /im/group/fans/create/ with every field mapped to snake_case and 0/1 switches", () =>
     Effect.gen(function*() {
       const result = yield* CreateFanGroup.create({

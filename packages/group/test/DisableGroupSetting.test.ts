@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { DisableGroupSetting } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -9,6 +9,13 @@ const layer = (responder: DouyinTest.Responder) =>
   DisableGroupSetting.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 describe("DisableGroupSetting", () => {
+  it("disable is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ConvergentError; R only DisableGroupSetting", () => {
+    expectTypeOf<DisableGroupSetting.Service["disable"]>().toEqualTypeOf<Endpoint.Handler<typeof DisableGroupSetting.descriptor>>()
+    expectTypeOf<DisableGroupSetting.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
+    expectTypeOf(DisableGroupSetting.disable).parameters.toEqualTypeOf<[DisableGroupSetting.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof DisableGroupSetting.disable>>>().toEqualTypeOf<DisableGroupSetting.DisableGroupSetting>()
+  })
+
   it.effect("POST /im/group/setting/disable/ with group_id and group_setting_type; envelope-B success", () =>
     Effect.gen(function*() {
       const result = yield* DisableGroupSetting.disable({ openId: "op-1", groupId: "@g==", settingType: "welcome" })

@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { FanGroupQuota } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -11,6 +11,13 @@ const layer = (responder: DouyinTest.Responder, path?: string) =>
   )
 
 describe("FanGroupQuota", () => {
+  it("remaining is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ReadError; R only FanGroupQuota", () => {
+    expectTypeOf<FanGroupQuota.Service["remaining"]>().toEqualTypeOf<Endpoint.Handler<typeof FanGroupQuota.descriptor>>()
+    expectTypeOf<FanGroupQuota.Error>().toEqualTypeOf<DouyinError.ReadError>()
+    expectTypeOf(FanGroupQuota.remaining).parameters.toEqualTypeOf<[FanGroupQuota.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof FanGroupQuota.remaining>>>().toEqualTypeOf<FanGroupQuota.FanGroupQuota>()
+  })
+
   it.effect("GET /im/group/count/ with open_id and decodes the recorded sample", () =>
     Effect.gen(function*() {
       const result = yield* FanGroupQuota.remaining({ openId: "op-1" })

@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Chunk, Effect, Layer, Stream } from "effect"
 import { ListEntryApplications } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -20,6 +20,13 @@ const page = (cursor: number, hasMore: boolean, ids: ReadonlyArray<number>) =>
   DouyinTest.successA({ apply_list: { cursor, has_more: hasMore, list: ids.map(application) } })
 
 describe("ListEntryApplications", () => {
+  it("list is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ReadError; R only ListEntryApplications", () => {
+    expectTypeOf<ListEntryApplications.Service["list"]>().toEqualTypeOf<Endpoint.Handler<typeof ListEntryApplications.descriptor>>()
+    expectTypeOf<ListEntryApplications.Error>().toEqualTypeOf<DouyinError.ReadError>()
+    expectTypeOf(ListEntryApplications.list).parameters.toEqualTypeOf<[ListEntryApplications.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ListEntryApplications.list>>>().toEqualTypeOf<ListEntryApplications.ListEntryApplications>()
+  })
+
   it.effect("GET /im/group/enter/audit/get/ with open_id, count, cursor in the query; decodes the recorded sample", () =>
     Effect.gen(function*() {
       const result = yield* ListEntryApplications.list({ openId: "op-1", count: 10, cursor: 0 })

@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import { FanGroup, ListFanGroups } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -9,6 +9,13 @@ const layer = (responder: DouyinTest.Responder) =>
   ListFanGroups.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 describe("ListFanGroups", () => {
+  it("list is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ReadError; R only ListFanGroups", () => {
+    expectTypeOf<ListFanGroups.Service["list"]>().toEqualTypeOf<Endpoint.Handler<typeof ListFanGroups.descriptor>>()
+    expectTypeOf<ListFanGroups.Error>().toEqualTypeOf<DouyinError.ReadError>()
+    expectTypeOf(ListFanGroups.list).parameters.toEqualTypeOf<[ListFanGroups.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ListFanGroups.list>>>().toEqualTypeOf<ListFanGroups.ListFanGroups>()
+  })
+
   it.effect("GET /im/group/fans/list/ with open_id and decodes the recorded sample", () =>
     Effect.gen(function*() {
       const result = yield* ListFanGroups.list({ openId: "op-1" })

@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { RecallGroupMessage } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -11,6 +11,19 @@ const layer = (responder: DouyinTest.Responder) =>
 const input = { openId: "op-1", msgId: "@c29bfc000+MNgg==", conversationId: "@conv==" }
 
 describe("RecallGroupMessage", () => {
+  it("recall is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ConvergentError; R only RecallGroupMessage", () => {
+    expectTypeOf<RecallGroupMessage.Service["recall"]>().toEqualTypeOf<Endpoint.Handler<typeof RecallGroupMessage.descriptor>>()
+    expectTypeOf<RecallGroupMessage.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
+    expectTypeOf(RecallGroupMessage.recall).parameters.toEqualTypeOf<[RecallGroupMessage.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof RecallGroupMessage.recall>>>().toEqualTypeOf<RecallGroupMessage.RecallGroupMessage>()
+  })
+
+  it("the check can fail: a convergent handler never fails with DouyinOutcomeUnknown", () => {
+    type Widened = (input: RecallGroupMessage.Input) => Effect.Effect<void, DouyinError.UnsafeError>
+    // @ts-expect-error DouyinError.UnsafeError is not the union of a convergent endpoint
+    expectTypeOf<Widened>().toEqualTypeOf<Endpoint.Handler<typeof RecallGroupMessage.descriptor>>()
+  })
+
   it.effect("POST /im/recall/msg/ with msg_id, conversation_id, conversation_type 2; envelope-B success", () =>
     Effect.gen(function*() {
       const result = yield* RecallGroupMessage.recall(input)

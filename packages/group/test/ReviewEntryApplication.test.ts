@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { ReviewEntryApplication } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -11,6 +11,13 @@ const layer = (responder: DouyinTest.Responder) =>
 const ok = { "POST /im/group/enter/audit/set/": DouyinTest.json(fixtures.auditSetResponse) }
 
 describe("ReviewEntryApplication", () => {
+  it("review is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ConvergentError; R only ReviewEntryApplication", () => {
+    expectTypeOf<ReviewEntryApplication.Service["review"]>().toEqualTypeOf<Endpoint.Handler<typeof ReviewEntryApplication.descriptor>>()
+    expectTypeOf<ReviewEntryApplication.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
+    expectTypeOf(ReviewEntryApplication.review).parameters.toEqualTypeOf<[ReviewEntryApplication.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ReviewEntryApplication.review>>>().toEqualTypeOf<ReviewEntryApplication.ReviewEntryApplication>()
+  })
+
   it.effect("POST /im/group/enter/audit/set/ with apply_id and status 2 / 3; decodes the recorded sample", () =>
     Effect.gen(function*() {
       expect(yield* ReviewEntryApplication.review({ openId: "op-1", applyId: "@apply==", decision: "approve" }))

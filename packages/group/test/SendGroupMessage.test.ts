@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { MessageContent, SendGroupMessage } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -11,6 +11,13 @@ const layer = (responder: DouyinTest.Responder) =>
 const ok = { "POST /im/send/msg/group/": DouyinTest.json(fixtures.sendResponse) }
 
 describe("SendGroupMessage", () => {
+  it("send is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.UnsafeError; R only SendGroupMessage", () => {
+    expectTypeOf<SendGroupMessage.Service["send"]>().toEqualTypeOf<Endpoint.Handler<typeof SendGroupMessage.descriptor>>()
+    expectTypeOf<SendGroupMessage.Error>().toEqualTypeOf<DouyinError.UnsafeError>()
+    expectTypeOf(SendGroupMessage.send).parameters.toEqualTypeOf<[SendGroupMessage.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof SendGroupMessage.send>>>().toEqualTypeOf<SendGroupMessage.SendGroupMessage>()
+  })
+
   it.effect("POST /im/send/msg/group/ with the documented body and decodes the recorded sample", () =>
     Effect.gen(function*() {
       const result = yield* SendGroupMessage.send({

@@ -1,5 +1,5 @@
-import { DouyinTest } from "@effect-douyin/core"
-import { describe, expect, it } from "@effect/vitest"
+import { type DouyinError, DouyinTest, type Endpoint } from "@effect-douyin/core"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { MessageContent, SetGroupSetting } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
@@ -11,6 +11,13 @@ const layer = (responder: DouyinTest.Responder) =>
 const ok = { "POST /im/group/setting/set/": DouyinTest.json(fixtures.envelopeBSuccess) }
 
 describe("SetGroupSetting", () => {
+  it("set is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ConvergentError; R only SetGroupSetting", () => {
+    expectTypeOf<SetGroupSetting.Service["set"]>().toEqualTypeOf<Endpoint.Handler<typeof SetGroupSetting.descriptor>>()
+    expectTypeOf<SetGroupSetting.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
+    expectTypeOf(SetGroupSetting.set).parameters.toEqualTypeOf<[SetGroupSetting.Input]>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof SetGroupSetting.set>>>().toEqualTypeOf<SetGroupSetting.SetGroupSetting>()
+  })
+
   it.effect("POST /im/group/setting/set/ with the documented C# sample body; envelope-B success", () =>
     Effect.gen(function*() {
       const result = yield* SetGroupSetting.set({

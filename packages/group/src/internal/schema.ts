@@ -1,6 +1,7 @@
 /**
  * Small Schema building blocks shared by the fan-group modules (not exported).
  */
+import { Endpoint } from "@effect-douyin/core"
 import { Schema } from "effect"
 
 /**
@@ -23,6 +24,10 @@ export const requiredText = <const K extends string>(key: K) =>
 export const wireString = <const K extends string>(key: K) =>
   Schema.propertySignature(Schema.String).pipe(Schema.fromKey(key))
 
+/** A plain number field renamed to `key` on the wire (response side: decoded as sent). */
+export const wireNumber = <const K extends string>(key: K) =>
+  Schema.propertySignature(Schema.Number).pipe(Schema.fromKey(key))
+
 /**
  * A 0/1 switch: `true` ⇄ `1`, `false` ⇄ `0`. Douyin reads any value other than `1` as off
  * (douyin-api.md §2.2), so decoding maps `1` to `true` and everything else to `false`.
@@ -44,3 +49,6 @@ export const NoPayload: Schema.Schema<void, unknown> = Schema.transform(Schema.U
   encode: () => ({})
 })
 
+
+/** The request of an endpoint that takes nothing but the operator (`open_id` in the query). */
+export const OperatorOnly = Schema.Struct({ openId: Endpoint.OpenId })
