@@ -103,7 +103,8 @@ describe("rate limits across instances (Redis)", () => {
       // 1000 at 50/s in total: 20 batches, at least 19 s; a limit per process would take 7 s.
       expect(elapsed).toBeGreaterThanOrEqual(19_000)
       expect(elapsed).toBeLessThan(45_000)
-    }), 60_000)
+      // (The test's budget also covers starting three tsx processes on a loaded machine.)
+    }), 120_000)
 
   it.scopedLive("Redis down: a typed DouyinStoreError within the command timeout, nothing sent; back up: calls succeed without a restart", () =>
     Effect.gen(function*() {
@@ -158,12 +159,14 @@ describe("rate limits across instances (Redis)", () => {
           Effect.provide(layerFor(prefix))
         )
       // Two clients (two connections, as two instances would have) share one window.
+      const first = Date.now()
       expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
       expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
       const refused = yield* countOnce("shared:")
       expect(Either.isLeft(refused) && refused.left._tag).toBe("DouyinRateLimited")
       const retryAfter = Either.isLeft(refused) && refused.left._tag === "DouyinRateLimited" ? refused.left.retryAfterMillis : 0
-      expect(retryAfter).toBeGreaterThan(9_000)
+      // The first permit frees 10 s after its call ended (each call here builds its own client).
+      expect(retryAfter).toBeGreaterThanOrEqual(10_000 - (Date.now() - first) - 5)
       expect(retryAfter).toBeLessThanOrEqual(10_000)
       expect(server.count()).toBe(2)
       // Another prefix is another app: its own window.

@@ -363,6 +363,7 @@ export interface RedisOptions extends Options {
  * script (a sliding-window log per limit, see `internal/redisWindow.ts`); a waiting call polls
  * it at the head of a line per limit set (one poller per process, not one per call). Redis
  * down: `DouyinStoreError` within the connection's command timeout, nothing sent.
+ * `trackedKeys` is empty: the windows live in Redis, where each key expires when idle.
  *
  * @since 0.2.0
  * @category constructors
