@@ -102,9 +102,9 @@ describe("rate limits across instances (Redis)", () => {
       expect(max).toBeLessThanOrEqual(50)
       // 1000 at 50/s in total: 20 batches, at least 19 s; a limit per process would take 7 s.
       expect(elapsed).toBeGreaterThanOrEqual(19_000)
-      expect(elapsed).toBeLessThan(45_000)
+      expect(elapsed).toBeLessThan(75_000)
       // (The test's budget also covers starting three tsx processes on a loaded machine.)
-    }), 120_000)
+    }), 200_000)
 
   it.scopedLive("Redis down: a typed DouyinStoreError within the command timeout, nothing sent; back up: calls succeed without a restart", () =>
     Effect.gen(function*() {
