@@ -24,7 +24,9 @@ const limit = Number(env("LIMIT"))
 const Client = DouyinClient.layer.pipe(
   Layer.provide(RateLimit.layerRedis({ global: { limit, interval: "1 second" } })),
   Layer.provide(Retry.layerDisabled),
-  Layer.provide(Redis.layer({ url: env("REDIS_URL"), prefix: env("REDIS_PREFIX") })),
+  // A generous command timeout: this test is about the shared limit, not outages (a loaded CI
+  // machine once took over 2 s to answer one script).
+  Layer.provide(Redis.layer({ url: env("REDIS_URL"), prefix: env("REDIS_PREFIX"), commandTimeout: "10 seconds" })),
   Layer.provide(NodeHttpClient.layerUndici),
   Layer.provide(DouyinConfig.layer({ baseUrl: env("BASE_URL"), callTimeout: "1 minute" })),
   Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
