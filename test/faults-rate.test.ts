@@ -158,10 +158,13 @@ const burst = (limits: RateLimit.Options, openIds: ReadonlyArray<string>) =>
 const instants = (stamps: ReadonlyArray<Stamp>, openId?: string) =>
   stamps.filter((s) => openId === undefined || s.openId === openId).map((s) => s.at)
 
-// Tolerance: none. A permit is held until its attempt ends, which is after the request was
-// handed to `execute` and after the server read it (the server answers only then); the
-// next permit of that slot comes one full interval later on the same clock. So the counts
-// below are exact, on a loaded machine too; only the elapsed-time bounds have slack.
+// Tolerance: 1 ms, the tick of `Date.now()`, and none in counts. A permit is held until its
+// attempt ends, which is after the request was handed to `execute` and after the server read
+// it (the server answers only then); the next permit of that slot comes one full interval
+// later on the same clock. Millisecond stamps can put two such instants 999 ms apart on paper,
+// so windows are checked at 999 ms. This holds on a loaded machine too; only the elapsed-time
+// bounds have slack.
+const window = 999
 describe("issue 11 defect 2: the limit holds on the wire (wall clock, real socket)", () => {
   it.scopedLive("300 calls at once under global 50/s: never above 50 in any sliding second, at execute and at the server", () =>
     Effect.gen(function*() {
@@ -174,8 +177,8 @@ describe("issue 11 defect 2: the limit holds on the wire (wall clock, real socke
       expect(results.every((r) => r.leftCount === 2)).toBe(true)
       expect(sends).toHaveLength(calls)
       expect(arrivals).toHaveLength(calls)
-      expect(busiest(instants(sends), 1000)).toBeLessThanOrEqual(50)
-      expect(busiest(instants(arrivals), 1000)).toBeLessThanOrEqual(50)
+      expect(busiest(instants(sends), window)).toBeLessThanOrEqual(50)
+      expect(busiest(instants(arrivals), window)).toBeLessThanOrEqual(50)
       // Six batches of 50, each one interval after the previous one ended: ≥ 5 s; bounded
       // above with room for a loaded machine.
       expect(elapsedMillis).toBeGreaterThanOrEqual(5000)
@@ -192,9 +195,9 @@ describe("issue 11 defect 2: the limit holds on the wire (wall clock, real socke
       expect(results).toHaveLength(calls)
       expect(arrivals).toHaveLength(calls)
       for (const stamps of [sends, arrivals]) {
-        expect(busiest(instants(stamps), 1000)).toBeLessThanOrEqual(30)
-        expect(busiest(instants(stamps, "op-a"), 1000)).toBeLessThanOrEqual(20)
-        expect(busiest(instants(stamps, "op-b"), 1000)).toBeLessThanOrEqual(20)
+        expect(busiest(instants(stamps), window)).toBeLessThanOrEqual(30)
+        expect(busiest(instants(stamps, "op-a"), window)).toBeLessThanOrEqual(20)
+        expect(busiest(instants(stamps, "op-b"), window)).toBeLessThanOrEqual(20)
       }
       // 150 at 30/s: five batches, ≥ 4 s.
       expect(elapsedMillis).toBeGreaterThanOrEqual(4000)

@@ -236,8 +236,8 @@ export class DouyinRateLimited extends Schema.TaggedError<DouyinRateLimited>()("
 }
 
 /**
- * The SDK's own state store (tokens in memory, a file or Redis) failed, e.g. Redis is down
- * or the token directory is read-only. Nothing was sent to Douyin. Not retried within the
+ * The SDK's own state store (tokens in memory, a file or Redis; rate-limit windows in Redis)
+ * failed, e.g. Redis is down or the token directory is read-only. Nothing was sent to Douyin. Not retried within the
  * call: the store bounds its own waits, and the next call tries it again.
  *
  * @since 0.2.0
@@ -245,13 +245,13 @@ export class DouyinRateLimited extends Schema.TaggedError<DouyinRateLimited>()("
  */
 export class DouyinStoreError extends Schema.TaggedError<DouyinStoreError>()("DouyinStoreError", {
   endpoint: Schema.String,
-  /** Which store: `memory`, `file`, `redis` or a custom one. */
+  /** Which store: `memory`, `file`, `redis` (tokens), `redis rate-limit`, or a custom one. */
   store: Schema.String,
   operation: Schema.String,
   description: Schema.String
 }) {
   override get message() {
-    return `${this.endpoint}: ${this.store} token store ${this.operation} failed, nothing was sent: ${this.description}`
+    return `${this.endpoint}: ${this.store} store ${this.operation} failed, nothing was sent: ${this.description}`
   }
 }
 

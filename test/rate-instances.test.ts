@@ -1,0 +1,175 @@
+/**
+ * Rate limits across instances (reliability.md §3, row 17 of §5): `RateLimit.layerRedis`
+ * keeps the same sliding-window promise in total across processes, measured on the wire.
+ * Each instance is a separate OS process (`test/support/rateLimitWorker.ts`); the server is
+ * a loopback HTTP server in this process that records every arrival on the wall clock; Redis
+ * is a real `redis-server` (test/support/RedisServer.ts: missing means failed, never skipped).
+ *
+ * Tolerance: 1 ms, the tick of the clocks involved. A permit is held until its response (the
+ * server has the request by then) and its slot is granted again one interval after that, in
+ * Redis time on this machine's clock; millisecond timestamps can bring two such arrivals to
+ * 999 ms apart on paper, so windows are checked at 999 ms. No tolerance in counts.
+ */
+import { NodeHttpClient } from "@effect/platform-node"
+import { describe, expect, it } from "@effect/vitest"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Redis, Retry } from "@effect-douyin/core"
+import { FanGroupQuota } from "@effect-douyin/group"
+import { Effect, Either, Layer, Redacted, Schedule } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
+import { dirname, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import * as Server from "./support/LoopbackServer.js"
+import * as RedisServer from "./support/RedisServer.js"
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
+const tsx = resolve(root, "node_modules/.bin/tsx")
+const worker = resolve(root, "test/support/rateLimitWorker.ts")
+
+/** The largest number of instants inside any half-open window `[t, t + width)`. */
+const busiest = (instants: ReadonlyArray<number>, width: number): number => {
+  const s = [...instants].sort((a, b) => a - b)
+  let best = 0
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while (j < s.length && s[j]! < s[i]! + width) j++
+    best = Math.max(best, j - i)
+  }
+  return best
+}
+
+interface Instance {
+  readonly child: ChildProcess
+  readonly ready: Promise<void>
+  readonly result: Promise<{ readonly ok: number; readonly failed: ReadonlyArray<string> }>
+}
+
+const startInstance = (env: Record<string, string>): Instance => {
+  const child = spawn(tsx, [worker], { cwd: root, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] })
+  let stdout = ""
+  let stderr = ""
+  child.stderr!.on("data", (d) => (stderr += d.toString()))
+  const ready = new Promise<void>((resolveReady, reject) => {
+    child.stdout!.on("data", (d) => {
+      stdout += d.toString()
+      if (stdout.includes("READY\n")) resolveReady()
+    })
+    child.once("exit", (code) => reject(new Error(`instance exited (${code}) before ready: ${stderr}`)))
+  })
+  const result = new Promise<{ ok: number; failed: Array<string> }>((resolveResult, reject) => {
+    child.once("exit", (code) => {
+      const line = stdout.split("\n").find((l) => l.startsWith("{"))
+      if (code !== 0 || line === undefined) return reject(new Error(`instance exited ${code}: ${stderr}`))
+      resolveResult(JSON.parse(line))
+    })
+  })
+  return { child, ready, result }
+}
+
+describe("rate limits across instances (Redis)", () => {
+  it.scopedLive("row 17: 3 processes under one shared global 50/s, 1000 calls in total: never above 50 in any sliding second at the server; all complete", () =>
+    Effect.gen(function*() {
+      const redis = yield* RedisServer.scoped
+      const arrivals: Array<number> = []
+      const server = yield* Server.make(() => {
+        arrivals.push(Date.now())
+        return DouyinTest.successA({ left_count: 2 })
+      })
+      const shares = [334, 333, 333]
+      const instances = yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          shares.map((calls) =>
+            startInstance({
+              BASE_URL: server.url,
+              REDIS_URL: redis.url,
+              REDIS_PREFIX: "row17:",
+              CALLS: String(calls),
+              LIMIT: "50"
+            })
+          )
+        ),
+        (instances) => Effect.sync(() => instances.forEach((i) => i.child.kill("SIGKILL")))
+      )
+      yield* Effect.promise(() => Promise.all(instances.map((i) => i.ready)))
+      const started = Date.now()
+      for (const i of instances) i.child.stdin!.write("GO\n")
+      const results = yield* Effect.promise(() => Promise.all(instances.map((i) => i.result)))
+      const elapsed = Date.now() - started
+
+      expect(results.map((r) => r.failed)).toEqual([[], [], []])
+      expect(results.map((r) => r.ok)).toEqual(shares)
+      expect(arrivals).toHaveLength(1000)
+      const max = busiest(arrivals, 999)
+      console.log(`row 17: ${arrivals.length} arrivals in ${elapsed} ms; max in any sliding second ${max}`)
+      expect(max).toBeLessThanOrEqual(50)
+      // 1000 at 50/s in total: 20 batches, at least 19 s; a limit per process would take 7 s.
+      expect(elapsed).toBeGreaterThanOrEqual(19_000)
+      expect(elapsed).toBeLessThan(75_000)
+      // (The test's budget also covers starting three tsx processes on a loaded machine.)
+    }), 200_000)
+
+  it.scopedLive("Redis down: a typed DouyinStoreError within the command timeout, nothing sent; back up: calls succeed without a restart", () =>
+    Effect.gen(function*() {
+      const redis = yield* RedisServer.scoped
+      const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
+      const client = DouyinClient.layer.pipe(
+        Layer.provide(RateLimit.layerRedis({ global: { limit: 50, interval: "1 second" } })),
+        Layer.provide(Retry.layerDisabled),
+        Layer.provide(Redis.layer({ url: redis.url, prefix: "outage:", commandTimeout: "500 millis" })),
+        Layer.provide(NodeHttpClient.layerUndici),
+        Layer.provide(DouyinConfig.layer({ baseUrl: server.url, callTimeout: "5 seconds" })),
+        Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
+      )
+      yield* Effect.gen(function*() {
+        const count = yield* Endpoint.handler(FanGroupQuota.descriptor)
+        expect((yield* count({ openId: "op-1" })).leftCount).toBe(2)
+        yield* Effect.promise(redis.stop)
+        const before = Date.now()
+        const down = yield* Effect.either(count({ openId: "op-1" }))
+        const took = Date.now() - before
+        expect(Either.isLeft(down) && down.left._tag).toBe("DouyinStoreError")
+        expect(Either.isLeft(down) && down.left.message).toContain("redis rate-limit store")
+        console.log(`Redis down: DouyinStoreError after ${took} ms`)
+        expect(took).toBeLessThan(5_000) // within the call timeout (command timeout 500 ms)
+        expect(server.count()).toBe(1)
+        yield* Effect.promise(redis.start)
+        // The connection reconnects by itself (at most every second).
+        const back = yield* count({ openId: "op-1" }).pipe(
+          Effect.retry({ times: 40, schedule: Schedule.spaced("100 millis"), while: (e) => e._tag === "DouyinStoreError" }),
+          Effect.either
+        )
+        expect(Either.isRight(back)).toBe(true)
+        expect(server.count()).toBe(2)
+      }).pipe(Effect.provide(client))
+    }), 30_000)
+
+  it.scopedLive("fail mode over Redis: refused with retryAfterMillis when the shared window is full; nothing sent", () =>
+    Effect.gen(function*() {
+      const redis = yield* RedisServer.scoped
+      const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
+      const layerFor = (prefix: string) =>
+        DouyinClient.layer.pipe(
+          Layer.provide(RateLimit.layerRedis({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" })),
+          Layer.provide(Retry.layerDisabled),
+          Layer.provide(Redis.layer({ url: redis.url, prefix })),
+          Layer.provide(NodeHttpClient.layerUndici),
+          Layer.provide(DouyinConfig.layer({ baseUrl: server.url })),
+          Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
+        )
+      const countOnce = (prefix: string) =>
+        Effect.flatMap(Endpoint.handler(FanGroupQuota.descriptor), (count) => Effect.either(count({ openId: "op-1" }))).pipe(
+          Effect.provide(layerFor(prefix))
+        )
+      // Two clients (two connections, as two instances would have) share one window.
+      const first = Date.now()
+      expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
+      expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
+      const refused = yield* countOnce("shared:")
+      expect(Either.isLeft(refused) && refused.left._tag).toBe("DouyinRateLimited")
+      const retryAfter = Either.isLeft(refused) && refused.left._tag === "DouyinRateLimited" ? refused.left.retryAfterMillis : 0
+      // The first permit frees 10 s after its call ended (each call here builds its own client).
+      expect(retryAfter).toBeGreaterThanOrEqual(10_000 - (Date.now() - first) - 5)
+      expect(retryAfter).toBeLessThanOrEqual(10_000)
+      expect(server.count()).toBe(2)
+      // Another prefix is another app: its own window.
+      expect(Either.isRight(yield* countOnce("other:"))).toBe(true)
+    }), 30_000)
+})
