@@ -1,0 +1,66 @@
+/**
+ * One broadcast run as its own OS process, for the crash and many-instance tests
+ * (`node --import tsx test/support/broadcastWorker.ts`). Sends through the real client over a socket to
+ * the sandbox server at BASE_URL; the journal is a directory (`JOURNAL=file:<dir>`) or Redis
+ * (`JOURNAL=redis:<url>`, key prefix PREFIX). With TARGETS (a JSON file of targets) it runs
+ * the broadcast ID, else it resumes ID. Prints one JSON line per outcome, then the summary.
+ *
+ * Env: BASE_URL, JOURNAL, ID, TARGETS?, PREFIX?, CONCURRENCY (default 8), LEASE_TTL_MS (default 30000).
+ */
+import { readFileSync } from "node:fs"
+import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Redis, Retry } from "@effect-douyin/core"
+import { Broadcast, BroadcastJournal, FanGroupSandbox, MessageContent, SendGroupMessage } from "@effect-douyin/group"
+import { Duration, Effect, Layer, Redacted, Stream } from "effect"
+
+const env = (name: string, fallback?: string): string => {
+  const value = process.env[name] ?? fallback
+  if (value === undefined) throw new Error(`${name} is required`)
+  return value
+}
+
+const journalSpec = env("JOURNAL")
+const Journal: Layer.Layer<BroadcastJournal.BroadcastJournal, unknown> = journalSpec.startsWith("redis:")
+  ? BroadcastJournal.layerRedis().pipe(Layer.provide(Redis.layer({ url: journalSpec.slice("redis:".length), prefix: env("PREFIX", "bw:") })))
+  : BroadcastJournal.layerFileSystem(journalSpec.slice("file:".length)).pipe(
+    Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))
+  )
+
+const Send = SendGroupMessage.layer.pipe(
+  Layer.provide(DouyinClient.layer),
+  Layer.provide(Retry.layerDisabled),
+  Layer.provide(RateLimit.layerDisabled),
+  Layer.provide(NodeHttpClient.layerUndici),
+  Layer.provide(DouyinConfig.layer({ baseUrl: env("BASE_URL") })),
+  Layer.provide(AccessToken.layerStatic(Redacted.make(FanGroupSandbox.defaultToken)))
+)
+
+const id = env("ID")
+const options: Broadcast.RunOptions = {
+  concurrency: Number(env("CONCURRENCY", "8")),
+  lease: { timeToLive: Duration.millis(Number(env("LEASE_TTL_MS", "30000"))) }
+}
+const targetsFile = process.env["TARGETS"]
+const outcomes = targetsFile === undefined
+  ? Broadcast.resume(id, options)
+  : Broadcast.run({
+    id,
+    targets: JSON.parse(readFileSync(targetsFile, "utf8")) as ReadonlyArray<Broadcast.Target>,
+    content: MessageContent.text("We are live in 10 minutes!"),
+    ...options
+  })
+
+const print = (line: unknown) => Effect.sync(() => void process.stdout.write(JSON.stringify(line) + "\n"))
+
+const program = outcomes.pipe(
+  Stream.runForEach((o) =>
+    print({ outcome: o._tag, index: o.index, ...(o._tag === "Sent" ? { msgId: o.msgId } : {}), pid: process.pid })),
+  Effect.zipRight(Broadcast.summary(id)),
+  Effect.flatMap((s) => print({ summary: { ...s, unknownTargets: s.unknownTargets.map((u) => u.index), failedTargets: s.failedTargets.map((f) => f.index) } }))
+)
+
+// Exit explicitly: the HTTP client's keep-alive sockets would hold the process open.
+Effect.runPromise(program.pipe(Effect.provide(Layer.merge(Send, Journal)))).then(() => process.exit(0), (e) => {
+  process.stderr.write(String(e) + "\n")
+  process.exit(1)
+})
