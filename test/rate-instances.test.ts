@@ -1,5 +1,5 @@
 /**
- * Rate limits across instances (reliability.md §3, row 17 of §5): `RateLimit.layerRedis`
+ * Rate limits across instances (reliability.md §3, row 17 of §5): `RateLimitRedis.layer`
  * keeps the same sliding-window promise in total across processes, measured on the wire.
  * Each instance is a separate OS process (`test/support/rateLimitWorker.ts`); the server is
  * a loopback HTTP server in this process that records every arrival on the wall clock; Redis
@@ -12,7 +12,9 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Redis, Retry } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, Retry } from "@effect-douyin/core"
+import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
+import * as Redis from "@effect-douyin/core/Redis"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Effect, Either, Layer, Redacted, Schedule } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
@@ -111,7 +113,7 @@ describe("rate limits across instances (Redis)", () => {
       const redis = yield* RedisServer.scoped
       const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
       const client = DouyinClient.layer.pipe(
-        Layer.provide(RateLimit.layerRedis({ global: { limit: 50, interval: "1 second" } })),
+        Layer.provide(RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" } })),
         Layer.provide(Retry.layerDisabled),
         Layer.provide(Redis.layer({ url: redis.url, prefix: "outage:", commandTimeout: "500 millis" })),
         Layer.provide(NodeHttpClient.layerUndici),
@@ -147,7 +149,7 @@ describe("rate limits across instances (Redis)", () => {
       const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
       const layerFor = (prefix: string) =>
         DouyinClient.layer.pipe(
-          Layer.provide(RateLimit.layerRedis({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" })),
+          Layer.provide(RateLimitRedis.layer({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" })),
           Layer.provide(Retry.layerDisabled),
           Layer.provide(Redis.layer({ url: redis.url, prefix })),
           Layer.provide(NodeHttpClient.layerUndici),

@@ -9,7 +9,9 @@
  */
 import { readFileSync } from "node:fs"
 import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Redis, Retry } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+import * as Redis from "@effect-douyin/core/Redis"
+import * as BroadcastJournalRedis from "@effect-douyin/group/BroadcastJournalRedis"
 import { Broadcast, BroadcastJournal, FanGroupSandbox, MessageContent, SendGroupMessage } from "@effect-douyin/group"
 import { Duration, Effect, Layer, Redacted, Stream } from "effect"
 
@@ -21,7 +23,7 @@ const env = (name: string, fallback?: string): string => {
 
 const journalSpec = env("JOURNAL")
 const Journal: Layer.Layer<BroadcastJournal.BroadcastJournal, unknown> = journalSpec.startsWith("redis:")
-  ? BroadcastJournal.layerRedis().pipe(Layer.provide(Redis.layer({ url: journalSpec.slice("redis:".length), prefix: env("PREFIX", "bw:") })))
+  ? BroadcastJournalRedis.layer().pipe(Layer.provide(Redis.layer({ url: journalSpec.slice("redis:".length), prefix: env("PREFIX", "bw:") })))
   : BroadcastJournal.layerFileSystem(journalSpec.slice("file:".length)).pipe(
     Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))
   )

@@ -8,7 +8,9 @@
  * Env: `BASE_URL`, `REDIS_URL`, `REDIS_PREFIX`, `CALLS`, `LIMIT` (global, per second).
  */
 import { NodeHttpClient } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Redis, Retry } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, Retry } from "@effect-douyin/core"
+import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
+import * as Redis from "@effect-douyin/core/Redis"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Effect, Layer, Redacted } from "effect"
 
@@ -22,7 +24,7 @@ const calls = Number(env("CALLS"))
 const limit = Number(env("LIMIT"))
 
 const Client = DouyinClient.layer.pipe(
-  Layer.provide(RateLimit.layerRedis({ global: { limit, interval: "1 second" } })),
+  Layer.provide(RateLimitRedis.layer({ global: { limit, interval: "1 second" } })),
   Layer.provide(Retry.layerDisabled),
   // A generous command timeout: this test is about the shared limit, not outages (a loaded CI
   // machine once took over 2 s to answer one script).

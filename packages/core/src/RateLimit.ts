@@ -46,9 +46,7 @@ import { DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Fifo from "./internal/fifo.js"
 import { KeyedWindows } from "./internal/keyedWindows.js"
-import * as RedisWindow from "./internal/redisWindow.js"
 import * as Window from "./internal/window.js"
-import * as Redis from "./Redis.js"
 
 /**
  * At most `limit` request starts (or cost units) in any window of `interval`.
@@ -199,7 +197,13 @@ const validate = (options: Options) =>
     }
   }))
 
-type Refuse = (key: Key, limit: string, retryAfterMillis: number) => Effect.Effect<never, DouyinRateLimited>
+/**
+ * Building blocks shared with `RateLimitRedis` (not a public API).
+ *
+ * @since 0.2.0
+ * @category internal
+ */
+export type Refuse = (key: Key, limit: string, retryAfterMillis: number) => Effect.Effect<never, DouyinRateLimited>
 
 /** Every refusal of a limiter is counted, by endpoint (douyin.ratelimit.rejections). */
 const refuserOf = (metrics: DouyinMetrics.Recorder): Refuse => (key, limit, retryAfterMillis) =>
@@ -209,7 +213,11 @@ const refuserOf = (metrics: DouyinMetrics.Recorder): Refuse => (key, limit, retr
   )
 
 /** Runs `effect` holding a permit of every rate limit that applies to `key` (one backend). */
-type Rated = <A, E, R>(
+/**
+ * @since 0.2.0
+ * @category internal
+ */
+export type Rated = <A, E, R>(
   key: Key,
   mode: Mode,
   cost: number,
@@ -260,6 +268,22 @@ const assemble = (options: Options, refused: Refuse, rated: Rated, trackedKeys: 
 
 const idleMillis = (options: Options) => Duration.toMillis(Duration.decode(options.idleTimeToLive ?? "1 minute"))
 const endpointLimitOf = (options: Options) => (id: string): Limit | undefined => options.endpoints?.[id] ?? options.perEndpoint
+/**
+ * Building blocks shared with `RateLimitRedis`, which lives in its own entry point so that
+ * the package index never loads the optional peer `ioredis` (not a public API).
+ *
+ * @since 0.2.0
+ * @category internal
+ */
+export const internal = {
+  validate: (options: Options) => validate(options),
+  refuserOf: (metrics: DouyinMetrics.Recorder) => refuserOf(metrics),
+  unservable: (...args: Parameters<typeof unservable>) => unservable(...args),
+  assemble: (...args: Parameters<typeof assemble>) => assemble(...args),
+  describe: (scope: string, limit: Limit) => describe(scope, limit),
+  endpointLimitOf: (options: Options) => endpointLimitOf(options)
+}
+
 const hasEndpointLimits = (options: Options) =>
   options.perEndpoint !== undefined || Object.keys(options.endpoints ?? {}).length > 0
 
@@ -339,123 +363,6 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
     )
   })
 
-/**
- * Options of {@link layerRedis}: the same limits, shared by every process that uses the same
- * Redis, prefix and `name`.
- *
- * @since 0.2.0
- * @category models
- */
-export interface RedisOptions extends Options {
-  /** Tells limiters of different clients apart in one Redis (with one prefix). Default `"default"`. */
-  readonly name?: string | undefined
-  /**
-   * How long a permit may be held by an attempt in flight before it counts as ended (so a
-   * process that dies mid-request frees its permits this long after taking them, plus one
-   * interval). Keep it above the attempt timeout. Default `1 minute`.
-   */
-  readonly holdTimeout?: Duration.DurationInput | undefined
-}
-
-/**
- * Builds the policy over Redis: the limits hold in total across every process of the app
- * (reliability.md row 17). `maxConcurrent` stays per process. Each permit is one atomic Lua
- * script (a sliding-window log per limit, see `internal/redisWindow.ts`); a waiting call polls
- * it at the head of a line per limit set (one poller per process, not one per call). Redis
- * down: `DouyinStoreError` within the connection's command timeout, nothing sent.
- * `trackedKeys` is empty: the windows live in Redis, where each key expires when idle.
- *
- * @since 0.2.0
- * @category constructors
- */
-export const makeRedis = (options: RedisOptions = {}): Effect.Effect<Service, never, Redis.Redis> =>
-  Effect.gen(function*() {
-    yield* validate(options)
-    const redis = yield* Redis.Redis
-    const clock = yield* Effect.clock
-    const metrics = yield* DouyinMetrics.recorder
-    const refused = refuserOf(metrics)
-    const holdMillis = Duration.toMillis(Duration.decode(options.holdTimeout ?? "1 minute"))
-    const windows = RedisWindow.make(redis, holdMillis)
-    // One hash tag for every key of this limiter: one script may touch them all on a cluster.
-    const base = `${redis.prefix}ratelimit:{${options.name ?? "default"}}:`
-    const spec = (key: string, label: string, limit: Limit): RedisWindow.Spec & { readonly label: string } => ({
-      key: base + key,
-      label,
-      limit: limit.limit,
-      intervalMillis: Duration.toMillis(Duration.decode(limit.interval))
-    })
-    const global = options.global === undefined ? undefined : spec("global", describe("global", options.global), options.global)
-    const endpointLimit = endpointLimitOf(options)
-    const specsOf = (key: Key) => {
-      const specs: Array<ReturnType<typeof spec>> = []
-      if (options.perOpenId !== undefined) {
-        specs.push(spec(`open_id:${key.openId}`, describe("per open_id", options.perOpenId), options.perOpenId))
-      }
-      const endpoint = endpointLimit(key.endpoint)
-      if (endpoint !== undefined) specs.push(spec(`endpoint:${key.endpoint}`, describe(`endpoint ${key.endpoint}`, endpoint), endpoint))
-      if (global !== undefined) specs.push(global)
-      return specs
-    }
-
-    // While the room needed is held by requests in flight (anywhere), poll about once per slot.
-    const pollMillis = (s: RedisWindow.Spec) => Math.min(100, Math.max(5, s.intervalMillis / s.limit))
-    // Waiting calls of one limit set queue here; only the head of the line polls Redis.
-    const lines = new Map<string, Fifo.FifoSemaphore>()
-    const instance = crypto.randomUUID()
-    let permits = 0
-
-    const rated: Rated = <A, E, R>(key: Key, mode: Mode, cost: number, effect: Effect.Effect<A, E, R>) =>
-      Effect.suspend((): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> => {
-        const specs = specsOf(key)
-        if (specs.length === 0) return effect
-        const never = unservable(refused, key, cost, specs)
-        if (never !== undefined) return never
-        const member = `${instance}:${permits++}`
-        const storeError = (e: Redis.RedisError) =>
-          new DouyinStoreError({ endpoint: key.endpoint, store: "redis rate-limit", operation: e.operation, description: e.description })
-        // A release that fails leaves the permit counted until its hold timeout: safe, never over.
-        const release = Effect.ignore(windows.release(specs, member, cost))
-        // Interrupted while the script was on its way: it may have granted; release at once.
-        const acquire = windows.acquire(specs, member, cost).pipe(
-          Effect.onInterrupt(() => Effect.asVoid(Effect.forkDaemon(release))),
-          Effect.mapError(storeError)
-        )
-        const refusal = (answer: Extract<RedisWindow.Answer, { _tag: "Refused" }>) =>
-          refused(key, (answer.spec as ReturnType<typeof spec>).label, Math.max(1, Math.ceil(answer.waitMillis ?? answer.spec.intervalMillis)))
-        const untilGranted = (restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
-          Effect.flatMap(restore(acquire), function loop(answer): Effect.Effect<void, DouyinStoreError> {
-            if (answer._tag === "Granted") return Effect.void
-            const wait = answer.waitMillis ?? pollMillis(answer.spec)
-            return Effect.flatMap(restore(Effect.zipRight(clock.sleep(Duration.millis(wait)), acquire)), loop)
-          })
-        return Effect.uninterruptibleMask((restore) => {
-          const held = Effect.ensuring(restore(effect), release)
-          if (mode === "fail") {
-            return Effect.flatMap(
-              restore(acquire),
-              (answer): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> =>
-                answer._tag === "Granted" ? held : refusal(answer)
-            )
-          }
-          const lineKey = specs.map((s) => s.key).join("\n")
-          let line = lines.get(lineKey)
-          if (line === undefined) lines.set(lineKey, line = Fifo.unsafeMake(1))
-          const inLine = line
-          const wait = Effect.zipRight(
-            inLine.take(restore),
-            Effect.ensuring(
-              untilGranted(restore),
-              Effect.zipRight(inLine.release, Effect.sync(() => inLine.isIdle() && lines.delete(lineKey)))
-            )
-          )
-          // Every permit over Redis is a round trip: all of them are timed.
-          return Effect.zipRight(metrics.permitWait(key.endpoint, wait), held)
-        })
-      })
-
-    return assemble(options, refused, rated, Effect.succeed({ openIds: [], endpoints: [] }))
-  })
 
 
 /**
@@ -467,28 +374,6 @@ export const makeRedis = (options: RedisOptions = {}): Effect.Effect<Service, ne
  */
 export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.effect(RateLimit, make(options))
 
-/**
- * The same policy with its windows in Redis, so the limits hold in total across every
- * process of the app (requires the shared {@link Redis.Redis} connection). The in-process
- * {@link layer} stays the default for a single instance.
- *
- * @example
- * ```ts
- * import { DouyinClient, RateLimit, Redis, Retry } from "@effect-douyin/core"
- * import { Layer } from "effect"
- *
- * const Client = DouyinClient.layer.pipe(
- *   Layer.provide(Retry.layerDefault),
- *   Layer.provide(RateLimit.layerRedis({ global: { limit: 50, interval: "1 second" } })),
- *   Layer.provide(Redis.layer({ url: "redis://127.0.0.1:6379", prefix: "my-app:" }))
- * )
- * ```
- *
- * @since 0.2.0
- * @category layers
- */
-export const layerRedis = (options: RedisOptions): Layer.Layer<RateLimit, never, Redis.Redis> =>
-  Layer.effect(RateLimit, makeRedis(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.

@@ -1,0 +1,159 @@
+/**
+ * The rate-limit policy with its windows in Redis: the same `RateLimit` options hold in total
+ * across every process of the app (reliability.md row 17).
+ *
+ * A module of its own, not re-exported by the package index, because it needs the optional peer
+ * `ioredis` (through `Redis`): an app limited in-process never loads it.
+ *
+ * @since 0.2.0
+ */
+import { Duration, Effect, Layer } from "effect"
+import { type DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"
+import * as DouyinMetrics from "./DouyinMetrics.js"
+import * as Fifo from "./internal/fifo.js"
+import * as RedisWindow from "./internal/redisWindow.js"
+import * as RateLimit from "./RateLimit.js"
+import * as Redis from "./Redis.js"
+
+/**
+ * Options of {@link layer}: the same limits, shared by every process that uses the same
+ * Redis, prefix and `name`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface RedisOptions extends RateLimit.Options {
+  /** Tells limiters of different clients apart in one Redis (with one prefix). Default `"default"`. */
+  readonly name?: string | undefined
+  /**
+   * How long a permit may be held by an attempt in flight before it counts as ended (so a
+   * process that dies mid-request frees its permits this long after taking them, plus one
+   * interval). Keep it above the attempt timeout. Default `1 minute`.
+   */
+  readonly holdTimeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * Builds the policy over Redis: the limits hold in total across every process of the app
+ * (reliability.md row 17). `maxConcurrent` stays per process. Each permit is one atomic Lua
+ * script (a sliding-window log per limit, see `internal/redisWindow.ts`); a waiting call polls
+ * it at the head of a line per limit set (one poller per process, not one per call). Redis
+ * down: `DouyinStoreError` within the connection's command timeout, nothing sent.
+ * `trackedKeys` is empty: the windows live in Redis, where each key expires when idle.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Service, never, Redis.Redis> =>
+  Effect.gen(function*() {
+    yield* RateLimit.internal.validate(options)
+    const redis = yield* Redis.Redis
+    const clock = yield* Effect.clock
+    const metrics = yield* DouyinMetrics.recorder
+    const refused = RateLimit.internal.refuserOf(metrics)
+    const holdMillis = Duration.toMillis(Duration.decode(options.holdTimeout ?? "1 minute"))
+    const windows = RedisWindow.make(redis, holdMillis)
+    // One hash tag for every key of this limiter: one script may touch them all on a cluster.
+    const base = `${redis.prefix}ratelimit:{${options.name ?? "default"}}:`
+    const spec = (key: string, label: string, limit: RateLimit.Limit): RedisWindow.Spec & { readonly label: string } => ({
+      key: base + key,
+      label,
+      limit: limit.limit,
+      intervalMillis: Duration.toMillis(Duration.decode(limit.interval))
+    })
+    const global = options.global === undefined ? undefined : spec("global", RateLimit.internal.describe("global", options.global), options.global)
+    const endpointLimit = RateLimit.internal.endpointLimitOf(options)
+    const specsOf = (key: RateLimit.Key) => {
+      const specs: Array<ReturnType<typeof spec>> = []
+      if (options.perOpenId !== undefined) {
+        specs.push(spec(`open_id:${key.openId}`, RateLimit.internal.describe("per open_id", options.perOpenId), options.perOpenId))
+      }
+      const endpoint = endpointLimit(key.endpoint)
+      if (endpoint !== undefined) specs.push(spec(`endpoint:${key.endpoint}`, RateLimit.internal.describe(`endpoint ${key.endpoint}`, endpoint), endpoint))
+      if (global !== undefined) specs.push(global)
+      return specs
+    }
+
+    // While the room needed is held by requests in flight (anywhere), poll about once per slot.
+    const pollMillis = (s: RedisWindow.Spec) => Math.min(100, Math.max(5, s.intervalMillis / s.limit))
+    // Waiting calls of one limit set queue here; only the head of the line polls Redis.
+    const lines = new Map<string, Fifo.FifoSemaphore>()
+    const instance = crypto.randomUUID()
+    let permits = 0
+
+    const rated: RateLimit.Rated = <A, E, R>(key: RateLimit.Key, mode: RateLimit.Mode, cost: number, effect: Effect.Effect<A, E, R>) =>
+      Effect.suspend((): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> => {
+        const specs = specsOf(key)
+        if (specs.length === 0) return effect
+        const never = RateLimit.internal.unservable(refused, key, cost, specs)
+        if (never !== undefined) return never
+        const member = `${instance}:${permits++}`
+        const storeError = (e: Redis.RedisError) =>
+          new DouyinStoreError({ endpoint: key.endpoint, store: "redis rate-limit", operation: e.operation, description: e.description })
+        // A release that fails leaves the permit counted until its hold timeout: safe, never over.
+        const release = Effect.ignore(windows.release(specs, member, cost))
+        // Interrupted while the script was on its way: it may have granted; release at once.
+        const acquire = windows.acquire(specs, member, cost).pipe(
+          Effect.onInterrupt(() => Effect.asVoid(Effect.forkDaemon(release))),
+          Effect.mapError(storeError)
+        )
+        const refusal = (answer: Extract<RedisWindow.Answer, { _tag: "Refused" }>) =>
+          refused(key, (answer.spec as ReturnType<typeof spec>).label, Math.max(1, Math.ceil(answer.waitMillis ?? answer.spec.intervalMillis)))
+        const untilGranted = (restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
+          Effect.flatMap(restore(acquire), function loop(answer): Effect.Effect<void, DouyinStoreError> {
+            if (answer._tag === "Granted") return Effect.void
+            const wait = answer.waitMillis ?? pollMillis(answer.spec)
+            return Effect.flatMap(restore(Effect.zipRight(clock.sleep(Duration.millis(wait)), acquire)), loop)
+          })
+        return Effect.uninterruptibleMask((restore) => {
+          const held = Effect.ensuring(restore(effect), release)
+          if (mode === "fail") {
+            return Effect.flatMap(
+              restore(acquire),
+              (answer): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> =>
+                answer._tag === "Granted" ? held : refusal(answer)
+            )
+          }
+          const lineKey = specs.map((s) => s.key).join("\n")
+          let line = lines.get(lineKey)
+          if (line === undefined) lines.set(lineKey, line = Fifo.unsafeMake(1))
+          const inLine = line
+          const wait = Effect.zipRight(
+            inLine.take(restore),
+            Effect.ensuring(
+              untilGranted(restore),
+              Effect.zipRight(inLine.release, Effect.sync(() => inLine.isIdle() && lines.delete(lineKey)))
+            )
+          )
+          // Every permit over Redis is a round trip: all of them are timed.
+          return Effect.zipRight(metrics.permitWait(key.endpoint, wait), held)
+        })
+      })
+
+    return RateLimit.internal.assemble(options, refused, rated, Effect.succeed({ openIds: [], endpoints: [] }))
+  })
+
+/**
+ * The same policy with its windows in Redis, so the limits hold in total across every
+ * process of the app (requires the shared `Redis.Redis` connection). The in-process
+ * {@link layer} stays the default for a single instance.
+ *
+ * @example
+ * ```ts
+ * import { DouyinClient, Retry } from "@effect-douyin/core"
+ * import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
+ * import * as Redis from "@effect-douyin/core/Redis"
+ * import { Layer } from "effect"
+ *
+ * const Client = DouyinClient.layer.pipe(
+ *   Layer.provide(Retry.layerDefault),
+ *   Layer.provide(RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" } })),
+ *   Layer.provide(Redis.layer({ url: "redis://127.0.0.1:6379", prefix: "my-app:" }))
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: RedisOptions): Layer.Layer<RateLimit.RateLimit, never, Redis.Redis> =>
+  Layer.effect(RateLimit.RateLimit, make(options))
