@@ -153,6 +153,11 @@ describe("many instances (separate processes, real Redis)", () => {
       const config = { mode: "webhook", baseUrl: "http://127.0.0.1:1", clientKey, redisUrl: redis.url, prefix: "r20:", webhookSecret: secret, reportUrl: report.url } as const
       const instances = yield* Effect.all([Instances.scoped(config, { timeoutMs: 110_000 }), Instances.scoped(config, { timeoutMs: 110_000 })])
       const ports = yield* Effect.promise(() => Promise.all(instances.map((i) => i.line((l) => "port" in l))))
+      // The port is printed once the socket listens, which can be before the HttpApp is attached
+      // (a request then gets no answer): wait, bounded, until each instance answers an unsigned POST.
+      for (const { port } of ports) {
+        yield* Effect.promise(() => untilAnswering(`http://127.0.0.1:${port}/douyin/webhook`, 60_000))
+      }
       const deliveries = 10
       for (let n = 0; n < deliveries; n++) {
         const body = JSON.stringify({
@@ -233,3 +238,17 @@ const waitFor = (condition: Effect.Effect<boolean>, timeoutMs: number) =>
       yield* Effect.sleep("20 millis")
     }
   })
+
+/** Polls with short timeouts until the server answers (any status), at most `timeoutMs`. */
+const untilAnswering = async (url: string, timeoutMs: number) => {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      await fetch(url, { method: "POST", body: "{}", signal: AbortSignal.timeout(1_000) })
+      return
+    } catch (e) {
+      if (Date.now() > deadline) throw e
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+}
