@@ -8,20 +8,10 @@
  */
 import * as Crypto from "node:crypto"
 import { Either, Option, Redacted, Schema } from "effect"
+import type { StoredToken } from "../TokenStore.js"
 
-export interface Reauthorization {
-  readonly code: number
-  readonly since: number
-}
-
-export interface Token {
-  readonly accessToken: Redacted.Redacted<string>
-  readonly expiresAt: number
-  readonly refreshToken: Redacted.Redacted<string>
-  readonly refreshExpiresAt: number
-  readonly scope: ReadonlyArray<string>
-  readonly reauthorization?: Reauthorization | undefined
-}
+// The stored shape is TokenStore's own model (a type-only import: no runtime cycle).
+type Token = StoredToken
 
 const EntryV1 = Schema.Struct({
   version: Schema.Literal(1),
