@@ -5,7 +5,9 @@
  *
  * @since 0.1.0
  */
-import { type ParseResult, Predicate, Schema } from "effect"
+import type * as ParseResult from "effect/ParseResult"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
 import * as parseIssue from "./internal/parseIssue.js"
 
 const logSuffix = (logId: string | undefined) => (logId === undefined ? "" : `, logid ${logId}`)

@@ -42,8 +42,12 @@
  *
  * @since 0.2.0
  */
-import { HttpClient, type HttpClientRequest } from "@effect/platform"
-import { Duration, Effect, Layer, type Scope } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher } from "undici"
 import * as internal from "./internal/dispatchClient.js"
 

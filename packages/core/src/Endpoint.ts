@@ -6,7 +6,11 @@
  *
  * @since 0.1.0
  */
-import { type Context, Effect, Either, Layer, Schema } from "effect"
+import type * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { DouyinClient } from "./DouyinClient.js"
 import { type ConvergentError, DouyinInvalidInput, type ReadError, type UnsafeError } from "./DouyinError.js"
 import type * as Envelope from "./Envelope.js"

@@ -11,7 +11,8 @@
  *
  * @since 0.1.0
  */
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import * as parseIssue from "./internal/parseIssue.js"
 
 /**

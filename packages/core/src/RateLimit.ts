@@ -39,7 +39,12 @@
  *
  * @since 0.1.0
  */
-import { Context, Duration, Effect, Function, Layer, Option } from "effect"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Function from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"
 import { DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"

@@ -7,7 +7,9 @@
  *
  * @since 0.2.0
  */
-import { Duration, Effect, Layer } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { type DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Fifo from "./internal/fifo.js"

@@ -29,18 +29,16 @@
  *
  * @since 0.1.0
  */
-import {
-  Clock,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Layer,
-  Ref,
-  Schedule,
-  ScheduleDecision,
-  ScheduleIntervals
-} from "effect"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as ScheduleDecision from "effect/ScheduleDecision"
+import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import { dual } from "effect/Function"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"

@@ -30,8 +30,20 @@
  *
  * @since 0.1.0
  */
-import type { FileSystem, Path } from "@effect/platform"
-import { Array as Arr, Clock, Config, Context, Duration, Effect, Either, Layer, Option, type Redacted, Ref, Schema } from "effect"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
+import * as Arr from "effect/Array"
+import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"

@@ -18,7 +18,9 @@
  *
  * @since 0.2.0
  */
-import { Config, Effect, Layer } from "effect"
+import * as Config from "effect/Config"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import type { ConfigError } from "effect/ConfigError"
 import * as redisBackend from "./internal/redisBackend.js"
 import * as Redis from "./Redis.js"

@@ -48,7 +48,17 @@
  * @since 0.2.0
  */
 import type { DouyinDecodeError, DouyinOutcomeUnknown } from "@effect-douyin/core/DouyinError"
-import { Cause, Clock, Deferred, Duration, Effect, Either, Exit, Option, Schedule, Schema, Stream } from "effect"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as BroadcastJournal from "./BroadcastJournal.js"
 import * as plans from "./internal/broadcast/plan.js"
 import type * as MessageContent from "./MessageContent.js"

@@ -36,7 +36,8 @@
  *
  * @since 0.2.0
  */
-import type { FileSystem, Path } from "@effect/platform"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import type * as Path from "@effect/platform/Path"
 import {
   DouyinApiError,
   DouyinAuthError,
@@ -52,7 +53,13 @@ import {
   DouyinStoreError,
   DouyinTransportError
 } from "@effect-douyin/core/DouyinError"
-import { Context, Duration, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import { makeFileStore } from "./internal/broadcast/fileStore.js"
 import { makeMemoryStore } from "./internal/broadcast/memoryStore.js"
 import { BroadcastJournalError as StoreError, type RawStore } from "./internal/broadcast/store.js"

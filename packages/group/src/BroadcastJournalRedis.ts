@@ -18,7 +18,9 @@
  * @since 0.2.0
  */
 import * as Redis from "@effect-douyin/core/Redis"
-import { type Duration, Effect, Layer } from "effect"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as BroadcastJournal from "./BroadcastJournal.js"
 import { makeRedisStore } from "./internal/broadcast/redisStore.js"
 

@@ -27,7 +27,9 @@
  * @since 0.1.0
  */
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
-import { Context, type Effect, Schema } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
 import { quotaCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 import { NonBlankString, optionalSwitch, requiredString, requiredText, wireString } from "./internal/schema.js"

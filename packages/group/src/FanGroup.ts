@@ -9,7 +9,8 @@
  *
  * @since 0.1.0
  */
-import { Option, Schema } from "effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { wireString } from "./internal/schema.js"
 
 // ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@
  * @since 0.1.0
  */
 import type { DouyinClient } from "@effect-douyin/core"
-import { Layer } from "effect"
+import * as Layer from "effect/Layer"
 import * as CreateFanGroup from "./CreateFanGroup.js"
 import * as DisableGroupSetting from "./DisableGroupSetting.js"
 import * as FanGroupQuota from "./FanGroupQuota.js"

@@ -22,7 +22,10 @@
  */
 import type { DouyinClient, DouyinError } from "@effect-douyin/core"
 import { Endpoint } from "@effect-douyin/core"
-import { Context, type Effect, Layer, Schema } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
 import { commonCodes } from "./internal/codes.js"
 import { OperatorOnly, wireNumber } from "./internal/schema.js"
 

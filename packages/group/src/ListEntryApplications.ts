@@ -21,7 +21,13 @@
  * @since 0.1.0
  */
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
-import { Chunk, Context, Effect, Option, Predicate, Schema, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { commonCodes } from "./internal/codes.js"
 import * as FanGroup from "./FanGroup.js"
 

@@ -19,7 +19,10 @@
  * @since 0.1.0
  */
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
-import { Context, type Effect, Option, Schema } from "effect"
+import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import { commonCodes } from "./internal/codes.js"
 import { OperatorOnly } from "./internal/schema.js"
 import * as FanGroup from "./FanGroup.js"

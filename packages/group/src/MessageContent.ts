@@ -23,7 +23,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { NonBlankString } from "./internal/schema.js"
 
 const Required = Schema.NonEmptyTrimmedString

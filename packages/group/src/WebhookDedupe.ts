@@ -13,7 +13,13 @@
  *
  * @since 0.1.0
  */
-import { Cache, Context, Duration, Effect, Layer, Ref, Schema } from "effect"
+import * as Cache from "effect/Cache"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
 
 /**
  * The store could not answer (e.g. Redis down). The handler then processes the delivery

@@ -8,7 +8,9 @@
  * @since 0.2.0
  */
 import * as Redis from "@effect-douyin/core/Redis"
-import { Duration, Effect, Layer } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import * as WebhookDedupe from "./WebhookDedupe.js"
 
 /**

@@ -18,7 +18,8 @@
  * @since 0.1.0
  */
 import { describeParseError } from "@effect-douyin/core/DouyinError"
-import { Either, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
 import { field, isRecord, LenientNumber, objectOrJsonString, optionalField } from "./internal/webhookWire.js"
 
 // -----------------------------------------------------------------------------

@@ -15,19 +15,20 @@
  *   redirects, tracer propagation off, `access-token` among the redacted header names) is set
  *   in ONE FiberRefs update on entry and put back on exit.
  */
-import { FetchHttpClient, Headers, HttpClient, type HttpClientRequest } from "@effect/platform"
-import {
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Exit,
-  type Fiber,
-  type FiberId,
-  FiberRef,
-  FiberRefs,
-  Scope
-} from "effect"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import type * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
+import * as FiberRefs from "effect/FiberRefs"
+import * as Scope from "effect/Scope"
 import {
   type DouyinCodeError,
   DouyinDecodeError,

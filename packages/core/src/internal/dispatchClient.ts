@@ -4,9 +4,18 @@
  * interruption. No `AbortController`, no `FinalizationRegistry`, no body stream, no span:
  * those are what `HttpClient.make` + `NodeHttpClient` cost per call (issue 15's profile).
  */
-import { Cookies, Headers, HttpClientError, HttpClientResponse, HttpIncomingMessage, UrlParams } from "@effect/platform"
-import type { HttpClientRequest } from "@effect/platform"
-import { Data, Effect, Inspectable, Option, Stream } from "effect"
+import * as Cookies from "@effect/platform/Cookies"
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
+import * as UrlParams from "@effect/platform/UrlParams"
+import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Inspectable from "effect/Inspectable"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
 
 /**

@@ -7,7 +7,9 @@
  * permit, O(n²) for the queue (1 000 queued calls cost seconds of CPU), and the order is not
  * guaranteed. Here a release hands the permit to the oldest waiter directly.
  */
-import { Deferred, Effect, Option } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 
 interface Waiter {
   readonly deferred: Deferred.Deferred<void>

@@ -9,9 +9,13 @@
  * created with mode 0700. A lease is a lock file created exclusively (`wx`) holding its
  * expiry; an expired lock (a crashed holder) is taken over.
  */
-import { FileSystem, Path } from "@effect/platform"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
 import type { PlatformError } from "@effect/platform/Error"
-import { Clock, Duration, Effect, Option } from "effect"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Crypto from "node:crypto"
 import { type Backend, type Key, StoreFailure, withPolledLease } from "./storeBackend.js"
 

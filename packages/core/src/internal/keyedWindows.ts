@@ -8,7 +8,7 @@
  * amortized, no scope, no fiber and no timer per key (an `RcMap` costs a scope per call and
  * a fiber per idle key).
  */
-import type { Clock } from "effect"
+import type * as Clock from "effect/Clock"
 import { Window } from "./window.js"
 
 interface Slot {

@@ -6,7 +6,9 @@
  * explicit stack, prints paths, what was expected and the *kind* of value found (never the
  * value), and stops after a few issues, so the description is bounded whatever the input.
  */
-import { Option, type ParseResult, SchemaAST as AST } from "effect"
+import * as Option from "effect/Option"
+import type * as ParseResult from "effect/ParseResult"
+import * as AST from "effect/SchemaAST"
 
 /** Issues listed at most; the rest are counted. */
 const maxIssues = 3

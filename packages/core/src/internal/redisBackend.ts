@@ -4,7 +4,9 @@
  * and a lease per key: `SET NX PX` with a random owner, released only by its owner (a Lua
  * compare-and-delete), ending by itself after its TTL when the holder crashed.
  */
-import { Duration, Effect, Option } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { ChainableCommander, Redis as IORedis } from "ioredis"
 import * as Crypto from "node:crypto"
 import type * as Redis from "../Redis.js"

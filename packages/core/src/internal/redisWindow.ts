@@ -16,7 +16,7 @@
  * and reserves in every window of a call atomically; a second one stamps the end. Members
  * older than one interval are trimmed on every permit, and each key expires when idle.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import type * as Redis from "../Redis.js"
 
 /** One window in Redis: its key (already prefixed) and its limit. */

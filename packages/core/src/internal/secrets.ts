@@ -6,7 +6,7 @@
  * every path, passes through {@link scrubError} before anything renders it (message, span,
  * log, `DouyinOutcomeUnknown`'s description).
  */
-import { ParseResult } from "effect"
+import * as ParseResult from "effect/ParseResult"
 import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "../DouyinError.js"
 
 // Global regexes carry `lastIndex`; each use builds its own so no state is shared.

@@ -3,7 +3,11 @@
  * it runs await its result (success or failure). The work runs in the owner's scope, so a
  * caller that is interrupted does not cancel it for the others.
  */
-import { Deferred, Effect, Option, type Scope, SynchronizedRef } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import type * as Scope from "effect/Scope"
+import * as SynchronizedRef from "effect/SynchronizedRef"
 
 export interface SingleFlight {
   /**

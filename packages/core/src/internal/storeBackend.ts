@@ -4,7 +4,11 @@
  * across processes. `TokenStore` turns a backend into its service (Schema-encoded entries,
  * encryption, typed errors).
  */
-import { Data, Duration, Effect, Option, Schedule } from "effect"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 
 export interface Key {
   readonly clientKey: string

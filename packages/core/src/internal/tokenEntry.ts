@@ -7,7 +7,10 @@
  * client_key + open_id does not open there.
  */
 import * as Crypto from "node:crypto"
-import { Either, Option, Redacted, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type { StoredToken } from "../TokenStore.js"
 
 // The stored shape is TokenStore's own model (a type-only import: no runtime cycle).

@@ -23,8 +23,12 @@
  * head). Waiters queue in a FIFO line per window (`fifo.ts`); only the one at the head of the
  * line waits on the clock (or on the next release, when the room it needs is still pending).
  */
-import { Deferred, Duration, Effect, Exit, FiberId } from "effect"
-import type { Clock } from "effect"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
+import type * as Clock from "effect/Clock"
 import * as Fifo from "./fifo.js"
 
 export class Window {

@@ -2,8 +2,11 @@
  * Shared steps between the fan-group client and the OAuth client: mapping platform errors,
  * reading a body, turning an envelope status into a typed error.
  */
-import type { HttpClientError, HttpClientResponse } from "@effect/platform"
-import { Duration, Effect, Either } from "effect"
+import type * as HttpClientError from "@effect/platform/HttpClientError"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import {
   DouyinApiError,
   DouyinAuthError,

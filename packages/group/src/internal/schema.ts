@@ -2,7 +2,7 @@
  * Small Schema building blocks shared by the fan-group modules (not exported).
  */
 import { Endpoint } from "@effect-douyin/core"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /**
  * Free text (names, descriptions, message text): at least one non-whitespace character;

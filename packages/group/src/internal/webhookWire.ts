@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** A number that may arrive as a JSON number or as a numeric string (`"5"`). */
 export const LenientNumber = Schema.Union(Schema.Number, Schema.NumberFromString)

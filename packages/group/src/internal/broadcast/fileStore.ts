@@ -10,8 +10,12 @@
  * The current state of each open broadcast is kept in memory and changed under one lock, so
  * compare-and-set holds within the process; the file store is for one instance at a time.
  */
-import { FileSystem, Path } from "@effect/platform"
-import { Effect, HashMap, Option, Ref } from "effect"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Path from "@effect/platform/Path"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import { makeLeases } from "./leases.js"
 import { BroadcastJournalError, describe, type RawStore } from "./store.js"
 

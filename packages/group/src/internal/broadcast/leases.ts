@@ -2,7 +2,9 @@
  * Leases held within one process (memory and file journals), timed by `Clock` so `TestClock`
  * drives their expiry.
  */
-import { Clock, Effect, Ref } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Ref from "effect/Ref"
 
 interface Lease {
   readonly owner: string

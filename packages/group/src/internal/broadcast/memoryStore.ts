@@ -1,7 +1,10 @@
 /**
  * The in-memory journal backend: a `Ref` owned by the layer.
  */
-import { Effect, HashMap, Option, Ref } from "effect"
+import * as Effect from "effect/Effect"
+import * as HashMap from "effect/HashMap"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
 import { makeLeases } from "./leases.js"
 import type { RawStore } from "./store.js"
 

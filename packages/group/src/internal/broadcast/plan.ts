@@ -3,7 +3,9 @@
  * written or sent. Each target is checked with `SendGroupMessage.Request` itself, so what a
  * broadcast accepts is exactly what one send accepts.
  */
-import { Either, ParseResult, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import type * as BroadcastJournal from "../../BroadcastJournal.js"
 import * as MessageContent from "../../MessageContent.js"
 import * as SendGroupMessage from "../../SendGroupMessage.js"

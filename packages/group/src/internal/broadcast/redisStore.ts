@@ -5,7 +5,9 @@
  * the lease checks are Lua scripts, atomic on the server, so instances never both claim a target.
  */
 import type * as Redis from "@effect-douyin/core/Redis"
-import { Duration, Effect, Option } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import { BroadcastJournalError, type RawStore } from "./store.js"
 
 // KEYS: plan, entries. ARGV: plan, retention ms, entry 0, entry 1, …

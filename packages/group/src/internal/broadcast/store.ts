@@ -2,7 +2,9 @@
  * What every journal backend implements, in strings: `BroadcastJournal` encodes and decodes
  * (Schema, with a version) in one place, so the backends only store, compare and lease.
  */
-import { type Effect, type Option, Schema } from "effect"
+import type * as Effect from "effect/Effect"
+import type * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 
 /**
  * The journal could not be read or written (store unreachable, an entry of another version,

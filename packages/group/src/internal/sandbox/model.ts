@@ -3,7 +3,7 @@
  * `(state, request, now) → [outcome, state']` (see `rules.ts`), run inside one `Ref.modify`,
  * so requests are atomic and the state lives in the layer that owns the `Ref`.
  */
-import { HashMap } from "effect"
+import * as HashMap from "effect/HashMap"
 
 /** A request as the sandbox sees it, whichever face it came through. */
 export interface WireRequest {

@@ -3,7 +3,8 @@
  * public module runs them inside `Ref.modify` and applies latency afterwards.
  */
 import { ErrorCode } from "@effect-douyin/core"
-import { Either, HashMap } from "effect"
+import * as Either from "effect/Either"
+import * as HashMap from "effect/HashMap"
 import * as envelope from "./envelope.js"
 import {
   type Application,
