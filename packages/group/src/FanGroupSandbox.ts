@@ -52,7 +52,9 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as model from "./internal/sandbox/model.js"
-import * as rules from "./internal/sandbox/rules.js"
+import * as adminOps from "./internal/sandbox/admin.js"
+import * as faults from "./internal/sandbox/faults.js"
+import * as router from "./internal/sandbox/router.js"
 
 // ---------------------------------------------------------------------------------------------
 // models
@@ -327,7 +329,7 @@ export const latency = (duration: Duration.DurationInput, options?: FaultOptions
  * @since 0.1.0
  * @category constants
  */
-export const routes: ReadonlyArray<string> = rules.routes
+export const routes: ReadonlyArray<string> = router.routes
 
 // ---------------------------------------------------------------------------------------------
 // the service
@@ -364,7 +366,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
     const now = Clock.currentTimeMillis
 
     const handle = (request: WireRequest): Effect.Effect<Outcome> =>
-      Effect.flatMap(now, (t) => Ref.modify(state, (s) => rules.handle(s, request, t))).pipe(
+      Effect.flatMap(now, (t) => Ref.modify(state, (s) => router.handle(s, request, t))).pipe(
         Effect.flatMap(({ delayMillis, outcome }) =>
           delayMillis > 0 ? Effect.as(Effect.sleep(Duration.millis(delayMillis)), outcome) : Effect.succeed(outcome)
         )
@@ -376,26 +378,26 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       handle,
       requests: Effect.map(Ref.get(state), (s) => s.log),
       applyToJoin: (o) =>
-        Effect.flatMap(now, (t) => Ref.modify(state, (s) => rules.applyToJoin(s, o, t))).pipe(
+        Effect.flatMap(now, (t) => Ref.modify(state, (s) => adminOps.applyToJoin(s, o, t))).pipe(
           Effect.flatMap(Either.match({
             onLeft: (description) => Effect.fail(new SandboxAdminError({ operation: "applyToJoin", description })),
             onRight: (application) => Effect.succeed(application)
           }))
         ),
-      authorize: (o) => Effect.flatMap(now, (t) => Ref.modify(state, (s) => rules.authorize(s, o, t))),
+      authorize: (o) => Effect.flatMap(now, (t) => Ref.modify(state, (s) => adminOps.authorize(s, o, t))),
       registerToken: (o) =>
         Effect.flatMap(now, (t) =>
           update((s) =>
-            rules.registerToken(s, {
+            adminOps.registerToken(s, {
               openId: o.openId,
               token: Redacted.value(o.token),
               expiresAt: o.expiresIn === undefined ? undefined : t + Duration.toMillis(Duration.decode(o.expiresIn))
             })
           )),
-      expireTokens: (openId) => update((s) => rules.expireTokens(s, openId)),
-      setQuota: (openId, left) => update((s) => rules.setQuota(s, openId, left)),
-      inject: (f) => update((s) => rules.addFault(s, f)),
-      clearFaults: update(rules.clearFaults),
+      expireTokens: (openId) => update((s) => adminOps.expireTokens(s, openId)),
+      setQuota: (openId, left) => update((s) => adminOps.setQuota(s, openId, left)),
+      inject: (f) => update((s) => faults.addFault(s, f)),
+      clearFaults: update(faults.clearFaults),
       snapshot: Effect.map(Ref.get(state), snapshotOf),
       reset: Ref.set(state, model.initial(config))
     } satisfies Service

@@ -1,6 +1,6 @@
 /**
  * The sandbox's state as plain immutable data. Every wire request is a pure step
- * `(state, request, now) → [outcome, state']` (see `rules.ts`), run inside one `Ref.modify`,
+ * `(state, request, now) → [outcome, state']` (see `router.ts`), run inside one `Ref.modify`,
  * so requests are atomic and the state lives in the layer that owns the `Ref`.
  */
 import * as HashMap from "effect/HashMap"

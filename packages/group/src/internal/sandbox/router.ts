@@ -1,0 +1,134 @@
+/**
+ * One wire request as a pure step of (state, request, now): record it, meet the injected
+ * faults, route it to an IM or OAuth route and wrap the answer in the route's envelope. No
+ * Effect, no I/O: `FanGroupSandbox` runs it inside `Ref.modify` and applies the latency
+ * afterwards.
+ */
+import { ErrorCode } from "@effect-douyin/core"
+import * as Either from "effect/Either"
+import * as envelope from "./envelope.js"
+import { answerKinds, faultAnswer, takeFault } from "./faults.js"
+import { makeLogId, nextSeq } from "./ids.js"
+import type { ImRoute } from "./imRoute.js"
+import { imRoutes } from "./imRoutes.js"
+import type { Outcome, Recorded, State, WireRequest } from "./model.js"
+import { type OAuthRoute, oauthRoutes } from "./oauthRoutes.js"
+import type { Ctx } from "./request.js"
+import { checkToken } from "./tokens.js"
+import { bareContentType, parsedBody, parseForm, parseJsonObject } from "./wireBody.js"
+
+const C = ErrorCode.Codes
+
+/** Every path the sandbox serves, as `"METHOD /path/"`. */
+export const routes: ReadonlyArray<string> = [
+  ...Object.entries(imRoutes).map(([path, r]) => `${r.method} ${path}`),
+  ...Object.keys(oauthRoutes).map((path) => `POST ${path}`)
+]
+
+/** The result of one wire request: what to answer, after how long, and the next state. */
+export interface Step {
+  readonly outcome: Outcome
+  readonly delayMillis: number
+}
+
+type Answered = readonly [Outcome, State]
+
+type Reject = (code: number, description: string) => Outcome
+
+const dropped: Outcome = { _tag: "Drop" }
+
+/** Appends the request to the bounded request log and gives it its sequence number and log id. */
+const receive = (state0: State, request: WireRequest, now: number): readonly [Ctx, State] => {
+  const record: Recorded = { method: request.method, path: request.path, query: request.query, body: parsedBody(request), at: now }
+  const limit = state0.config.requestLogLimit
+  const log = limit <= 0 ? [] : [...(state0.log.length >= limit ? state0.log.slice(1 - limit) : state0.log), record]
+  const [seq, state] = nextSeq({ ...state0, log })
+  return [{ now, nowSeconds: Math.floor(now / 1000), logId: makeLogId(now, seq) }, state]
+}
+
+/** A rejection in the route's envelope: shape A or B for IM routes, C for OAuth. */
+const rejecter = (kind: "A" | "B" | "C", ctx: Ctx): Reject => (code, description) =>
+  kind === "A"
+    ? envelope.errorA(code, description, ctx.logId, ctx.nowSeconds)
+    : kind === "B"
+    ? envelope.replyB(code, description, ctx.logId)
+    : envelope.errorC(code, description, ctx.logId, ctx.nowSeconds)
+
+/** An OAuth route: fields from a form or JSON body, merged over the query. */
+const serveOAuth = (
+  run: OAuthRoute,
+  state: State,
+  request: WireRequest,
+  ctx: Ctx,
+  reject: Reject,
+  drop: boolean
+): Answered => {
+  const type = bareContentType(request.headers)
+  const fields = type === "application/x-www-form-urlencoded"
+    ? parseForm(request.bodyText)
+    : parseJsonObject(request.bodyText)
+  if (fields === undefined) return [reject(C.oauthParameterError, "body is not valid JSON"), state]
+  const [outcome, next] = run(state, { ...request.query, ...fields }, ctx)
+  return [drop ? dropped : outcome, next]
+}
+
+/** An IM route: JSON only, `open_id` and a valid `access-token` required. */
+const serveIm = (
+  route: ImRoute,
+  state: State,
+  request: WireRequest,
+  ctx: Ctx,
+  reject: Reject,
+  drop: boolean
+): Answered => {
+  if (bareContentType(request.headers) !== "application/json") {
+    return [reject(C.invalidParameter, "content-type must be application/json"), state]
+  }
+  const openId = request.query["open_id"] ?? ""
+  if (openId.trim() === "") return [reject(C.invalidParameter, "open_id is required"), state]
+  const tokenProblem = checkToken(state, openId, request.headers["access-token"], ctx.now)
+  if (tokenProblem) return [reject(tokenProblem.code, tokenProblem.description), state]
+  const body = route.method === "POST" ? parseJsonObject(request.bodyText) : {}
+  if (body === undefined) return [reject(C.invalidParameter, "body must be a JSON object"), state]
+
+  const [result, next] = route.run(state, { openId, query: request.query, body, ctx })
+  const outcome: Outcome = Either.match(result, {
+    onLeft: (r) => reject(r.code, r.description),
+    onRight: (payload) =>
+      route.envelope === "A"
+        ? envelope.successA(payload, ctx.logId, ctx.nowSeconds)
+        : envelope.replyB(0, "", ctx.logId)
+  })
+  return [drop ? dropped : outcome, next]
+}
+
+/** Routes the request: 404 and 405 first, then an answer-replacing fault, then the route. */
+const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
+  const im: ImRoute | undefined = imRoutes[request.path]
+  const oauth: OAuthRoute | undefined = oauthRoutes[request.path]
+  if (im === undefined && oauth === undefined) {
+    return [envelope.raw(404, `<html><body>404 Not Found: ${request.path}</body></html>`), state0]
+  }
+  if ((im !== undefined && request.method !== im.method) || (oauth !== undefined && request.method !== "POST")) {
+    return [envelope.raw(405, `<html><body>405 Method Not Allowed</body></html>`), state0]
+  }
+
+  const [fault, state] = takeFault(state0, request, answerKinds)
+  const reject = rejecter(im === undefined ? "C" : im.envelope, ctx)
+  const instead = fault === undefined ? undefined : faultAnswer(fault, reject, im === undefined)
+  if (instead !== undefined) return [instead, state]
+  const drop = fault?.kind === "Drop"
+  return oauth !== undefined
+    ? serveOAuth(oauth, state, request, ctx, reject, drop)
+    : serveIm(im!, state, request, ctx, reject, drop)
+}
+
+/**
+ * One wire request. Pure: `now` is the sandbox clock.
+ */
+export const handle = (state0: State, request: WireRequest, now: number): readonly [Step, State] => {
+  const [ctx, state1] = receive(state0, request, now)
+  const [latency, state2] = takeFault(state1, request, ["Latency"])
+  const [outcome, state] = answer(state2, request, ctx)
+  return [{ outcome, delayMillis: latency?.millis ?? 0 }, state]
+}
