@@ -4,7 +4,8 @@
 // next to Effect 3 (npm's `latest` is Effect 4), type-checks scripts/consumer/main.ts with
 // `skipLibCheck: false` under NodeNext / Bundler / node10 resolution, `exactOptionalPropertyTypes`
 // on and off, and runs the compiled JavaScript with plain `node` as ESM and as CommonJS against
-// the in-process sandbox, asserting its output. Offline apart from the npm registry (npm's cache
+// the in-process sandbox, asserting its output, on this Node (20) and on Node 22 (the official
+// binary, fetched from the npm registry as `node-<platform>-<arch>`). Offline apart from the npm registry (npm's cache
 // serves repeated runs). Set KEEP=1 to keep the temporary project.
 import { execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
@@ -35,6 +36,19 @@ const runAsync = (cmd, args, cwd) =>
 const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-douyin-consumer-"))
 const tarballs = Path.join(dir, "tarballs")
 Fs.mkdirSync(tarballs)
+
+// Node 22 for the runs, fetched while the rest proceeds.
+const node22Version = "22.23.5"
+const node22Package = `node-${process.platform === "win32" ? "win" : process.platform}-${process.arch}`
+const node22Dir = Path.join(dir, "node22")
+const node22 = runAsync(
+  "npm",
+  ["install", "--no-save", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", "--prefix", node22Dir, `${node22Package}@${node22Version}`],
+  dir
+).then(({ code, output }) => {
+  if (code !== 0) fail(`npm install ${node22Package}@${node22Version}\n${output}`)
+  return Path.join(node22Dir, "node_modules", node22Package, "bin", process.platform === "win32" ? "node.exe" : "node")
+})
 
 // 1. Pack, as a release does.
 let t = Date.now()
@@ -154,9 +168,11 @@ const expected = (kind) =>
     rejected: "DouyinInvalidInput",
     typed: true
   })
+const nodes = [["node20", process.execPath], ["node22", await node22]]
+for (const [name, bin] of nodes) console.log(`${name}: ${run(bin, ["--version"]).trim()}`)
 const resolved = {
-  esm: run("node", ["--input-type=module", "-e", "console.log(import.meta.resolve('@effect-douyin/group'))"], Path.join(dir, "esm")).trim(),
-  cjs: run("node", ["-p", "require.resolve('@effect-douyin/group')"], Path.join(dir, "cjs")).trim()
+  esm: run(process.execPath, ["--input-type=module", "-e", "console.log(import.meta.resolve('@effect-douyin/group'))"], Path.join(dir, "esm")).trim(),
+  cjs: run(process.execPath, ["-p", "require.resolve('@effect-douyin/group')"], Path.join(dir, "cjs")).trim()
 }
 let failed = false
 const rows = []
@@ -170,12 +186,18 @@ for (const v of variants) {
   for (const [kind, main] of v.runs) {
     let runOutput = "(not run: type errors)"
     if (typed) {
-      const out = await runAsync("node", [main], dir)
-      runOutput = out.output.trim()
-      if (out.code !== 0 || runOutput !== expected(kind)) {
-        console.error(`--- ${v.name} ${kind}: expected ${expected(kind)}`)
-        failed = true
+      const outputs = []
+      for (const [name, bin] of nodes) {
+        const out = await runAsync(bin, [main], dir)
+        outputs.push(`${name} ${out.output.trim()}`)
+        if (out.code !== 0 || out.output.trim() !== expected(kind)) {
+          console.error(`--- ${v.name} ${kind} on ${name}: expected ${expected(kind)}, got ${out.output.trim()}`)
+          failed = true
+        }
       }
+      // One line when every Node printed the same.
+      const texts = outputs.map((o) => o.slice(o.indexOf(" ") + 1))
+      runOutput = texts.every((t) => t === texts[0]) ? `${nodes.map(([name]) => name).join(" = ")}: ${texts[0]}` : outputs.join("; ")
     }
     if (!resolved[kind].endsWith(`/dist/${kind}/index.js`)) failed = true
     rows.push(

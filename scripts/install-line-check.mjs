@@ -1,7 +1,7 @@
 // Runs the README's install lines ("Use it in your project") in fresh temporary projects, one per
 // package manager (npm, pnpm, yarn), and loads the result with plain `node` as ESM and as
 // CommonJS. Until the packages are on the registry their names in the line are replaced by the
-// tarballs `pnpm pack` makes; every other argument is run exactly as the README has it.
+// tarballs `pnpm pack` makes; the rest of each line runs exactly as the README has it, in bash.
 // `pnpm install-line-check [npm|pnpm|yarn…]` (yarn 1 through `npx yarn@1`).
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
@@ -13,7 +13,7 @@ const repoRoot = Path.resolve(import.meta.dirname, "..")
 const readme = Fs.readFileSync(Path.join(repoRoot, "README.md"), "utf8")
 const section = readme.slice(readme.indexOf("## Use it in your project"))
 const block = section.slice(section.indexOf("```sh") + 5, section.indexOf("```", section.indexOf("```sh") + 5))
-const lines = block.trim().split("\n").map((l) => l.trim().split(/\s+/))
+const lines = block.trim().split("\n").map((l) => l.trim())
 const wanted = process.argv.slice(2)
 const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-douyin-install-"))
 const tarballs = Path.join(dir, "tarballs")
@@ -28,18 +28,19 @@ const effect = createRequire(process.cwd() + "/")("effect/package.json").version
 console.log("loaded: esm " + Object.keys(esm).length + " modules, cjs " + Object.keys(cjs).length + " modules, effect " + effect)
 `
 let failed = false
-for (const [tool, ...args] of lines) {
+for (const line of lines) {
+  const tool = line.split(/\s+/)[0]
   if (wanted.length > 0 && !wanted.includes(tool)) continue
   const project = Path.join(dir, tool)
   Fs.mkdirSync(project)
   Fs.writeFileSync(Path.join(project, "package.json"), JSON.stringify({ name: `fresh-${tool}`, version: "1.0.0", private: true }))
-  const argv = args.map((a) => local[a] ?? a)
-  const [cmd, cmdArgs] = tool === "yarn" ? ["npx", ["--yes", "yarn@1.22.22", ...argv]] : [tool, argv]
-  console.log(`\n$ ${tool} ${args.join(" ")}`)
-  console.log(`  (run as: ${cmd} ${cmdArgs.map((a) => a.startsWith(tarballs) ? Path.basename(a) : a).join(" ")})`)
+  let command = line.replace(/(^|\s)(@effect-douyin\/(?:core|group))(?=\s|$)/g, (_, space, name) => space + local[name])
+  if (tool === "yarn") command = command.replace(/^yarn/, "npx --yes yarn@1.22.22")
+  console.log(`\n$ ${line}`)
+  console.log(`  (run as: ${command.replaceAll(tarballs + "/", "")})`)
   const started = Date.now()
   try {
-    const out = execFileSync(cmd, cmdArgs, { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    const out = execFileSync("bash", ["-c", command], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
     console.log(out.trim().split("\n").map((l) => "  " + l).join("\n"))
     console.log(`  ok in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     console.log("  " + execFileSync("node", ["--input-type=module", "-e", probe], { cwd: project, encoding: "utf8" }).trim())
