@@ -43,7 +43,17 @@ const node22Package = `node-${process.platform === "win32" ? "win" : process.pla
 const node22Dir = Path.join(dir, "node22")
 const node22 = runAsync(
   "npm",
-  ["install", "--no-save", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", "--prefix", node22Dir, `${node22Package}@${node22Version}`],
+  [
+    "install",
+    "--no-save",
+    "--no-audit",
+    "--no-fund",
+    "--prefer-offline",
+    "--loglevel=error",
+    "--prefix",
+    node22Dir,
+    `${node22Package}@${node22Version}`
+  ],
   dir
 ).then(({ code, output }) => {
   if (code !== 0) fail(`npm install ${node22Package}@${node22Version}\n${output}`)
@@ -171,7 +181,11 @@ const expected = (kind) =>
 const nodes = [["node20", process.execPath], ["node22", await node22]]
 for (const [name, bin] of nodes) console.log(`${name}: ${run(bin, ["--version"]).trim()}`)
 const resolved = {
-  esm: run(process.execPath, ["--input-type=module", "-e", "console.log(import.meta.resolve('@effect-douyin/group'))"], Path.join(dir, "esm")).trim(),
+  esm: run(
+    process.execPath,
+    ["--input-type=module", "-e", "console.log(import.meta.resolve('@effect-douyin/group'))"],
+    Path.join(dir, "esm")
+  ).trim(),
   cjs: run(process.execPath, ["-p", "require.resolve('@effect-douyin/group')"], Path.join(dir, "cjs")).trim()
 }
 let failed = false
