@@ -6,7 +6,8 @@
  * - one deadline per request, one timer that aborts the request (and closes its connection)
  *   when no complete response arrived in time: status line, headers and the whole body;
  * - a body size cap: a larger body aborts the request (`BodyTooLarge`);
- * - interruption aborts the request, which closes its socket;
+ * - interruption aborts the request, which closes its socket; so does the closing of a `Scope`
+ *   in the request's context (`HttpClient.withScope`: the SDK's attempt deadline closes it);
  * - redirects refused, never followed (`RedirectRefused`): the `access-token` header never
  *   leaves for another origin;
  * - the platform's error mapping: `RequestError` "Transport" before the status line (its
@@ -65,6 +66,21 @@ export const DeadlineExceeded: typeof internal.DeadlineExceeded = internal.Deadl
  * @category errors
  */
 export type DeadlineExceeded = internal.DeadlineExceeded
+
+/**
+ * The `cause` of the `RequestError` / `ResponseError` when the `Scope` the request ran in
+ * (`HttpClient.withScope`) closed before the whole response arrived. The request was aborted.
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export const ScopeClosed: typeof internal.ScopeClosed = internal.ScopeClosed
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type ScopeClosed = internal.ScopeClosed
 
 /**
  * The `cause` of a `ResponseError` ("Decode") when the body was larger than `maxBodyBytes`

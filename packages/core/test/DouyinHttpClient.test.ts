@@ -3,7 +3,7 @@
 // that never answers, so the outcome does not depend on the machine's speed; where a test then
 // checks the server side, the request must have reached it within the deadline (tolerance
 // stated there). Every wait on the server is bounded (5 s).
-import { HttpClientError, HttpClientRequest } from "@effect/platform"
+import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber, Layer, Redacted, type Scope, Stream } from "effect"
 import * as Http from "node:http"
@@ -80,15 +80,24 @@ const hold: Handler = () => {}
 // The pool lives as long as the test's scope.
 const client = (options: DouyinHttpClient.Options = {}) => DouyinHttpClient.make(options)
 
-/** The SDK's count call over the fast client (no retry: one attempt). */
-const sdkCount = (baseUrl: string, options: DouyinHttpClient.Options = {}) =>
+/**
+ * The SDK's count call over the fast client (no retry: one attempt); `wrap` transforms the
+ * client first (a wrapped client is no longer the fast client the SDK recognizes).
+ */
+const sdkCount = (
+  baseUrl: string,
+  options: DouyinHttpClient.Options = {},
+  config: DouyinConfig.Options = {},
+  wrap: (client: HttpClient.HttpClient) => HttpClient.HttpClient = (client) => client
+) =>
   Effect.flatMap(Endpoint.handler(Count), (count) => count({ openId: "op-1" })).pipe(
     Effect.provide(
       DouyinClient.layer.pipe(
         Layer.provide(Retry.layerDisabled),
         Layer.provide(RateLimit.layerDisabled),
+        Layer.provide(Layer.effect(HttpClient.HttpClient, Effect.map(HttpClient.HttpClient, wrap))),
         Layer.provide(DouyinHttpClient.layer(options)),
-        Layer.provide(DouyinConfig.layer({ baseUrl })),
+        Layer.provide(DouyinConfig.layer({ baseUrl, ...config })),
         Layer.provide(AccessToken.layerStatic(Redacted.make("act.T")))
       )
     )
@@ -206,6 +215,31 @@ describe("DouyinHttpClient over loopback sockets", () => {
       // Without the abort the socket would stay open for the 1 minute deadline.
       yield* server.socketClosed(0).pipe(Effect.timeout("5 seconds"))
     }))
+
+  // Row 7 of reliability.md §5 with the deadlines the other way round: the client's own (1 minute)
+  // is longer than the SDK's attempt timeout (300 ms), so the SDK's must abort the request.
+  // Tolerance: the socket must close within 5 s (the held request otherwise stays open for the
+  // client's minute); on an idle machine it closes ~300 ms after the call started.
+  for (
+    const [name, wrap] of [
+      ["as given", (client: HttpClient.HttpClient) => client],
+      ["wrapped by a transform", HttpClient.mapRequest((request: HttpClientRequest.HttpClientRequest) => request)]
+    ] as const
+  ) {
+    it.scoped(`the SDK's attempt timeout aborts the in-flight request (client ${name}): the server sees its socket close, the error is the timeout`, () =>
+      Effect.gen(function*() {
+        const server = yield* serve(hold)
+        const call = yield* Effect.fork(sdkCount(server.url, { timeout: "1 minute" }, { attemptTimeout: "300 millis" }, wrap))
+        const started = Date.now()
+        yield* server.socketClosed(0).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => "socket still open" }))
+        const closedAfter = Date.now() - started
+        const error = yield* Effect.flip(Fiber.join(call).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => "call still running" })))
+        expect(error).toMatchObject({ _tag: "DouyinTransportError", sent: true })
+        expect(error.message).toContain("no response within the attempt timeout of 300ms")
+        expect(closedAfter).toBeLessThan(5_000)
+        expect(server.seen).toHaveLength(1)
+      }), 15_000)
+  }
 
   it.scoped("a request interrupted or timed out while queued for a connection is never sent", () =>
     Effect.gen(function*() {

@@ -11,10 +11,14 @@ import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as UrlParams from "@effect/platform/UrlParams"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
+import * as ExecutionStrategy from "effect/ExecutionStrategy"
+import * as FiberRef from "effect/FiberRef"
 import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
 
@@ -60,6 +64,17 @@ export class RedirectRefused extends Data.TaggedError("RedirectRefused")<{
 class Interrupted extends Error {
   constructor() {
     super("interrupted")
+  }
+}
+
+/**
+ * The request's scope closed before its response was complete (e.g. the SDK's attempt deadline
+ * closed the attempt's scope, `HttpClient.withScope`): the request was aborted. The `cause` of
+ * the `RequestError` / `ResponseError`, as an aborted `AbortSignal` is for `HttpClient.make`.
+ */
+export class ScopeClosed extends Data.TaggedError("ScopeClosed")<{}> {
+  override get message() {
+    return "the request's scope closed before the response was complete (request aborted)"
   }
 }
 
@@ -242,6 +257,12 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.fail(this.failure(new DeadlineExceeded({ timeoutMillis: this.settings.timeoutMillis })))
   }
 
+  /** The request's scope closed: abort the dispatch and fail; the fiber still waits for the answer. */
+  abort(): void {
+    if (this.settled) return
+    this.fail(this.failure(new ScopeClosed()))
+  }
+
   /** The fiber was interrupted: abort the dispatch (undici closes the socket); nobody waits. */
   interrupt(): void {
     if (this.settled) return
@@ -340,9 +361,32 @@ export const send = (
     headersTimeout: 0,
     bodyTimeout: 0
   }
-  return Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+  return Effect.withFiberRuntime((fiber) => {
+    const scope = Context.getOption(fiber.getFiberRef(FiberRef.currentContext), Scope.Scope)
+    if (Option.isNone(scope)) return exchange(dispatcher, settings, request, options)
+    // A Scope in the context bounds the request (`HttpClient.withScope`, as the SDK's attempt
+    // does): its closing aborts it. A child scope, closed with the exchange, so a long-lived
+    // scope does not collect one finalizer per request.
+    return Effect.flatMap(Scope.fork(scope.value, ExecutionStrategy.sequential), (child) => {
+      const started: { exchange?: Exchange } = {}
+      return Scope.addFinalizer(child, Effect.sync(() => started.exchange?.abort())).pipe(
+        Effect.zipRight(exchange(dispatcher, settings, request, options, started)),
+        Effect.onExit((exit) => Scope.close(child, exit))
+      )
+    })
+  })
+}
+
+const exchange = (
+  dispatcher: Dispatcher,
+  settings: Settings,
+  request: HttpClientRequest.HttpClientRequest,
+  options: Dispatcher.DispatchOptions,
+  started?: { exchange?: Exchange }
+) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
     const exchange = new Exchange(request, settings, resume)
+    if (started !== undefined) started.exchange = exchange
     dispatcher.dispatch(options, exchange)
     return Effect.sync(() => exchange.interrupt())
   })
-}
