@@ -231,9 +231,9 @@ describe("DouyinHttpClient over loopback sockets", () => {
         const server = yield* serve(hold)
         const call = yield* Effect.fork(sdkCount(server.url, { timeout: "1 minute" }, { attemptTimeout: "300 millis" }, wrap))
         const started = Date.now()
-        yield* server.socketClosed(0).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => "socket still open" }))
+        yield* server.socketClosed(0).pipe(Effect.timeout("5 seconds"))
         const closedAfter = Date.now() - started
-        const error = yield* Effect.flip(Fiber.join(call).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => "call still running" })))
+        const error = yield* Effect.flip(Fiber.join(call).pipe(Effect.timeout("5 seconds")))
         expect(error).toMatchObject({ _tag: "DouyinTransportError", sent: true })
         expect(error.message).toContain("no response within the attempt timeout of 300ms")
         expect(closedAfter).toBeLessThan(5_000)
