@@ -50,6 +50,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher } from "undici"
+import * as Deadline from "./internal/deadline.js"
 import * as internal from "./internal/dispatchClient.js"
 
 /**
@@ -158,10 +159,12 @@ export const fromDispatcher = (
   options: Omit<Options, "dispatcher" | "connections" | "keepAliveTimeout"> = {}
 ): HttpClient.HttpClient => {
   const settings = settingsOf(options)
-  return HttpClient.makeWith(
+  const client = HttpClient.makeWith(
     Effect.flatMap((request: HttpClientRequest.HttpClientRequest) => internal.send(dispatcher, settings, request)),
     Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
   )
+  // The SDK's attempt hands this client its deadline directly (one timer per attempt).
+  return Deadline.attach(client, (request, timeoutMillis) => internal.sendWithin(dispatcher, settings, request, timeoutMillis))
 }
 
 /**

@@ -5,13 +5,16 @@
  *
  * How it stays cheap (test/bench measured the old path: two `Effect.timeout`s forked four
  * fibers per call, and each `Effect.locally` copied the fiber's FiberRefs twice):
- * - the deadline is one timer per attempt that *aborts* the request (no fiber races it). The
- *   request gets its `AbortSignal` through `HttpClient.withScope`: the attempt runs in a
- *   `Scope` of its own that the timer (or the end of the attempt, or an interruption) closes.
- *   Every client built with `HttpClient.make` (fetch, node:http, undici, `DouyinTest`) passes
- *   that signal on; a client built with `HttpClient.makeWith` should abort its request from a
- *   finalizer on the `Scope` it finds in its context.
- * - what the injected client reads from the fiber (the `Scope`, a `Fetch` that does not follow
+ * - a client that enforces deadlines itself (`internal/deadline.ts`: the fast client) is handed
+ *   the attempt timeout and sends directly: its one timer, nothing else per attempt.
+ * - any other client: the deadline is one timer per attempt that *aborts* the request (no
+ *   fiber races it). The request gets its `AbortSignal` through `HttpClient.withScope`: the
+ *   attempt runs in a `Scope` of its own that the timer (or the end of the attempt, or an
+ *   interruption) closes. Every client built with `HttpClient.make` (fetch, node:http, undici,
+ *   `DouyinTest`) passes that signal on; a client built with `HttpClient.makeWith` should
+ *   abort its request from a finalizer on the `Scope` it finds in its context (the fast
+ *   client does, when wrapped).
+ *   What such a client reads from the fiber (the `Scope`, a `Fetch` that does not follow
  *   redirects, tracer propagation off, `access-token` among the redacted header names) is set
  *   in ONE FiberRefs update on entry and put back on exit.
  */
@@ -19,6 +22,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -36,6 +40,7 @@ import {
   DouyinTransportError
 } from "../DouyinError.js"
 import type * as Envelope from "../Envelope.js"
+import * as Deadline from "./deadline.js"
 import { defined } from "./defined.js"
 import * as secrets from "./secrets.js"
 import * as wire from "./wire.js"
@@ -141,18 +146,45 @@ export const make = (
   const timeoutMillis = Duration.toMillis(options.attemptTimeout)
   const timeoutText = wire.formatDuration(options.attemptTimeout)
 
-  const send = (request: HttpClientRequest.HttpClientRequest, spec: Spec): Effect.Effect<Answer, Failure> =>
+  const direct = Deadline.sendOf(http)
+  const read = (spec: Spec, response: HttpClientResponse.HttpClientResponse) =>
+    Effect.zipRight(
+      Effect.annotateCurrentSpan("http.response.status_code", response.status),
+      wire.readEnvelope(spec.endpoint, spec.envelope, response)
+    )
+  const timeoutError = (spec: Spec) =>
+    new DouyinTransportError({
+      endpoint: spec.endpoint,
+      sent: true,
+      description: `no response within the attempt timeout of ${timeoutText}`
+    })
+  const finish = (spec: Spec, attempt: Effect.Effect<Answer, Failure>) =>
+    Effect.tapBoth(Effect.mapError(attempt, (failure) => secrets.scrubError(failure, spec.secrets, spec.decodeDetail)), {
+      onFailure: (e) => "logId" in e && e.logId !== undefined ? annotateLogId(e.logId) : Effect.void,
+      onSuccess: (answer) => answer.logId === undefined ? Effect.void : annotateLogId(answer.logId)
+    })
+
+  // A client that takes the deadline itself (the fast client): no Scope, no timer, no
+  // AbortController, no FiberRefs update; it reads nothing from the fiber (no span, no trace
+  // headers, no fetch), so none of `settings` applies to it.
+  const sendDirect = (send: Deadline.Send) => (request: HttpClientRequest.HttpClientRequest, spec: Spec) =>
+    finish(
+      spec,
+      Effect.flatMap(
+        Effect.mapError(send(request, timeoutMillis), (e) =>
+          Deadline.expiredAt(e, timeoutMillis) ? timeoutError(spec) : wire.fromHttpClientError(spec.endpoint, e)),
+        (response) => read(spec, response)
+      )
+    )
+
+  const sendScoped = (request: HttpClientRequest.HttpClientRequest, spec: Spec): Effect.Effect<Answer, Failure> =>
     Effect.flatMap(Scope.make(), (scope) => {
       let timedOut = false
       const exchange = Effect.flatMap(
         Effect.mapError(scoped.execute(request), (e) => wire.fromHttpClientError(spec.endpoint, e)),
-        (response) =>
-          Effect.zipRight(
-            Effect.annotateCurrentSpan("http.response.status_code", response.status),
-            wire.readEnvelope(spec.endpoint, spec.envelope, response)
-          )
+        (response) => read(spec, response)
       )
-      return Effect.uninterruptibleMask((restoreInterruption) =>
+      const attempt = Effect.uninterruptibleMask((restoreInterruption) =>
         Effect.withFiberRuntime<Answer, Failure>((fiber) => {
           // One timer: at the deadline it closes the attempt's scope, which aborts the request.
           const timer = Number.isFinite(timeoutMillis)
@@ -166,26 +198,15 @@ export const make = (
             return Effect.zipRight(Scope.close(scope, exit), exit)
           })
         })
-      ).pipe(
-        Effect.mapError((error) => {
-          // An abort by the deadline surfaces as whatever the client makes of an aborted request.
-          const failure = timedOut && error._tag === "DouyinTransportError"
-            ? new DouyinTransportError({
-              endpoint: spec.endpoint,
-              sent: true,
-              description: `no response within the attempt timeout of ${timeoutText}`
-            })
-            : error
-          return secrets.scrubError(failure, spec.secrets, spec.decodeDetail)
-        }),
-        Effect.tapBoth({
-          onFailure: (e) => "logId" in e && e.logId !== undefined ? annotateLogId(e.logId) : Effect.void,
-          onSuccess: (answer) => answer.logId === undefined ? Effect.void : annotateLogId(answer.logId)
-        })
+      )
+      // An abort by the deadline surfaces as whatever the client makes of an aborted request.
+      return finish(
+        spec,
+        Effect.mapError(attempt, (error) => timedOut && error._tag === "DouyinTransportError" ? timeoutError(spec) : error)
       )
     })
 
-  return { send }
+  return { send: direct !== undefined ? sendDirect(direct) : sendScoped }
 }
 
 const annotateLogId = (logId: string) => Effect.annotateCurrentSpan("douyin.logid", logId)

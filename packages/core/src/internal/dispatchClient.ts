@@ -21,17 +21,9 @@ import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
+import { DeadlineExceeded } from "./deadline.js"
 
-/**
- * No complete response within the deadline: the request was aborted and its connection closed.
- * The `cause` of the `RequestError` (before the status line) or `ResponseError` (while reading
- * the body).
- */
-export class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ readonly timeoutMillis: number }> {
-  override get message() {
-    return `no complete response within the attempt timeout of ${this.timeoutMillis} ms (request aborted)`
-  }
-}
+export { DeadlineExceeded } from "./deadline.js"
 
 /** The body grew past the cap: the request was aborted. The `cause` of a `ResponseError`. */
 export class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly maxBodyBytes: number }> {
@@ -191,9 +183,11 @@ class Exchange implements Dispatcher.DispatchHandler {
   constructor(
     private readonly request: HttpClientRequest.HttpClientRequest,
     private readonly settings: Settings,
+    private readonly timeoutMillis: number,
     private readonly resume: Resume
   ) {
-    this.timer = setTimeout(onDeadline, settings.timeoutMillis, this)
+    // Node fires a delay past 2^31 − 1 ms at once: a longer deadline waits that long (24.8 days).
+    this.timer = setTimeout(onDeadline, Math.min(timeoutMillis, 2_147_483_647), this)
   }
 
   // -- undici's handler callbacks
@@ -254,7 +248,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   /** The deadline timer fired. */
   expire(): void {
     if (this.settled) return
-    this.fail(this.failure(new DeadlineExceeded({ timeoutMillis: this.settings.timeoutMillis })))
+    this.fail(this.failure(new DeadlineExceeded({ timeoutMillis: this.timeoutMillis })))
   }
 
   /** The request's scope closed: abort the dispatch and fail; the fiber still waits for the answer. */
@@ -331,27 +325,23 @@ const requestBody = (request: HttpClientRequest.HttpClientRequest): Body | undef
   }
 }
 
-/** Sends `request` through `dispatcher` and reads the whole body. */
-export const send = (
-  dispatcher: Dispatcher,
-  settings: Settings,
+/** The dispatch of `request`, or why it cannot be sent (nothing is sent then). */
+const prepare = (
   request: HttpClientRequest.HttpClientRequest
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+): Dispatcher.DispatchOptions | HttpClientError.RequestError => {
   const url = UrlParams.makeUrl(request.url, request.urlParams, Option.none())
   if (url._tag === "Left") {
-    return Effect.fail(new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left }))
+    return new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })
   }
   const body = requestBody(request)
   if (body === undefined) {
-    return Effect.fail(
-      new HttpClientError.RequestError({
-        request,
-        reason: "Encode",
-        description: `a ${request.body._tag} request body is not supported (this client sends buffered bodies only)`
-      })
-    )
+    return new HttpClientError.RequestError({
+      request,
+      reason: "Encode",
+      description: `a ${request.body._tag} request body is not supported (this client sends buffered bodies only)`
+    })
   }
-  const options: Dispatcher.DispatchOptions = {
+  return {
     origin: url.right.origin,
     path: url.right.pathname + url.right.search,
     method: request.method,
@@ -361,32 +351,65 @@ export const send = (
     headersTimeout: 0,
     bodyTimeout: 0
   }
+}
+
+interface Started {
+  exchange?: Exchange
+}
+
+const exchange = (
+  dispatcher: Dispatcher,
+  settings: Settings,
+  timeoutMillis: number,
+  request: HttpClientRequest.HttpClientRequest,
+  options: Dispatcher.DispatchOptions,
+  started?: Started
+) =>
+  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
+    const exchange = new Exchange(request, settings, timeoutMillis, resume)
+    if (started !== undefined) started.exchange = exchange
+    dispatcher.dispatch(options, exchange)
+    return Effect.sync(() => exchange.interrupt())
+  })
+
+/**
+ * Sends `request` through `dispatcher` and reads the whole body, within the client's deadline.
+ * A `Scope` in the fiber's context (`HttpClient.withScope`) bounds the request too: its
+ * closing aborts it.
+ */
+export const send = (
+  dispatcher: Dispatcher,
+  settings: Settings,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const options = prepare(request)
+  if (options instanceof HttpClientError.RequestError) return Effect.fail(options)
   return Effect.withFiberRuntime((fiber) => {
     const scope = Context.getOption(fiber.getFiberRef(FiberRef.currentContext), Scope.Scope)
-    if (Option.isNone(scope)) return exchange(dispatcher, settings, request, options)
-    // A Scope in the context bounds the request (`HttpClient.withScope`, as the SDK's attempt
-    // does): its closing aborts it. A child scope, closed with the exchange, so a long-lived
-    // scope does not collect one finalizer per request.
+    if (Option.isNone(scope)) return exchange(dispatcher, settings, settings.timeoutMillis, request, options)
+    // A child scope, closed with the exchange, so a long-lived scope does not collect one
+    // finalizer per request.
     return Effect.flatMap(Scope.fork(scope.value, ExecutionStrategy.sequential), (child) => {
-      const started: { exchange?: Exchange } = {}
+      const started: Started = {}
       return Scope.addFinalizer(child, Effect.sync(() => started.exchange?.abort())).pipe(
-        Effect.zipRight(exchange(dispatcher, settings, request, options, started)),
+        Effect.zipRight(exchange(dispatcher, settings, settings.timeoutMillis, request, options, started)),
         Effect.onExit((exit) => Scope.close(child, exit))
       )
     })
   })
 }
 
-const exchange = (
+/**
+ * Sends `request` under the caller's deadline (`deadline.Send`): the shorter of it and the
+ * client's own, on the exchange's one timer. No `Scope` is looked up: the caller bounds it.
+ */
+export const sendWithin = (
   dispatcher: Dispatcher,
   settings: Settings,
   request: HttpClientRequest.HttpClientRequest,
-  options: Dispatcher.DispatchOptions,
-  started?: { exchange?: Exchange }
-) =>
-  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-    const exchange = new Exchange(request, settings, resume)
-    if (started !== undefined) started.exchange = exchange
-    dispatcher.dispatch(options, exchange)
-    return Effect.sync(() => exchange.interrupt())
-  })
+  timeoutMillis: number
+): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+  const options = prepare(request)
+  if (options instanceof HttpClientError.RequestError) return Effect.fail(options)
+  return exchange(dispatcher, settings, Math.min(timeoutMillis, settings.timeoutMillis), request, options)
+}
