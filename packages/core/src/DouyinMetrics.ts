@@ -48,6 +48,10 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import * as MetricBoundaries from "effect/MetricBoundaries"
+import * as MetricKey from "effect/MetricKey"
+import type * as MetricKeyType from "effect/MetricKeyType"
+import * as MetricLabel from "effect/MetricLabel"
 import * as Option from "effect/Option"
 
 // Latencies of calls to Douyin: a few ms from a nearby region up to the 30 s call timeout.
@@ -55,16 +59,46 @@ const latencyBoundaries = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000
 // Waiting for a permit: from nothing to several intervals of a busy limit.
 const waitBoundaries = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
 
+// The keys of the metrics recorded on every call. The recorder tags them once per endpoint
+// (and outcome) per layer: `Metric.tagged` would build and hash a new key on every update.
+const callsKey = MetricKey.counter("douyin.client.calls", {
+  description: "Fan-group API calls, by endpoint and outcome (success or the error _tag)",
+  incremental: true
+})
+const requestsInFlightKey = MetricKey.counter("douyin.client.requests.in_flight", {
+  description: "HTTP requests to Douyin in flight, by endpoint"
+})
+const outcomeUnknownKey = MetricKey.counter("douyin.client.outcome_unknown", {
+  description: "Unsafe calls whose outcome is unknown (DouyinOutcomeUnknown), by endpoint",
+  incremental: true
+})
+// What `Metric.timerWithBoundaries` builds: a histogram in milliseconds, tagged `time_unit`.
+const timerKey = (name: string, boundaries: ReadonlyArray<number>, description: string) =>
+  MetricKey.tagged(MetricKey.histogram(name, MetricBoundaries.fromIterable(boundaries), description), "time_unit", "milliseconds")
+const timerOf = (key: MetricKey.MetricKey.Histogram) => Metric.mapInput(Metric.fromMetricKey(key), Duration.toMillis)
+const callDurationKey = timerKey(
+  "douyin.client.call.duration",
+  latencyBoundaries,
+  "Duration of a whole call including retries, by endpoint and outcome"
+)
+const attemptDurationKey = timerKey(
+  "douyin.client.attempt.duration",
+  latencyBoundaries,
+  "Duration of one HTTP attempt, by endpoint and outcome"
+)
+const rateLimitWaitKey = timerKey(
+  "douyin.ratelimit.wait.duration",
+  waitBoundaries,
+  "Time an attempt waited for a rate-limit permit, by endpoint"
+)
+
 /**
  * Calls by `endpoint` and `outcome` (`success`, `interrupted`, or the error `_tag`).
  *
  * @since 0.1.0
  * @category metrics
  */
-export const calls = Metric.counter("douyin.client.calls", {
-  description: "Fan-group API calls, by endpoint and outcome (success or the error _tag)",
-  incremental: true
-})
+export const calls = Metric.fromMetricKey(callsKey)
 
 /**
  * Time of a whole call (all attempts, backoffs and permit waits), by `endpoint` and `outcome`.
@@ -72,11 +106,7 @@ export const calls = Metric.counter("douyin.client.calls", {
  * @since 0.1.0
  * @category metrics
  */
-export const callDuration = Metric.timerWithBoundaries(
-  "douyin.client.call.duration",
-  latencyBoundaries,
-  "Duration of a whole call including retries, by endpoint and outcome"
-)
+export const callDuration = timerOf(callDurationKey)
 
 /**
  * Time of one HTTP attempt (request sent to answer checked), by `endpoint` and `outcome`.
@@ -84,11 +114,7 @@ export const callDuration = Metric.timerWithBoundaries(
  * @since 0.1.0
  * @category metrics
  */
-export const attemptDuration = Metric.timerWithBoundaries(
-  "douyin.client.attempt.duration",
-  latencyBoundaries,
-  "Duration of one HTTP attempt, by endpoint and outcome"
-)
+export const attemptDuration = timerOf(attemptDurationKey)
 
 /**
  * HTTP requests started and not finished yet, by `endpoint` (an up-down counter, as the
@@ -97,9 +123,7 @@ export const attemptDuration = Metric.timerWithBoundaries(
  * @since 0.1.0
  * @category metrics
  */
-export const requestsInFlight = Metric.counter("douyin.client.requests.in_flight", {
-  description: "HTTP requests to Douyin in flight, by endpoint"
-})
+export const requestsInFlight = Metric.fromMetricKey(requestsInFlightKey)
 
 /**
  * `unsafe` calls (create, send) that ended in `DouyinOutcomeUnknown`, by `endpoint`: each may
@@ -108,10 +132,7 @@ export const requestsInFlight = Metric.counter("douyin.client.requests.in_flight
  * @since 0.1.0
  * @category metrics
  */
-export const outcomeUnknown = Metric.counter("douyin.client.outcome_unknown", {
-  description: "Unsafe calls whose outcome is unknown (DouyinOutcomeUnknown), by endpoint",
-  incremental: true
-})
+export const outcomeUnknown = Metric.fromMetricKey(outcomeUnknownKey)
 
 /**
  * Retries started, by `endpoint` and `reason` (the `_tag` of the failed attempt).
@@ -141,11 +162,7 @@ export const retryBudgetRemaining = Metric.gauge("douyin.client.retry_budget.rem
  * @since 0.1.0
  * @category metrics
  */
-export const rateLimitWait = Metric.timerWithBoundaries(
-  "douyin.ratelimit.wait.duration",
-  waitBoundaries,
-  "Time an attempt waited for a rate-limit permit, by endpoint"
-)
+export const rateLimitWait = timerOf(rateLimitWaitKey)
 
 /**
  * Attempts refused by the rate limit (`mode: "fail"`, or a cost above a limit), by `endpoint`.
@@ -300,41 +317,73 @@ const timed = <A, E, R>(
 
 const byEndpoint = <T, I, O>(metric: Metric.Metric<T, I, O>, endpoint: string) => Metric.tagged(metric, "endpoint", endpoint)
 
-const live: Recorder = {
-  call: (endpoint, effect) =>
-    timed(effect, (exit, elapsed) => {
-      const outcome = outcomeOf(exit)
-      const recorded = Effect.zipRight(
-        Metric.increment(Metric.tagged(byEndpoint(calls, endpoint), "outcome", outcome)),
-        Metric.update(Metric.tagged(byEndpoint(callDuration, endpoint), "outcome", outcome), elapsed)
+/** `f` of each key, computed once (keys: endpoint ids and outcome tags, a bounded set). */
+const memo = <A>(f: (key: string) => A) => {
+  const cache = new Map<string, A>()
+  return (key: string): A => {
+    let value = cache.get(key)
+    if (value === undefined) cache.set(key, value = f(key))
+    return value
+  }
+}
+
+/** `key` tagged in the order `Metric.tagged` chains put the tags, as one metric. */
+const taggedKey = <T extends MetricKeyType.MetricKeyType<any, any>>(key: MetricKey.MetricKey<T>, tags: ReadonlyArray<readonly [string, string]>) =>
+  MetricKey.taggedWithLabels(key, tags.map(([k, v]) => MetricLabel.make(k, v)))
+
+/** Tagged metrics for one endpoint, built once per endpoint (and outcome) per recorder. */
+const endpointMetrics = (endpoint: string) => {
+  const e = ["endpoint", endpoint] as const
+  return {
+    calls: memo((outcome) => Metric.fromMetricKey(taggedKey(callsKey, [e, ["outcome", outcome]]))),
+    callDuration: memo((outcome) => timerOf(taggedKey(callDurationKey, [e, ["outcome", outcome]]))),
+    attemptDuration: memo((outcome) => timerOf(taggedKey(attemptDurationKey, [e, ["outcome", outcome]]))),
+    inFlight: Metric.fromMetricKey(taggedKey(requestsInFlightKey, [e])),
+    outcomeUnknown: Metric.fromMetricKey(taggedKey(outcomeUnknownKey, [e])),
+    rateLimitWait: timerOf(taggedKey(rateLimitWaitKey, [e]))
+  }
+}
+
+const makeLive = (): Recorder => {
+  const of = memo(endpointMetrics)
+  return {
+    call: (endpoint, effect) => {
+      const metrics = of(endpoint)
+      return timed(effect, (exit, elapsed) => {
+        const outcome = outcomeOf(exit)
+        const recorded = Effect.zipRight(
+          Metric.increment(metrics.calls(outcome)),
+          Metric.update(metrics.callDuration(outcome), elapsed)
+        )
+        return outcome === "DouyinOutcomeUnknown" ? Effect.zipRight(recorded, Metric.increment(metrics.outcomeUnknown)) : recorded
+      })
+    },
+    attempt: (endpoint, effect) => {
+      const metrics = of(endpoint)
+      return Effect.zipRight(
+        Metric.incrementBy(metrics.inFlight, 1),
+        timed(effect, (exit, elapsed) =>
+          Effect.zipRight(
+            Metric.incrementBy(metrics.inFlight, -1),
+            Metric.update(metrics.attemptDuration(outcomeOf(exit)), elapsed)
+          ))
       )
-      return outcome === "DouyinOutcomeUnknown"
-        ? Effect.zipRight(recorded, Metric.increment(byEndpoint(outcomeUnknown, endpoint)))
-        : recorded
-    }),
-  attempt: (endpoint, effect) => {
-    const inFlight = byEndpoint(requestsInFlight, endpoint)
-    return Effect.zipRight(
-      Metric.incrementBy(inFlight, 1),
-      timed(effect, (exit, elapsed) =>
-        Effect.zipRight(
-          Metric.incrementBy(inFlight, -1),
-          Metric.update(Metric.tagged(byEndpoint(attemptDuration, endpoint), "outcome", outcomeOf(exit)), elapsed)
-        ))
-    )
-  },
-  retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
-  retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
-  permitWait: (endpoint, effect) =>
-    timed(effect, (exit, elapsed) => Exit.isSuccess(exit) ? Metric.update(byEndpoint(rateLimitWait, endpoint), elapsed) : Effect.void),
-  rateLimited: (endpoint) => Metric.increment(byEndpoint(rateLimitRejections, endpoint)),
-  tokenRefresh: (trigger, effect) =>
-    Effect.onExit(effect, (exit) =>
-      Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))),
-  reauthorizations: (needing) =>
-    Effect.ignore(Effect.flatMap(needing, (creators) => Metric.set(reauthorizationRequired, creators.length))),
-  webhookDelivery: (event, result) =>
-    Metric.increment(Metric.tagged(Metric.tagged(webhookDeliveries, "event", event), "result", result))
+    },
+    retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
+    retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
+    permitWait: (endpoint, effect) => {
+      const wait = of(endpoint).rateLimitWait
+      return timed(effect, (exit, elapsed) => Exit.isSuccess(exit) ? Metric.update(wait, elapsed) : Effect.void)
+    },
+    rateLimited: (endpoint) => Metric.increment(byEndpoint(rateLimitRejections, endpoint)),
+    tokenRefresh: (trigger, effect) =>
+      Effect.onExit(effect, (exit) =>
+        Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))),
+    reauthorizations: (needing) =>
+      Effect.ignore(Effect.flatMap(needing, (creators) => Metric.set(reauthorizationRequired, creators.length))),
+    webhookDelivery: (event, result) =>
+      Metric.increment(Metric.tagged(Metric.tagged(webhookDeliveries, "event", event), "result", result))
+  }
 }
 
 const noop: Recorder = {
@@ -350,10 +399,11 @@ const noop: Recorder = {
 }
 
 /**
- * The recorder for a layer being built: the live one, or one that records nothing when
+ * The recorder for a layer being built: a live one of its own (its tagged metrics built once
+ * per endpoint and outcome, then reused by every call), or one that records nothing when
  * {@link layerDisabled} is provided.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const recorder: Effect.Effect<Recorder> = Effect.map(CurrentEnabled, (enabled) => (enabled ? live : noop))
+export const recorder: Effect.Effect<Recorder> = Effect.map(CurrentEnabled, (enabled) => (enabled ? makeLive() : noop))
