@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -80,8 +81,21 @@ export const make = (options: Options = {}): Settings => ({
 export const layer = (options: Options = {}): Layer.Layer<DouyinConfig> => Layer.succeed(DouyinConfig, make(options))
 
 /**
- * Reads `DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`, `DOUYIN_CALL_TIMEOUT`, `DOUYIN_USER_AGENT`
- * (all optional) unless other configs are given.
+ * The options from config: `DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`, `DOUYIN_CALL_TIMEOUT`
+ * (durations, e.g. `10 seconds`), `DOUYIN_USER_AGENT`, all optional.
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const config: Config.Config<Options> = Config.all({
+  baseUrl: Config.option(Config.string("DOUYIN_BASE_URL")).pipe(Config.map(Option.getOrUndefined)),
+  attemptTimeout: Config.option(Config.duration("DOUYIN_ATTEMPT_TIMEOUT")).pipe(Config.map(Option.getOrUndefined)),
+  callTimeout: Config.option(Config.duration("DOUYIN_CALL_TIMEOUT")).pipe(Config.map(Option.getOrUndefined)),
+  userAgent: Config.option(Config.string("DOUYIN_USER_AGENT")).pipe(Config.map(Option.getOrUndefined))
+})
+
+/**
+ * Reads {@link config} (`DOUYIN_BASE_URL` and friends) unless another config is given.
  *
  * @example
  * ```ts
@@ -93,11 +107,5 @@ export const layer = (options: Options = {}): Layer.Layer<DouyinConfig> => Layer
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<Options> = Config.all({
-    baseUrl: Config.option(Config.string("DOUYIN_BASE_URL")).pipe(Config.map(Option.getOrUndefined)),
-    attemptTimeout: Config.option(Config.duration("DOUYIN_ATTEMPT_TIMEOUT")).pipe(Config.map(Option.getOrUndefined)),
-    callTimeout: Config.option(Config.duration("DOUYIN_CALL_TIMEOUT")).pipe(Config.map(Option.getOrUndefined)),
-    userAgent: Config.option(Config.string("DOUYIN_USER_AGENT")).pipe(Config.map(Option.getOrUndefined))
-  })
-): Layer.Layer<DouyinConfig, import("effect/ConfigError").ConfigError> =>
-  Layer.effect(DouyinConfig, Effect.map(config, make))
+  options: Config.Config<Options> = config
+): Layer.Layer<DouyinConfig, ConfigError.ConfigError> => Layer.effect(DouyinConfig, Effect.map(options, make))

@@ -407,16 +407,25 @@ export const layer = (credentials: Credentials): Layer.Layer<OAuth, never, HttpC
   Layer.effect(OAuth, make(credentials))
 
 /**
- * Reads the credentials from config: `DOUYIN_CLIENT_KEY` and `DOUYIN_CLIENT_SECRET`
- * (the secret stays `Redacted`) unless another config is given.
+ * The credentials from config: `DOUYIN_CLIENT_KEY` (non-empty) and `DOUYIN_CLIENT_SECRET`
+ * (kept `Redacted`), both required.
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const credentialsConfig: Config.Config<Credentials> = Config.all({
+  clientKey: Config.nonEmptyString("DOUYIN_CLIENT_KEY"),
+  clientSecret: Config.redacted("DOUYIN_CLIENT_SECRET")
+})
+
+/**
+ * Reads the credentials from config ({@link credentialsConfig}: `DOUYIN_CLIENT_KEY` and
+ * `DOUYIN_CLIENT_SECRET`) unless another config is given.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (
-  config: Config.Config<Credentials> = Config.all({
-    clientKey: Config.nonEmptyString("DOUYIN_CLIENT_KEY"),
-    clientSecret: Config.redacted("DOUYIN_CLIENT_SECRET")
-  })
+  config: Config.Config<Credentials> = credentialsConfig
 ): Layer.Layer<OAuth, ConfigError, HttpClient.HttpClient | DouyinConfig> =>
   Layer.effect(OAuth, Effect.flatMap(config, make))

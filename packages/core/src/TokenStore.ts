@@ -348,17 +348,26 @@ export const layerFile = (
   Layer.effect(TokenStore, makeFile(options))
 
 /**
- * The embedded file store from config: directory `DOUYIN_TOKEN_DIR` (default
+ * The file store's options from config: directory `DOUYIN_TOKEN_DIR` (default
  * `.douyin-tokens`), encrypted when `DOUYIN_TOKEN_KEY` is set (see {@link encryptionConfig}).
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const fileConfig: Config.Config<FileOptions> = Config.all({
+  directory: Config.withDefault(Config.string("DOUYIN_TOKEN_DIR"), ".douyin-tokens"),
+  encryption: optionalEncryption
+})
+
+/**
+ * The embedded file store from config ({@link fileConfig}: `DOUYIN_TOKEN_DIR`,
+ * `DOUYIN_TOKEN_KEY`, …) unless another config is given.
  *
  * @since 0.2.0
  * @category layers
  */
 export const layerFileConfig = (
-  config: Config.Config<FileOptions> = Config.all({
-    directory: Config.withDefault(Config.string("DOUYIN_TOKEN_DIR"), ".douyin-tokens"),
-    encryption: optionalEncryption
-  })
+  config: Config.Config<FileOptions> = fileConfig
 ): Layer.Layer<TokenStore, TokenStoreError | ConfigError, FileSystem.FileSystem | Path.Path> =>
   Layer.effect(TokenStore, Effect.flatMap(config, makeFile))
 

@@ -1,0 +1,237 @@
+/**
+ * The production stack in one call, as Effect's own clients offer it (`@effect/ai-openai`'s
+ * `layer` / `layerConfig` with `transformClient`, effect-aws's `defaultLayer` / `layer(config)`):
+ * the nine endpoint services over one `DouyinClient`, with
+ *
+ * - the fast undici client (`DouyinHttpClient`), its timeout the attempt timeout, wrapped by
+ *   your `transformClient` when given; the same client carries the API calls and the OAuth
+ *   calls (token exchange, refresh);
+ * - the default retry (`Retry.layer`) and rate limits (`RateLimit.defaults`, or from config),
+ *   each overridable, or turned off with `false`: still an explicit choice;
+ * - tokens kept in the embedded file store (`TokenStore.layerFile`), refreshed through
+ *   `OAuth` by `AccessToken.layerStore`.
+ *
+ * Its output also holds `OAuth` and `TokenStore`, so the app stores a creator's tokens with
+ * `TokenStore.authorize(code)` into the very store the client reads, and the `DouyinClient`
+ * for calls of your own. It needs the platform's `FileSystem` and `Path` (on Node:
+ * `NodeContext.layer`), for the file store.
+ *
+ * A module of its own (`@effect-douyin/group/FanGroupLive`), not in the package index:
+ * it loads `undici` (an optional peer), which an app that injects another `HttpClient` never
+ * needs. To use another client, a Redis token store or other parts, compose the building
+ * blocks by hand (README, "Composing by hand").
+ *
+ * @example
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
+ * import { Layer } from "effect"
+ *
+ * // DOUYIN_CLIENT_KEY, DOUYIN_CLIENT_SECRET, DOUYIN_TOKEN_DIR, …
+ * const Live = FanGroupLive.layerConfig().pipe(Layer.provide(NodeContext.layer))
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
+import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import type * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpClient from "@effect/platform/HttpClient"
+import type * as Path from "@effect/platform/Path"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as FanGroupApi from "./FanGroupApi.js"
+
+/**
+ * What the one-call layers provide: the nine endpoint services, the client under them, and the
+ * `OAuth` and `TokenStore` they use (for `TokenStore.authorize`, `TokenStore.needingReauthorization`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Services = FanGroupApi.FanGroupApi | DouyinClient.DouyinClient | OAuth.OAuth | TokenStore.TokenStore
+
+/**
+ * What the platform must provide: `FileSystem` and `Path` for the token files (on Node,
+ * `NodeContext.layer`; on Bun, `BunContext.layer`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Requirements = FileSystem.FileSystem | Path.Path
+
+/**
+ * Options of {@link layer}. Besides the credentials and the token directory everything is
+ * optional; the `DouyinConfig` fields (`baseUrl`, `attemptTimeout`, `callTimeout`, `userAgent`)
+ * sit at the top level.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options extends DouyinConfig.Options, OAuth.Credentials {
+  /** Where the tokens are kept, and their encryption at rest (`TokenStore.layerFile`). */
+  readonly tokenStore: TokenStore.FileOptions
+  /** `Retry.layer`'s options (fields left out keep `Retry.defaults`); `false`: no retry. */
+  readonly retry?: Retry.Options | false | undefined
+  /**
+   * `RateLimit.layer`'s options, in place of `RateLimit.defaults` (a limit left out is no
+   * limit); `false`: no rate limiting.
+   */
+  readonly rateLimit?: RateLimit.Options | false | undefined
+  /** How tokens are refreshed (`AccessToken.layerStore`'s options). */
+  readonly accessToken?: AccessToken.StoreOptions | undefined
+  /** The undici client's pool and limits; its `timeout` defaults to the attempt timeout. */
+  readonly http?: DouyinHttpClient.Options | undefined
+  /**
+   * Wraps the `HttpClient` that carries every request, API and OAuth alike: a proxy, extra
+   * headers, tracing. The SDK still runs its own policies around it: a retrying transform
+   * would also repeat sends that `Retry` deliberately does not (an ambiguous create or send).
+   */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
+ * The stack from code; secrets as `Redacted`. Fails to build with `TokenStoreError` when the
+ * token directory cannot be created or the encryption key is malformed; nothing is sent then.
+ *
+ * @example
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
+ * import { HttpClient, HttpClientRequest } from "@effect/platform"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const Live = FanGroupLive.layer({
+ *   clientKey: "aw_example",
+ *   clientSecret: Redacted.make("example-secret"),
+ *   tokenStore: { directory: "/var/lib/my-app/douyin-tokens" },
+ *   rateLimit: { global: { limit: 20, interval: "1 second" }, maxConcurrent: 8 },
+ *   transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-request-source", "my-app"))
+ * }).pipe(Layer.provide(NodeContext.layer))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layer = (options: Options): Layer.Layer<Services, TokenStore.TokenStoreError, Requirements> => {
+  const http = Layer.scoped(
+    HttpClient.HttpClient,
+    Effect.flatMap(DouyinConfig.DouyinConfig, (config) =>
+      Effect.map(
+        DouyinHttpClient.make({ ...options.http, timeout: options.http?.timeout ?? config.attemptTimeout }),
+        options.transformClient ?? ((client) => client)
+      ))
+  )
+  // One HttpClient and one DouyinConfig under everything: the OAuth calls take the same path.
+  const platform = Layer.provideMerge(http, DouyinConfig.layer(options))
+  const tokens = Layer.merge(
+    TokenStore.layerFile(options.tokenStore),
+    OAuth.layer({ clientKey: options.clientKey, clientSecret: options.clientSecret })
+  )
+  const client = DouyinClient.layer.pipe(
+    Layer.provide(options.retry === false ? Retry.layerDisabled : Retry.layer(options.retry)),
+    Layer.provide(options.rateLimit === false ? RateLimit.layerDisabled : RateLimit.layer(options.rateLimit ?? RateLimit.defaults)),
+    Layer.provide(AccessToken.layerStore(options.accessToken))
+  )
+  return FanGroupApi.layer.pipe(
+    Layer.provideMerge(client),
+    Layer.provideMerge(tokens),
+    Layer.provide(platform)
+  )
+}
+
+const positive = (name: string) =>
+  Config.integer(name).pipe(Config.validate({ message: "Expected a whole number above 0", validation: (n) => n > 0 }))
+
+/** A per-second limit from `name`; when the key is absent, `fallback`. */
+const perSecond = (name: string, fallback: RateLimit.Limit | undefined) =>
+  Config.option(positive(name)).pipe(
+    Config.map(Option.match({ onNone: () => fallback, onSome: (limit): RateLimit.Limit => ({ limit, interval: "1 second" }) }))
+  )
+
+/**
+ * The rate limits from config, each optional with `RateLimit.defaults` as its default:
+ * `DOUYIN_RATE_LIMIT_GLOBAL` (requests per second for the app, default 50),
+ * `DOUYIN_RATE_LIMIT_PER_OPEN_ID` (per second for each operator, default 10),
+ * `DOUYIN_RATE_LIMIT_MAX_CONCURRENT` (in flight, default 32) and `DOUYIN_RATE_LIMIT_MODE`
+ * (`wait` or `fail`, default `wait`). A number that is not a whole number above 0 is a
+ * `ConfigError`.
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const rateLimitConfig: Config.Config<RateLimit.Options> = Config.all({
+  global: perSecond("DOUYIN_RATE_LIMIT_GLOBAL", RateLimit.defaults.global),
+  perOpenId: perSecond("DOUYIN_RATE_LIMIT_PER_OPEN_ID", RateLimit.defaults.perOpenId),
+  maxConcurrent: Config.withDefault(positive("DOUYIN_RATE_LIMIT_MAX_CONCURRENT"), RateLimit.defaults.maxConcurrent),
+  mode: Config.withDefault(Config.literal("wait", "fail")("DOUYIN_RATE_LIMIT_MODE"), RateLimit.defaults.mode)
+})
+
+/**
+ * The part of {@link Options} that {@link layerConfig} reads from config.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Configured = DouyinConfig.Options & OAuth.Credentials & { readonly tokenStore: TokenStore.FileOptions }
+
+/**
+ * The config {@link layerConfig} reads, in one pass (every missing or malformed key in one
+ * `ConfigError`): `OAuth.credentialsConfig` (`DOUYIN_CLIENT_KEY`, `DOUYIN_CLIENT_SECRET`,
+ * required), `DouyinConfig.config` (`DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`,
+ * `DOUYIN_CALL_TIMEOUT`, `DOUYIN_USER_AGENT`) and `TokenStore.fileConfig` (`DOUYIN_TOKEN_DIR`,
+ * default `.douyin-tokens`; `DOUYIN_TOKEN_KEY` and friends for encryption).
+ *
+ * @since 0.2.0
+ * @category config
+ */
+export const config: Config.Config<Configured> = Config.map(
+  Config.all({ credentials: OAuth.credentialsConfig, douyin: DouyinConfig.config, tokenStore: TokenStore.fileConfig }),
+  ({ credentials, douyin, tokenStore }) => ({ ...douyin, ...credentials, tokenStore })
+)
+
+/**
+ * What {@link layerConfig} takes from code: everything of {@link Options} that is not read
+ * from config. A `rateLimit` given here replaces {@link rateLimitConfig} (which is then not read).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ConfigOptions = Omit<Options, keyof Configured>
+
+/**
+ * The stack from config: {@link config} and {@link rateLimitConfig}, all read before anything
+ * is built, so a missing `DOUYIN_CLIENT_SECRET` fails the layer with a `ConfigError` naming it
+ * before a directory is created or a request sent. Code-only parts (`transformClient`, retry
+ * and rate-limit overrides) come as options.
+ *
+ * @example
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
+ * import { HttpClient, HttpClientRequest } from "@effect/platform"
+ * import { Layer } from "effect"
+ *
+ * const Live = FanGroupLive.layerConfig({
+ *   transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-request-source", "my-app"))
+ * }).pipe(Layer.provide(NodeContext.layer))
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  options: ConfigOptions = {}
+): Layer.Layer<Services, ConfigError.ConfigError | TokenStore.TokenStoreError, Requirements> =>
+  Layer.unwrapEffect(
+    Effect.map(
+      Config.all({
+        configured: config,
+        rateLimit: options.rateLimit === undefined ? rateLimitConfig : Config.succeed(options.rateLimit)
+      }),
+      ({ configured, rateLimit }) => layer({ ...options, ...configured, rateLimit })
+    )
+  )
