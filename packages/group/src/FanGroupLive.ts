@@ -89,6 +89,8 @@ export interface Options extends DouyinConfig.Options, OAuth.Credentials {
    * Wraps the `HttpClient` that carries every request, API and OAuth alike: a proxy, extra
    * headers, tracing. The SDK still runs its own policies around it: a retrying transform
    * would also repeat sends that `Retry` deliberately does not (an ambiguous create or send).
+   * A wrapped client takes the SDK's general attempt path (a `Scope` per attempt) instead of
+   * handing its deadline to the fast client directly: the same behaviour, a little more CPU.
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
 }
