@@ -10,7 +10,8 @@
  * - the SDK over `NodeHttpClient` undici (`layerUndiciWithoutDispatcher` + that Agent)
  * - the SDK over `FetchHttpClient.layer` (global fetch; the Agent via `FetchHttpClient.RequestInit`)
  * - the SDK over the fast client, without policies and as a production stack (default retry,
- *   a rate limiter whose limits never bind, the default tracer)
+ *   a rate limiter whose limits never bind, the default tracer), and that stack with
+ *   `DouyinMetrics.layerDisabled` (the difference is what recording metrics costs)
  *
  * Every client does the same work per call: send the GET with the same headers, read the
  * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
@@ -18,7 +19,7 @@
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, RateLimit, Retry } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
@@ -128,14 +129,17 @@ export const sdkRuntime = (
   baseUrl: string,
   http: Layer.Layer<HttpClient.HttpClient>,
   rateLimit: Layer.Layer<RateLimit.RateLimit> = RateLimit.layerDisabled,
-  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig> = Retry.layerDisabled
+  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig> = Retry.layerDisabled,
+  metrics = true
 ) => {
   const client = DouyinClient.layer.pipe(
     Layer.provide(rateLimit),
     Layer.provide(retry),
     Layer.provide(DouyinConfig.layer({ baseUrl })),
     Layer.provide(AccessToken.layerStatic(Redacted.make(token))),
-    Layer.provide(http)
+    Layer.provide(http),
+    // Every layer above reads it when built: off here means no metric recorded by any of them.
+    Layer.provide(metrics ? Layer.empty : DouyinMetrics.layerDisabled)
   )
   return ManagedRuntime.make(benchCallLayer.pipe(Layer.provide(client)))
 }

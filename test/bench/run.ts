@@ -18,7 +18,9 @@
  * 7. cold import time of `@effect-douyin/group` in fresh processes.
  *
  * `--smoke` runs every step with tiny counts (a few seconds) so CI keeps the script working.
- * `--only limiter` runs the limiter step alone (its table on stdout, no JSON file).
+ * `--only limiter` runs the limiter step alone (its table on stdout, no JSON file); `--only cost`
+ * the client CPU and forked fibers per call alone (after a warm-up at c=32; no JSON file), with
+ * `--row TEXT` only for the clients whose name contains TEXT (and raw undici).
  * Needs `--expose-gc` (the `bench` script passes it); without it the heap step is skipped.
  */
 import { Effect } from "effect"
@@ -39,6 +41,8 @@ const repoRoot = Path.resolve(here, "..", "..")
 const args = process.argv.slice(2)
 const smoke = args.includes("--smoke")
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined
+// `--only cost --row TEXT`: only the clients whose name contains TEXT (and raw undici, the baseline).
+const row = args.includes("--row") ? args[args.indexOf("--row") + 1] : undefined
 const outIndex = args.indexOf("--out")
 const outFile = outIndex >= 0 && args[outIndex + 1] !== undefined
   ? Path.resolve(args[outIndex + 1]!)
@@ -127,7 +131,8 @@ const names = {
   sdkPlatform: "SDK over platform undici",
   sdkFetch: "SDK over fetch",
   sdkFast: "SDK over fast client (no policies)",
-  production: "SDK production stack over fast client"
+  production: "SDK production stack over fast client",
+  productionNoMetrics: "SDK production stack over fast client, metrics off"
 } as const
 
 type ClientName = typeof names[keyof typeof names]
@@ -165,10 +170,14 @@ const sdkDriver = (
   name: ClientName,
   baseUrl: string,
   http: (agent: Agent) => Parameters<typeof Clients.sdkRuntime>[1],
-  policies: { readonly rateLimit?: Parameters<typeof Clients.sdkRuntime>[2]; readonly retry?: Parameters<typeof Clients.sdkRuntime>[3] } = {}
+  policies: {
+    readonly rateLimit?: Parameters<typeof Clients.sdkRuntime>[2]
+    readonly retry?: Parameters<typeof Clients.sdkRuntime>[3]
+    readonly metrics?: boolean
+  } = {}
 ): Driver => {
   const agent = new Agent(Clients.agentOptions)
-  const runtime = Clients.sdkRuntime(baseUrl, http(agent), policies.rateLimit, policies.retry)
+  const runtime = Clients.sdkRuntime(baseUrl, http(agent), policies.rateLimit, policies.retry, policies.metrics)
   const withCall = <A, E>(f: (call: Effect.Effect<unknown, unknown>) => Effect.Effect<A, E>) =>
     runtime.runPromise(Effect.flatMap(Clients.BenchCall, ({ call }) => f(call)))
   return {
@@ -386,6 +395,36 @@ const limiterTable = (limit: WireFigures, cost: CostFigures) =>
 // ---------------------------------------------------------------------------------------------
 // report
 
+/** CPU per call and forked fibers per call of every driver, and what recording metrics costs. */
+const costTable = (
+  drivers: ReadonlyArray<Driver>,
+  cpuFigures: ReadonlyMap<ClientName, Cost.Paired>,
+  fiberFigures: ReadonlyMap<ClientName, number>
+) => {
+  const rows = drivers.map((d) => {
+    const paired = cpuFigures.get(d.name)!
+    const forked = fiberFigures.get(d.name)
+    return [
+      d.name,
+      `${paired.micros.toFixed(1)} µs`,
+      `${paired.baselineMicros.toFixed(1)} µs`,
+      Stats.formatRatio(paired.ratio),
+      forked === undefined ? "–" : forked.toFixed(2)
+    ]
+  })
+  const on = cpuFigures.get(names.production)
+  const off = cpuFigures.get(names.productionNoMetrics)
+  const metrics = on === undefined || off === undefined ? [] : [
+    "",
+    `cost of recording metrics (production stack, on − off, each paired with raw undici): ` +
+    `${(on.micros - off.micros).toFixed(1)} µs per call, ${Stats.formatRatio(on.ratio - off.ratio)} raw undici`
+  ]
+  return [
+    Stats.markdownTable(["client", "CPU per call", "raw undici (paired)", "CPU vs raw undici", "forked fibers per call"], rows),
+    ...metrics
+  ].join("\n")
+}
+
 const find = (figures: ReadonlyArray<Figures>, client: ClientName, c: number) =>
   figures.find((f) => f.client === client && f.concurrency === c)!
 
@@ -413,10 +452,20 @@ const main = async () => {
     sdkDriver(names.sdkPlatform, server.baseUrl, Clients.undiciLayer),
     sdkDriver(names.sdkFetch, server.baseUrl, Clients.fetchLayer),
     sdkDriver(names.sdkFast, server.baseUrl, Clients.fastLayer),
-    sdkDriver(names.production, server.baseUrl, Clients.fastLayer, Clients.production)
+    sdkDriver(names.production, server.baseUrl, Clients.fastLayer, Clients.production),
+    sdkDriver(names.productionNoMetrics, server.baseUrl, Clients.fastLayer, { ...Clients.production, metrics: false })
   ]
   const driver = (name: ClientName) => drivers.find((d) => d.name === name)!
   try {
+    if (only === "cost") {
+      const chosen = drivers.filter((d) => row === undefined || d.name === names.rawUndici || d.name.includes(row))
+      for (const d of chosen) await d.run(plan.warmup, plan.cpu.concurrency, false)
+      log(`client CPU per call, paired with raw undici (c=${plan.cpu.concurrency})…`)
+      const cpuFigures = await cpu(chosen)
+      log("forked fibers per call…")
+      process.stdout.write(costTable(chosen, cpuFigures, await fibers(chosen)) + "\n")
+      return
+    }
     log("throughput and latency…")
     const figures = await throughput(drivers)
     log(`client CPU per call, paired with raw undici (c=${plan.cpu.concurrency})…`)
@@ -442,17 +491,6 @@ const main = async () => {
       Stats.formatRatio(f.reqPerSec / rawUndici(f.concurrency).reqPerSec),
       Stats.formatRatio(f.reqPerSec / rawFetch(f.concurrency).reqPerSec)
     ])
-    const costRows = drivers.map((d) => {
-      const paired = cpuFigures.get(d.name)!
-      const forked = fiberFigures.get(d.name)
-      return [
-        d.name,
-        `${paired.micros.toFixed(1)} µs`,
-        `${paired.baselineMicros.toFixed(1)} µs`,
-        Stats.formatRatio(paired.ratio),
-        forked === undefined ? "–" : forked.toFixed(2)
-      ]
-    })
 
     const ratio32 = (client: ClientName, base: ClientName) => at(client, 32).reqPerSec / at(base, 32).reqPerSec
     const addedP50Us = (client: ClientName) => (at(client, 1).p50Ms - rawUndici(1).p50Ms) * 1000
@@ -511,7 +549,7 @@ const main = async () => {
       `(${plan.fiberCalls} sequential calls under a counting Supervisor). On a shared, loaded machine the CPU ratios ` +
       "are the robust figures; req/s and latencies move with the load.",
       "",
-      Stats.markdownTable(["client", "CPU per call", "raw undici (paired)", "CPU vs raw undici", "forked fibers per call"], costRows),
+      costTable(drivers, cpuFigures, fiberFigures),
       "",
       "targets (issue 15):",
       "",
