@@ -84,6 +84,15 @@ export const layer = (options: Options = {}): Layer.Layer<DouyinConfig> => Layer
  * The options from config: `DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`, `DOUYIN_CALL_TIMEOUT`
  * (durations, e.g. `10 seconds`), `DOUYIN_USER_AGENT`, all optional.
  *
+ * @example
+ * ```ts
+ * import { DouyinConfig } from "@effect-douyin/core"
+ * import { Config } from "effect"
+ *
+ * const withAgent = Config.map(DouyinConfig.config, (options) => ({ ...options, userAgent: "my-app/1.0" }))
+ * const live = DouyinConfig.layerConfig(withAgent)
+ * ```
+ *
  * @since 0.2.0
  * @category config
  */

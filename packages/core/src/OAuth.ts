@@ -410,6 +410,14 @@ export const layer = (credentials: Credentials): Layer.Layer<OAuth, never, HttpC
  * The credentials from config: `DOUYIN_CLIENT_KEY` (non-empty) and `DOUYIN_CLIENT_SECRET`
  * (kept `Redacted`), both required.
  *
+ * @example
+ * ```ts
+ * import { OAuth } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
+ * const clientKey = Effect.map(OAuth.credentialsConfig, (credentials) => credentials.clientKey)
+ * ```
+ *
  * @since 0.2.0
  * @category config
  */

@@ -351,6 +351,16 @@ export const layerFile = (
  * The file store's options from config: directory `DOUYIN_TOKEN_DIR` (default
  * `.douyin-tokens`), encrypted when `DOUYIN_TOKEN_KEY` is set (see {@link encryptionConfig}).
  *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@effect-douyin/core"
+ * import { Config } from "effect"
+ *
+ * // the same keys, the directory below the app's own
+ * const options = Config.map(TokenStore.fileConfig, (file) => ({ ...file, directory: `/var/lib/my-app/${file.directory}` }))
+ * const Tokens = TokenStore.layerFileConfig(options)
+ * ```
+ *
  * @since 0.2.0
  * @category config
  */

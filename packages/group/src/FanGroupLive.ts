@@ -96,8 +96,10 @@ export interface Options extends DouyinConfig.Options, OAuth.Credentials {
 }
 
 /**
- * The stack from code; secrets as `Redacted`. Fails to build with `TokenStoreError` when the
- * token directory cannot be created or the encryption key is malformed; nothing is sent then.
+ * The stack from code; secrets as `Redacted`; reads no config. Fails to build with
+ * `TokenStoreError` when the token directory cannot be created or the encryption key is
+ * malformed; nothing is sent then. A limit that is not above 0 is a bug in the options (a
+ * defect, as with `RateLimit.layer`).
  *
  * @example
  * ```ts
@@ -162,6 +164,16 @@ const perSecond = (name: string, fallback: RateLimit.Limit | undefined) =>
  * (`wait` or `fail`, default `wait`). A number that is not a whole number above 0 is a
  * `ConfigError`.
  *
+ * @example
+ * ```ts
+ * import { RateLimit } from "@effect-douyin/core"
+ * import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
+ * import { Effect, Layer } from "effect"
+ *
+ * // composing by hand, with the limits from config
+ * const Limits = Layer.unwrapEffect(Effect.map(FanGroupLive.rateLimitConfig, RateLimit.layer))
+ * ```
+ *
  * @since 0.2.0
  * @category config
  */
@@ -186,6 +198,18 @@ export type Configured = DouyinConfig.Options & OAuth.Credentials & { readonly t
  * required), `DouyinConfig.config` (`DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`,
  * `DOUYIN_CALL_TIMEOUT`, `DOUYIN_USER_AGENT`) and `TokenStore.fileConfig` (`DOUYIN_TOKEN_DIR`,
  * default `.douyin-tokens`; `DOUYIN_TOKEN_KEY` and friends for encryption).
+ *
+ * @example
+ * ```ts
+ * import { NodeContext } from "@effect/platform-node"
+ * import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
+ * import { Effect, Layer } from "effect"
+ *
+ * // the DOUYIN_* keys, with code deciding the policies
+ * const Live = Layer.unwrapEffect(
+ *   Effect.map(FanGroupLive.config, (configured) => FanGroupLive.layer({ ...configured, retry: { maxAttempts: 5 } }))
+ * ).pipe(Layer.provide(NodeContext.layer))
+ * ```
  *
  * @since 0.2.0
  * @category config
