@@ -22,10 +22,13 @@ const [core, group] = packAll(tarballs)
 const local = { "@effect-douyin/core": core, "@effect-douyin/group": group }
 const probe = `
 const esm = await import("@effect-douyin/group")
+// The one-call production layer: it loads undici, the optional peer the line installs.
+const live = await import("@effect-douyin/group/FanGroupLive")
+if (typeof live.layerConfig !== "function") throw new Error("FanGroupLive.layerConfig missing")
 const { createRequire } = await import("node:module")
 const cjs = createRequire(process.cwd() + "/")("@effect-douyin/group")
 const effect = createRequire(process.cwd() + "/")("effect/package.json").version
-console.log("loaded: esm " + Object.keys(esm).length + " modules, cjs " + Object.keys(cjs).length + " modules, effect " + effect)
+console.log("loaded: esm " + Object.keys(esm).length + " modules, cjs " + Object.keys(cjs).length + " modules, FanGroupLive (undici " + createRequire(process.cwd() + "/")("undici/package.json").version + "), effect " + effect)
 `
 let failed = false
 for (const line of lines) {
