@@ -2,7 +2,7 @@
  * The top self-time entries of a V8 CPU profile, to see what holds a bench row back:
  *
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --expose-gc --import tsx test/bench/run.ts --only cost --row "production"
- *   node --import tsx test/bench/profile.ts /tmp/prof/*.cpuprofile [--top 25]
+ *   node --import tsx test/bench/profile.ts /tmp/prof/*.cpuprofile [--top 25] [--by module] [--callers TEXT]
  *
  * Self time per function (name, file, line), summed over the profile's samples, as a share of
  * the samples that were not idle; `(garbage collector)` and `(program)` are V8's own entries.
@@ -25,6 +25,8 @@ const args = process.argv.slice(2)
 const top = args.includes("--top") ? Number(args[args.indexOf("--top") + 1]) : 25
 // `--callers TEXT`: for the functions whose entry contains TEXT, their callers' self-time shares.
 const callersOf = args.includes("--callers") ? args[args.indexOf("--callers") + 1] : undefined
+// `--by module`: self time per module (file) instead of per function.
+const byModule = args.includes("--by") && args[args.indexOf("--by") + 1] === "module"
 const files = args.filter((a) => a.endsWith(".cpuprofile"))
 
 const shortUrl = (url: string) => {
@@ -41,7 +43,9 @@ for (const file of files) {
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)!.callFrame
     if (frame.functionName === "(idle)") return
-    const key = `${frame.functionName || "(anonymous)"}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`
+    const key = byModule
+      ? (frame.url === "" ? frame.functionName : shortUrl(frame.url))
+      : `${frame.functionName || "(anonymous)"}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`
     const dt = profile.timeDeltas[i] ?? 0
     self.set(key, (self.get(key) ?? 0) + dt)
     total += dt
