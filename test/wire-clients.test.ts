@@ -7,7 +7,7 @@
  * What reaches the server (method, path, query, the two headers, the JSON body) and what the
  * caller gets back must be the same over all three.
  */
-import { HttpClient } from "@effect/platform"
+import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, RateLimit, Retry } from "@effect-douyin/core"

@@ -23,7 +23,8 @@ import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, RateLimit, Retr
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
-import { Agent, request } from "undici"
+import type { Agent } from "undici"
+import { request } from "undici"
 
 /** Keep-alive settings shared by every client. */
 export const agentOptions: Agent.Options = {

@@ -437,7 +437,10 @@ const main = async () => {
       const { cost, limit } = await limiterStep(server)
       process.stdout.write(limiterTable(limit, cost) + "\n\n")
       process.stdout.write(
-        Stats.markdownTable(["target", "measured", "met"], limiterTargets(limit, cost).map((t) => [t.name, t.shown, t.met ? "yes" : "**no**"])) + "\n"
+        Stats.markdownTable(
+          ["target", "measured", "met"],
+          limiterTargets(limit, cost).map((t) => [t.name, t.shown, t.met ? "yes" : "**no**"])
+        ) + "\n"
       )
     } finally {
       server.close()
@@ -516,14 +519,24 @@ const main = async () => {
         shown: fastForked.toFixed(2),
         met: fastForked === 0
       },
-      ratioTarget("production stack over the fast client: ≥ 0.5× raw undici req/s at c=32", ratio32(names.production, names.rawUndici), 0.5),
+      ratioTarget(
+        "production stack over the fast client: ≥ 0.5× raw undici req/s at c=32",
+        ratio32(names.production, names.rawUndici),
+        0.5
+      ),
       {
         name: "production stack over the fast client: client CPU per call ≤ 3× raw undici",
         value: productionCpu.ratio,
-        shown: `${Stats.formatRatio(productionCpu.ratio)} (${productionCpu.micros.toFixed(1)} vs ${productionCpu.baselineMicros.toFixed(1)} µs)`,
+        shown: `${Stats.formatRatio(productionCpu.ratio)} (${productionCpu.micros.toFixed(1)} vs ${
+          productionCpu.baselineMicros.toFixed(1)
+        } µs)`,
         met: productionCpu.ratio <= 3
       },
-      ratioTarget("SDK over platform undici: ≥ 0.9× the platform HttpClient alone, req/s at c=32", ratio32(names.sdkPlatform, names.platform), 0.9),
+      ratioTarget(
+        "SDK over platform undici: ≥ 0.9× the platform HttpClient alone, req/s at c=32",
+        ratio32(names.sdkPlatform, names.platform),
+        0.9
+      ),
       ...limiterTargets(limit, cost),
       ...(memory === undefined ? [] : [{
         name: `heap flat over ${memory.calls} calls of the production stack (growth < 2 MB after GC)`,
@@ -567,9 +580,17 @@ const main = async () => {
       "",
       Stats.markdownTable(["cold import (fresh node, median)", "import", "process wall"], [
         ["empty process", "—", Stats.formatMillis(imports.emptyProcessWallMs)],
-        ["@effect/platform (+ effect): baseline", Stats.formatMillis(imports.platform.importMs), Stats.formatMillis(imports.platform.wallMs)],
+        [
+          "@effect/platform (+ effect): baseline",
+          Stats.formatMillis(imports.platform.importMs),
+          Stats.formatMillis(imports.platform.wallMs)
+        ],
         [imports.target, Stats.formatMillis(imports.group.importMs), Stats.formatMillis(imports.group.wallMs)],
-        ["group − baseline", Stats.formatMillis(imports.group.importMs - imports.platform.importMs), Stats.formatMillis(imports.group.wallMs - imports.platform.wallMs)]
+        [
+          "group − baseline",
+          Stats.formatMillis(imports.group.importMs - imports.platform.importMs),
+          Stats.formatMillis(imports.group.wallMs - imports.platform.wallMs)
+        ]
       ]),
       "",
       imports.withoutOptionalPeers.loads

@@ -197,5 +197,4 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
  * @since 0.2.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> =>
-  Layer.scoped(HttpClient.HttpClient, make(options))
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> => Layer.scoped(HttpClient.HttpClient, make(options))

@@ -311,9 +311,10 @@ const timed = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
   done: (exit: Exit.Exit<A, E>, elapsed: Duration.Duration) => Effect.Effect<void>
 ): Effect.Effect<A, E, R> =>
-  Effect.flatMap(Clock.currentTimeNanos, (start) =>
-    Effect.onExit(effect, (exit) =>
-      Effect.flatMap(Clock.currentTimeNanos, (end) => done(exit, Duration.nanos(end - start)))))
+  Effect.flatMap(
+    Clock.currentTimeNanos,
+    (start) => Effect.onExit(effect, (exit) => Effect.flatMap(Clock.currentTimeNanos, (end) => done(exit, Duration.nanos(end - start))))
+  )
 
 const byEndpoint = <T, I, O>(metric: Metric.Metric<T, I, O>, endpoint: string) => Metric.tagged(metric, "endpoint", endpoint)
 
@@ -328,8 +329,10 @@ const memo = <A>(f: (key: string) => A) => {
 }
 
 /** `key` tagged in the order `Metric.tagged` chains put the tags, as one metric. */
-const taggedKey = <T extends MetricKeyType.MetricKeyType<any, any>>(key: MetricKey.MetricKey<T>, tags: ReadonlyArray<readonly [string, string]>) =>
-  MetricKey.taggedWithLabels(key, tags.map(([k, v]) => MetricLabel.make(k, v)))
+const taggedKey = <T extends MetricKeyType.MetricKeyType<any, any>>(
+  key: MetricKey.MetricKey<T>,
+  tags: ReadonlyArray<readonly [string, string]>
+) => MetricKey.taggedWithLabels(key, tags.map(([k, v]) => MetricLabel.make(k, v)))
 
 /** Tagged metrics for one endpoint, built once per endpoint (and outcome) per recorder. */
 const endpointMetrics = (endpoint: string) => {
@@ -377,12 +380,13 @@ const makeLive = (): Recorder => {
     },
     rateLimited: (endpoint) => Metric.increment(byEndpoint(rateLimitRejections, endpoint)),
     tokenRefresh: (trigger, effect) =>
-      Effect.onExit(effect, (exit) =>
-        Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))),
+      Effect.onExit(
+        effect,
+        (exit) => Metric.increment(Metric.tagged(Metric.tagged(tokenRefreshes, "trigger", trigger), "result", outcomeOf(exit)))
+      ),
     reauthorizations: (needing) =>
       Effect.ignore(Effect.flatMap(needing, (creators) => Metric.set(reauthorizationRequired, creators.length))),
-    webhookDelivery: (event, result) =>
-      Metric.increment(Metric.tagged(Metric.tagged(webhookDeliveries, "event", event), "result", result))
+    webhookDelivery: (event, result) => Metric.increment(Metric.tagged(Metric.tagged(webhookDeliveries, "event", event), "result", result))
   }
 }
 

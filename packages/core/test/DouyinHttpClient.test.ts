@@ -226,27 +226,29 @@ describe("DouyinHttpClient over loopback sockets", () => {
       ["wrapped by a transform", HttpClient.mapRequest((request: HttpClientRequest.HttpClientRequest) => request)]
     ] as const
   ) {
-    it.scoped(`the SDK's attempt timeout aborts the in-flight request (client ${name}): the server sees its socket close, the error is the timeout`, () =>
-      Effect.gen(function*() {
-        const server = yield* serve(hold)
-        const call = yield* Effect.fork(sdkCount(server.url, { timeout: "1 minute" }, { attemptTimeout: "300 millis" }, wrap))
-        const started = Date.now()
-        yield* server.socketClosed(0).pipe(Effect.timeout("5 seconds"))
-        const closedAfter = Date.now() - started
-        const error = yield* Effect.flip(Fiber.join(call).pipe(Effect.timeout("5 seconds")))
-        expect(error).toMatchObject({ _tag: "DouyinTransportError", sent: true })
-        expect(error.message).toContain("no response within the attempt timeout of 300ms")
-        expect(closedAfter).toBeLessThan(5_000)
-        expect(server.seen).toHaveLength(1)
-      }), 15_000)
+    it.scoped(
+      `the SDK's attempt timeout aborts the in-flight request (client ${name}): the server sees its socket close, the error is the timeout`,
+      () =>
+        Effect.gen(function*() {
+          const server = yield* serve(hold)
+          const call = yield* Effect.fork(sdkCount(server.url, { timeout: "1 minute" }, { attemptTimeout: "300 millis" }, wrap))
+          const started = Date.now()
+          yield* server.socketClosed(0).pipe(Effect.timeout("5 seconds"))
+          const closedAfter = Date.now() - started
+          const error = yield* Effect.flip(Fiber.join(call).pipe(Effect.timeout("5 seconds")))
+          expect(error).toMatchObject({ _tag: "DouyinTransportError", sent: true })
+          expect(error.message).toContain("no response within the attempt timeout of 300ms")
+          expect(closedAfter).toBeLessThan(5_000)
+          expect(server.seen).toHaveLength(1)
+        }),
+      15_000
+    )
   }
 
   it.scoped("a request interrupted or timed out while queued for a connection is never sent", () =>
     Effect.gen(function*() {
       const arrived = yield* Deferred.make<void>()
-      const server = yield* serve((req, res) =>
-        req.url === "/last" ? json(res, 200, {}) : Deferred.unsafeDone(arrived, Exit.void)
-      )
+      const server = yield* serve((req, res) => req.url === "/last" ? json(res, 200, {}) : Deferred.unsafeDone(arrived, Exit.void))
       // One connection for both clients, taken by a held request: the next ones wait in undici's queue.
       const agent = yield* Effect.acquireRelease(
         Effect.sync(() => new Agent({ connections: 1 })),

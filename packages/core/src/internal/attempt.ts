@@ -33,12 +33,7 @@ import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import * as Scope from "effect/Scope"
-import {
-  type DouyinCodeError,
-  DouyinDecodeError,
-  type DouyinHttpError,
-  DouyinTransportError
-} from "../DouyinError.js"
+import { type DouyinCodeError, DouyinDecodeError, type DouyinHttpError, DouyinTransportError } from "../DouyinError.js"
 import type * as Envelope from "../Envelope.js"
 import * as Deadline from "./deadline.js"
 import { defined } from "./defined.js"
@@ -71,8 +66,7 @@ export interface Sender {
 
 type Fetch = typeof globalThis.fetch
 
-const withAccessToken = (names: ReadonlyArray<string | RegExp>) =>
-  names.includes("access-token") ? names : [...names, "access-token"]
+const withAccessToken = (names: ReadonlyArray<string | RegExp>) => names.includes("access-token") ? names : [...names, "access-token"]
 
 interface Saved {
   readonly refs: FiberRefs.FiberRefs
@@ -124,9 +118,12 @@ const settings = <A, E>(
   const id = fiber.id()
   set.call(fiber, FiberRefs.updateManyAs(saved.refs, { entries: entries(id, context, false, redacted) }))
   return Effect.map(Effect.exit(effect as Effect.Effect<A, E>), (exit) => {
-    set.call(fiber, FiberRefs.updateManyAs(fiber.getFiberRefs(), {
-      entries: entries(id, saved.context, saved.propagation, saved.redacted)
-    }))
+    set.call(
+      fiber,
+      FiberRefs.updateManyAs(fiber.getFiberRefs(), {
+        entries: entries(id, saved.context, saved.propagation, saved.redacted)
+      })
+    )
     return exit
   })
 }
@@ -173,7 +170,8 @@ export const make = (
       Effect.flatMap(
         Effect.mapError(send(request, timeoutMillis), (e) =>
           Deadline.expiredAt(e, timeoutMillis) ? timeoutError(spec) : wire.fromHttpClientError(spec.endpoint, e)),
-        (response) => read(spec, response)
+        (response) =>
+          read(spec, response)
       )
     )
 

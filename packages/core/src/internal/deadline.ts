@@ -41,8 +41,7 @@ interface WithSend {
 }
 
 /** `client`, which now also takes deadlines through `send`. */
-export const attach = <C extends HttpClient.HttpClient>(client: C, send: Send): C =>
-  Object.assign(client, { [TypeId]: send })
+export const attach = <C extends HttpClient.HttpClient>(client: C, send: Send): C => Object.assign(client, { [TypeId]: send })
 
 /** The deadline-taking `send` of `client`, if it has one. */
 export const sendOf = (client: HttpClient.HttpClient): Send | undefined => (client as WithSend)[TypeId]
