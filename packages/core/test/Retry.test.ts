@@ -1,7 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Clock, type Duration, Effect, Fiber, Layer, Redacted, Schedule, Supervisor, TestClock } from "effect"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
 import { Count, Send } from "./support/descriptors.js"
+import { recordingTracer } from "./tokenFixtures.js"
 
 
 const busy = DouyinTest.errorA(2100004, "system busy")
@@ -44,6 +45,13 @@ const runClock = <A, E, R>(effect: Effect.Effect<A, E, R>, by: Duration.Duration
   })
 
 const fixed = { jitter: false, budget: false } as const
+
+/** The retry attributes of the last call span (the endpoint's span, not an HTTP attempt's). */
+const retryAttributesOf = (spans: ReturnType<typeof recordingTracer>["spans"]) =>
+  Object.fromEntries(
+    [...spans.filter((s) => s.name === Count.id).at(-1)!.attributes]
+      .filter(([k]) => k.startsWith("douyin.retry") || k === "douyin.attempts")
+  )
 
 describe("Retry", () => {
   it.effect("backoff delays follow the schedule: base × factor^n", () => {
@@ -222,6 +230,69 @@ describe("Retry", () => {
       const t1 = yield* Clock.currentTimeMillis
       yield* runClock(count({ openId: "op-1" }))
       expect(times.map((t) => t - t1)).toEqual([0, 100, 300, 700])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("the call's span says how many attempts were made and why retrying stopped", () => {
+    const { layer } = setup(
+      (n) => (n === 2 ? countOk : busy),
+      Retry.layer({ ...fixed, maxAttempts: 3, base: "100 millis" })
+    )
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      const { spans, tracer } = recordingTracer()
+      const traced = <A, E>(effect: Effect.Effect<A, E>) => runClock(Effect.withTracer(effect, tracer))
+      const retryAttributes = () => retryAttributesOf(spans)
+      // requests 0, 1 busy, 2 ok: success on the third attempt
+      yield* traced(count({ openId: "op-1" }))
+      expect(retryAttributes()).toEqual({ "douyin.attempts": 3, "douyin.retry_count": 2 })
+      // busy from here on
+      yield* traced(count({ openId: "op-1" }).pipe(Retry.with({ maxAttempts: 1 })))
+      expect(retryAttributes()).toEqual({ "douyin.attempts": 1, "douyin.retry_count": 0, "douyin.retry.stopped": "max attempts" })
+      yield* traced(count({ openId: "op-1" }).pipe(Retry.with({ maxAttempts: 2 })))
+      expect(retryAttributes()).toEqual({ "douyin.attempts": 2, "douyin.retry_count": 1, "douyin.retry.stopped": "max attempts" })
+      yield* traced(count({ openId: "op-1" }).pipe(Retry.with({ schedule: Schedule.recurs(1) })))
+      expect(retryAttributes()).toEqual({ "douyin.attempts": 2, "douyin.retry_count": 1, "douyin.retry.stopped": "schedule done" })
+      yield* traced(count({ openId: "op-1" }).pipe(Retry.with({ deadline: "150 millis" })))
+      expect(retryAttributes()).toEqual({ "douyin.attempts": 2, "douyin.retry_count": 1, "douyin.retry.stopped": "deadline" })
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("the span says when a definitive error stopped retrying, and when the budget did", () => {
+    let reply = countOk
+    const { layer } = setup(
+      () => reply,
+      Retry.layer({ maxAttempts: 5, base: "100 millis", jitter: false, budget: { capacity: 5, retryCost: 5 } })
+    )
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      const { spans, tracer } = recordingTracer()
+      const retryAttributes = () => retryAttributesOf(spans)
+      // a success on the first attempt says nothing
+      yield* runClock(Effect.withTracer(count({ openId: "op-1" }), tracer))
+      expect(retryAttributes()).toEqual({})
+      reply = DouyinTest.errorA(2190004, "no permission")
+      yield* runClock(Effect.withTracer(count({ openId: "op-1" }), tracer))
+      expect(retryAttributes()).toEqual({ "douyin.attempts": 1, "douyin.retry_count": 0, "douyin.retry.stopped": "not retryable" })
+      reply = busy
+      const result = yield* runClock(Effect.withTracer(count({ openId: "op-1" }), tracer))
+      expect(retryAttributes()).toEqual({
+        "douyin.attempts": 2,
+        "douyin.retry_count": 1,
+        "douyin.retry.stopped": "budget",
+        "douyin.retry_budget_exhausted": true
+      })
+      expect(result._tag === "Left" && result.left._tag === "DouyinBusyError" && result.left.retryBudgetExhausted).toBe(true)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("a call that succeeds at once forks no fiber", () => {
+    const { layer } = setup(sequence(countOk), Retry.layer({ ...fixed, maxAttempts: 3 }))
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      const supervisor = yield* Supervisor.track
+      yield* Effect.supervised(count({ openId: "op-1" }), supervisor)
+      expect(yield* supervisor.value).toHaveLength(0)
     }).pipe(Effect.provide(layer))
   })
 
