@@ -33,12 +33,8 @@ import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
-import * as ScheduleDecision from "effect/ScheduleDecision"
-import * as ScheduleIntervals from "effect/ScheduleIntervals"
 import { dual } from "effect/Function"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"
@@ -46,8 +42,8 @@ import * as DouyinMetrics from "./DouyinMetrics.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import * as FailureClass from "./FailureClass.js"
 import * as internal from "./internal/retry.js"
+import * as retryBudget from "./internal/retryBudget.js"
 import { defined } from "./internal/defined.js"
-import { annotationsOf } from "./internal/failureLog.js"
 
 /**
  * How one call is retried. Every field is optional; what is left out keeps the value of the
@@ -69,7 +65,8 @@ export interface Policy {
   readonly jitter?: boolean | undefined
   /**
    * Replaces `base`/`factor`/`cap`/`jitter`: the delays between attempts. Its input is the
-   * error of the failed attempt; when it is done, retrying stops.
+   * error of the failed attempt (every one, the last included, as under `Effect.retry`);
+   * when it is done, retrying stops.
    */
   readonly schedule?: Schedule.Schedule<unknown, DouyinClient.AttemptError> | undefined
   /**
@@ -192,8 +189,7 @@ export const backoff = (options: {
   return Schedule.modifyDelay(jittered, (_, delay) => Duration.min(delay, cap))
 }
 
-const hasBackoffFields = (p: Policy) =>
-  p.base !== undefined || p.factor !== undefined || p.cap !== undefined || p.jitter !== undefined
+const hasBackoffFields = (p: Policy) => p.base !== undefined || p.factor !== undefined || p.cap !== undefined || p.jitter !== undefined
 
 const resolve = (base: Policy, deadline: Duration.Duration, over: Policy): Settings => {
   // An override of any backoff field rebuilds the backoff from the merged fields; an override
@@ -220,79 +216,37 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
     const config = yield* DouyinConfig
     const { budget: budgetOptions, ...layerPolicy } = options
     const settings = resolve(layerPolicy, config.callTimeout, {})
-    const budget = budgetOptions === false ? undefined : {
+    const metrics = yield* DouyinMetrics.recorder
+    const budget = budgetOptions === false ? retryBudget.unlimited : yield* retryBudget.make({
       capacity: budgetOptions?.capacity ?? defaults.budget.capacity,
       retryCost: budgetOptions?.retryCost ?? defaults.budget.retryCost,
       timeoutCost: budgetOptions?.timeoutCost ?? defaults.budget.timeoutCost,
       successRefund: budgetOptions?.successRefund ?? defaults.budget.successRefund
-    }
-    const tokens = yield* Ref.make(budget?.capacity ?? Number.POSITIVE_INFINITY)
-    const metrics = yield* DouyinMetrics.recorder
-    if (budget !== undefined) yield* metrics.retryBudget(budget.capacity)
+    }, metrics)
 
-    const take = (cost: number) =>
-      Effect.tap(
-        Ref.modify(tokens, (left) => (left >= cost ? [true, left - cost] as const : [false, left] as const)),
-        (taken) => taken ? Effect.flatMap(Ref.get(tokens), metrics.retryBudget) : Effect.void
-      )
-    const refund = budget === undefined
-      ? Effect.void
-      : Effect.flatMap(Ref.updateAndGet(tokens, (left) => Math.min(budget.capacity, left + budget.successRefund)), metrics.retryBudget)
-    const costOf = (error: DouyinClient.AttemptError) =>
-      budget === undefined ? 0 : error._tag === "DouyinTransportError" && error.sent ? budget.timeoutCost : budget.retryCost
-
+    // The first attempt runs outside `Effect.retry`: a call that succeeds at once builds no
+    // schedule and forks nothing.
     const run = <A>(
       call: DouyinClient.Call<unknown>,
       attempts: Effect.Effect<A, DouyinClient.AttemptError>,
       policy: Settings
     ): Effect.Effect<A, DouyinClient.AttemptError> =>
-      Effect.gen(function*() {
-        const start = yield* Clock.currentTimeMillis
-        const deadline = start + Duration.toMillis(policy.deadline)
-        let state: unknown = policy.schedule.initial
-        for (let attempt = 1;; attempt++) {
-          const result = yield* Effect.either(attempts)
-          if (Either.isRight(result)) {
-            yield* refund
-            if (attempt > 1) yield* Effect.annotateCurrentSpan({ "douyin.attempts": attempt, "douyin.retry_count": attempt - 1 })
-            return result.right
-          }
-          const error = result.left
-          const stop = (why: string) =>
-            Effect.zipRight(
-              Effect.annotateCurrentSpan({ "douyin.attempts": attempt, "douyin.retry_count": attempt - 1, "douyin.retry.stopped": why }),
-              Effect.fail(error)
-            )
-          if (!FailureClass.isRetryable(error, call.idempotency)) return yield* stop("not retryable")
-          if (attempt >= policy.maxAttempts) return yield* stop("max attempts")
-          const now = yield* Clock.currentTimeMillis
-          const [next, , decision] = yield* policy.schedule.step(now, error, state)
-          if (ScheduleDecision.isDone(decision)) return yield* stop("schedule done")
-          state = next
-          // Whole milliseconds: jitter yields fractions that would otherwise pile up in the clock.
-          const delay = Math.round(Math.max(0, ScheduleIntervals.start(decision.intervals) - now, internal.retryAfter(error)))
-          if (now + delay > deadline) return yield* stop("deadline")
-          if (policy.useBudget && budget !== undefined && !(yield* take(costOf(error)))) {
-            yield* Effect.annotateCurrentSpan({
-              "douyin.attempts": attempt,
-              "douyin.retry_count": attempt - 1,
-              "douyin.retry.stopped": "budget",
-              "douyin.retry_budget_exhausted": true
+      Effect.flatMap(Clock.currentTimeMillis, (start) =>
+        Effect.matchEffect(attempts, {
+          onSuccess: (a) => Effect.as(budget.refund, a),
+          onFailure: (first) =>
+            internal.retrying({
+              call,
+              attempts,
+              first,
+              maxAttempts: policy.maxAttempts,
+              schedule: policy.schedule,
+              deadline: start + Duration.toMillis(policy.deadline),
+              budget: policy.useBudget ? budget : retryBudget.unlimited,
+              refund: budget.refund,
+              metrics
             })
-            return yield* Effect.fail(internal.markBudgetExhausted(error))
-          }
-          yield* metrics.retry(call.endpoint, error._tag)
-          yield* Effect.logDebug("douyin attempt failed, retrying").pipe(
-            Effect.annotateLogs({
-              ...annotationsOf(error),
-              "douyin.attempt": attempt,
-              "douyin.retry_in_ms": delay,
-              "douyin.error": error.message
-            })
-          )
-          if (delay > 0) yield* Effect.sleep(Duration.millis(delay))
-        }
-      })
+        }))
 
     const policy: DouyinClient.CallPolicy = (call, attempts) =>
       Effect.flatMap(CurrentOverride, (over) => {
@@ -302,7 +256,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
 
     return {
       settings,
-      remainingBudget: Ref.get(tokens),
+      remainingBudget: budget.remaining,
       policy
     } satisfies Service
   })
@@ -326,8 +280,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Retry, never, DouyinConfig> =>
-  Layer.effect(Retry, make(options))
+export const layer = (options: Options = {}): Layer.Layer<Retry, never, DouyinConfig> => Layer.effect(Retry, make(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -361,9 +314,11 @@ export const layerDisabled: Layer.Layer<Retry> = Layer.succeed(Retry, disabled)
 const with_: {
   (policy: Policy): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R>
-} = dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R> =>
-  Effect.flatMap(CurrentOverride, (current) =>
-    Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) })))
+} = dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R> =>
+    Effect.flatMap(CurrentOverride, (current) => Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) }))
+)
 
 export {
   /**
