@@ -12,10 +12,11 @@
 import { HttpClient, HttpClientRequest, UrlParams } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "@effect-douyin/core"
-import { Clock, Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import { DouyinTest, Endpoint, RateLimit } from "@effect-douyin/core"
+import { Clock, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { FanGroupQuota } from "@effect-douyin/group"
 import * as Server from "./support/LoopbackServer.js"
+import { clientOver } from "./support/loopbackClient.js"
 
 const Count = FanGroupQuota.descriptor
 
@@ -64,13 +65,11 @@ describe("fault matrix row 12 (rate under load)", () => {
             )
           ))
       ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const client = DouyinClient.layer.pipe(
-        Layer.provide(RateLimit.layer({ global: { limit, interval: "1 second" } })),
-        Layer.provide(Retry.layerDisabled),
-        Layer.provide(http),
-        Layer.provide(DouyinConfig.layer({ baseUrl: server.url, attemptTimeout: "1 hour", callTimeout: "1 hour" })),
-        Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-      )
+      const client = clientOver(server.url, {
+        rateLimit: RateLimit.layer({ global: { limit, interval: "1 second" } }),
+        http,
+        config: { attemptTimeout: "1 hour", callTimeout: "1 hour" }
+      })
 
       const results = yield* Effect.gen(function*() {
         const count = yield* Endpoint.handler(Count)
@@ -140,13 +139,7 @@ const burst = (limits: RateLimit.Options, openIds: ReadonlyArray<string>) =>
           })
         )))
     ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-    const client = DouyinClient.layer.pipe(
-      Layer.provide(RateLimit.layer(limits)),
-      Layer.provide(Retry.layerDisabled),
-      Layer.provide(http),
-      Layer.provide(DouyinConfig.layer({ baseUrl: server.url, callTimeout: "1 minute" })),
-      Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-    )
+    const client = clientOver(server.url, { rateLimit: RateLimit.layer(limits), http, config: { callTimeout: "1 minute" } })
     const started = Date.now()
     const results = yield* Effect.gen(function*() {
       const count = yield* Endpoint.handler(Count)

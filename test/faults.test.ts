@@ -8,17 +8,14 @@ import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import {
-  AccessToken,
-  DouyinClient,
   DouyinConfig,
   type DouyinError,
   DouyinTest,
   Endpoint,
-  RateLimit,
   Retry
 } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
-import { Cause, type Duration, Effect, Layer, Logger, LogLevel, Option, Redacted, Scope, Tracer } from "effect"
+import { Cause, type Duration, Effect, Layer, Logger, LogLevel, Option, Scope, Tracer } from "effect"
 import {
   CreateFanGroup as CreateFanGroupEndpoint,
   FanGroupQuota,
@@ -28,6 +25,7 @@ import {
   SendGroupMessage
 } from "@effect-douyin/group"
 import * as Server from "./support/LoopbackServer.js"
+import { clientOver } from "./support/loopbackClient.js"
 
 // The real fan-group descriptors: the matrix exercises the endpoints users call.
 const Count = FanGroupQuota.descriptor
@@ -74,13 +72,7 @@ describe.each(transports)("fault matrix on a loopback server (reliability.md §5
     config: DouyinConfig.Options = {},
     http: Layer.Layer<HttpClient.HttpClient> = transport.http()
   ) =>
-    DouyinClient.layer.pipe(
-      Layer.provideMerge(retry),
-      Layer.provide(RateLimit.layerDisabled),
-      Layer.provide(http),
-      Layer.provideMerge(DouyinConfig.layer({ baseUrl, attemptTimeout: "5 seconds", ...config })),
-      Layer.provide(AccessToken.layerStatic(Redacted.make(token)))
-    )
+    clientOver(baseUrl, { retry, http, token, config: { attemptTimeout: "5 seconds", ...config } })
 
     it.scopedLive("row 1: connection refused, then up: reads and unsafe calls are retried and succeed", () =>
       Effect.gen(function*() {

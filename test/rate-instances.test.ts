@@ -10,17 +10,17 @@
  * Redis time on this machine's clock; millisecond timestamps can bring two such arrivals to
  * 999 ms apart on paper, so windows are checked at 999 ms. No tolerance in counts.
  */
-import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, Retry } from "@effect-douyin/core"
+import { DouyinTest, Endpoint } from "@effect-douyin/core"
 import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
 import * as Redis from "@effect-douyin/core/Redis"
 import { FanGroupQuota } from "@effect-douyin/group"
-import { Effect, Either, Layer, Redacted, Schedule } from "effect"
+import { Effect, Either, Layer, Schedule } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Server from "./support/LoopbackServer.js"
+import { clientOver } from "./support/loopbackClient.js"
 import * as RedisServer from "./support/RedisServer.js"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
@@ -112,14 +112,12 @@ describe("rate limits across instances (Redis)", () => {
     Effect.gen(function*() {
       const redis = yield* RedisServer.scoped
       const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
-      const client = DouyinClient.layer.pipe(
-        Layer.provide(RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" } })),
-        Layer.provide(Retry.layerDisabled),
-        Layer.provide(Redis.layer({ url: redis.url, prefix: "outage:", commandTimeout: "500 millis" })),
-        Layer.provide(NodeHttpClient.layerUndici),
-        Layer.provide(DouyinConfig.layer({ baseUrl: server.url, callTimeout: "5 seconds" })),
-        Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-      )
+      const client = clientOver(server.url, {
+        rateLimit: RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" } }).pipe(
+          Layer.provide(Redis.layer({ url: redis.url, prefix: "outage:", commandTimeout: "500 millis" }))
+        ),
+        config: { callTimeout: "5 seconds" }
+      })
       yield* Effect.gen(function*() {
         const count = yield* Endpoint.handler(FanGroupQuota.descriptor)
         expect((yield* count({ openId: "op-1" })).leftCount).toBe(2)
@@ -148,14 +146,11 @@ describe("rate limits across instances (Redis)", () => {
       const redis = yield* RedisServer.scoped
       const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
       const layerFor = (prefix: string) =>
-        DouyinClient.layer.pipe(
-          Layer.provide(RateLimitRedis.layer({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" })),
-          Layer.provide(Retry.layerDisabled),
-          Layer.provide(Redis.layer({ url: redis.url, prefix })),
-          Layer.provide(NodeHttpClient.layerUndici),
-          Layer.provide(DouyinConfig.layer({ baseUrl: server.url })),
-          Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-        )
+        clientOver(server.url, {
+          rateLimit: RateLimitRedis.layer({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" }).pipe(
+            Layer.provide(Redis.layer({ url: redis.url, prefix }))
+          )
+        })
       const countOnce = (prefix: string) =>
         Effect.flatMap(Endpoint.handler(FanGroupQuota.descriptor), (count) => Effect.either(count({ openId: "op-1" }))).pipe(
           Effect.provide(layerFor(prefix))

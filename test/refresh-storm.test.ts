@@ -2,22 +2,19 @@
 // over 5 open_ids whose tokens Douyin reports expired (reactive path), with
 // /oauth/refresh_token/ answering busy, HTTP 500 or malformed JSON in turn, over a real
 // loopback server that counts requests. Before the fix: 161–178 refresh requests (issue 11).
-import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import { Endpoint, Retry } from "@effect-douyin/core"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect } from "effect"
+import { clientOver, storeTokens } from "./support/loopbackClient.js"
 import * as Loopback from "./support/LoopbackServer.js"
 
 const clientKey = "ck_storm"
 const day = 24 * 60 * 60 * 1000
 const openIds = ["op1", "op2", "op3", "op4", "op5"]
 
-const json = (body: unknown): Loopback.Reply => ({
-  status: 200,
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify(body)
-})
+const { json } = Loopback
 const expired = json({
   data: { error_code: 2190008, description: "access_token expired" },
   extra: { error_code: 2190008, description: "access_token expired", logid: "STORM" }
@@ -29,21 +26,21 @@ const refreshFailures: ReadonlyArray<Loopback.Reply> = [
 ]
 
 const live = (baseUrl: string) =>
-  DouyinClient.layer.pipe(
-    Layer.provide(Retry.layerDefault),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provide(AccessToken.layerStore()),
-    Layer.provide(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs_storm_secret") })),
-    Layer.provide(TokenStore.layerMemory(openIds.map((openId) => [{ clientKey, openId }, {
-      accessToken: Redacted.make(`act.${openId}.0`),
-      expiresAt: Date.now() + 15 * day,
-      refreshToken: Redacted.make(`rft.${openId}`),
-      refreshExpiresAt: Date.now() + 30 * day,
-      scope: []
-    }] as const))),
-    Layer.provideMerge(DouyinConfig.layer({ baseUrl })),
-    Layer.provide(NodeHttpClient.layer)
-  )
+  clientOver(baseUrl, {
+    retry: Retry.layerDefault,
+    http: NodeHttpClient.layer,
+    tokens: storeTokens({
+      clientKey,
+      clientSecret: "cs_storm_secret",
+      tokens: openIds.map((openId) => ({
+        openId,
+        accessToken: `act.${openId}.0`,
+        expiresAt: Date.now() + 15 * day,
+        refreshToken: `rft.${openId}`,
+        refreshExpiresAt: Date.now() + 30 * day
+      }))
+    })
+  })
 
 describe("issue 11 defect 3: refresh storm while OAuth is failing", () => {
   it.live("200 concurrent calls over 5 open_ids, refresh answering busy / 500 / malformed: a few refreshes per open_id", () =>

@@ -8,7 +8,6 @@ import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import {
-  AccessToken,
   DouyinClient,
   DouyinConfig,
   type DouyinError,
@@ -16,9 +15,7 @@ import {
   Endpoint,
   FailureClass,
   OAuth,
-  RateLimit,
-  Retry,
-  TokenStore
+  Retry
 } from "@effect-douyin/core"
 import {
   CreateFanGroup as CreateFanGroupEndpoint,
@@ -28,6 +25,7 @@ import {
 } from "@effect-douyin/group"
 import { Cause, Effect, Exit, Fiber, Inspectable, Layer, Logger, LogLevel, Redacted, Tracer } from "effect"
 import * as util from "node:util"
+import { clientOver, storeTokens } from "./support/loopbackClient.js"
 import * as Server from "./support/LoopbackServer.js"
 
 const Count = FanGroupQuota.descriptor
@@ -45,21 +43,21 @@ const day = 24 * 60 * 60 * 1000
 
 /** The client with a store-backed token (and OAuth) against `baseUrl`. */
 const storeClient = (baseUrl: string, accessExpiresAt: number, config: DouyinConfig.Options = {}) =>
-  DouyinClient.layer.pipe(
-    Layer.provide(fastRetry),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provide(AccessToken.layerStore()),
-    Layer.provide(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs_reliability_secret") })),
-    Layer.provide(TokenStore.layerMemory([[{ clientKey, openId: "op-1" }, {
-      accessToken: Redacted.make("act.op-1.stale"),
-      expiresAt: accessExpiresAt,
-      refreshToken: Redacted.make("rft.op-1"),
-      refreshExpiresAt: Date.now() + 30 * day,
-      scope: []
-    }]])),
-    Layer.provideMerge(DouyinConfig.layer({ baseUrl, ...config })),
-    Layer.provide(NodeHttpClient.layerUndici)
-  )
+  clientOver(baseUrl, {
+    retry: fastRetry,
+    config,
+    tokens: storeTokens({
+      clientKey,
+      clientSecret: "cs_reliability_secret",
+      tokens: [{
+        openId: "op-1",
+        accessToken: "act.op-1.stale",
+        expiresAt: accessExpiresAt,
+        refreshToken: "rft.op-1",
+        refreshExpiresAt: Date.now() + 30 * day
+      }]
+    })
+  })
 
 /** The client with a static token against `baseUrl` over `http`. */
 const staticClient = (
@@ -70,14 +68,7 @@ const staticClient = (
     readonly retry?: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>
     readonly config?: DouyinConfig.Options
   } = {}
-) =>
-  DouyinClient.layer.pipe(
-    Layer.provide(options.retry ?? fastRetry),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provide(AccessToken.layerStatic(Redacted.make(token))),
-    Layer.provideMerge(DouyinConfig.layer({ baseUrl, ...options.config })),
-    Layer.provide(options.http ?? NodeHttpClient.layerUndici)
-  )
+) => clientOver(baseUrl, { retry: options.retry ?? fastRetry, token, http: options.http, config: options.config })
 
 const send = Effect.flatMap(Endpoint.handler(Send), (send) => send(sendInput))
 const count = Effect.flatMap(Endpoint.handler(Count), (count) => count({ openId: "op-1" }))

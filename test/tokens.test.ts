@@ -1,59 +1,21 @@
 // Fault matrix rows 8 and 9 (reliability.md §5) for the store-backed token source, against a
 // real node:http server on 127.0.0.1 (port 0) started by each test; once over the platform's
 // node:http client and once over the SDK's fast client (DouyinHttpClient), which must agree.
-import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import { Endpoint } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted } from "effect"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
+import { Effect, type Layer } from "effect"
 import { FanGroupQuota } from "@effect-douyin/group"
+import { clientOver, storeTokens } from "./support/loopbackClient.js"
+import * as Server from "./support/LoopbackServer.js"
 
-interface Seen {
-  readonly method: string
-  readonly path: string
-  readonly query: Record<string, string>
-  readonly headers: http.IncomingHttpHeaders
-  readonly body: string
-}
-
-type Handler = (request: Seen, reply: (body: unknown) => void) => void
-
-const serve = (handler: Handler) =>
-  Effect.acquireRelease(
-    Effect.async<{ readonly server: http.Server; readonly seen: Array<Seen>; readonly baseUrl: string }>((resume) => {
-      const seen: Array<Seen> = []
-      const server = http.createServer((req, res) => {
-        const chunks: Array<Buffer> = []
-        req.on("data", (c: Buffer) => chunks.push(c))
-        req.on("end", () => {
-          const url = new URL(req.url ?? "/", "http://127.0.0.1")
-          const request: Seen = {
-            method: req.method ?? "",
-            path: url.pathname,
-            query: Object.fromEntries(url.searchParams),
-            headers: req.headers,
-            body: Buffer.concat(chunks).toString("utf8")
-          }
-          seen.push(request)
-          handler(request, (body) => {
-            res.writeHead(200, { "content-type": "application/json" })
-            res.end(JSON.stringify(body))
-          })
-        })
-      })
-      server.listen(0, "127.0.0.1", () => {
-        const { port } = server.address() as AddressInfo
-        resume(Effect.succeed({ server, seen, baseUrl: `http://127.0.0.1:${port}` }))
-      })
-    }),
-    ({ server }) =>
-      Effect.async<void>((resume) => {
-        server.closeAllConnections()
-        server.close(() => resume(Effect.void))
-      })
+/** A loopback server whose handler answers with a JSON body when it decides to (it may hold a reply). */
+const serve = (handler: (request: Server.Received, reply: (body: unknown) => void) => void) =>
+  Effect.map(
+    Server.make((request) => Server.manual((answer) => handler(request, (body) => answer(Server.json(body))))),
+    (server) => ({ baseUrl: server.url, seen: server.received })
   )
 
 const Count = FanGroupQuota.descriptor
@@ -62,21 +24,14 @@ const clientKey = "ck_e2e"
 const day = 24 * 60 * 60 * 1000
 
 const live = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
-  DouyinClient.layer.pipe(
-    Layer.provide(Retry.layerDisabled),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provide(AccessToken.layerStore()),
-    Layer.provide(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs_e2e_secret") })),
-    Layer.provide(TokenStore.layerMemory([[{ clientKey, openId: "alice" }, {
-      accessToken: Redacted.make("act.alice.0"),
-      expiresAt: 15 * day,
-      refreshToken: Redacted.make("rft.alice"),
-      refreshExpiresAt: 30 * day,
-      scope: []
-    }]])),
-    Layer.provide(DouyinConfig.layer({ baseUrl })),
-    Layer.provide(http)
-  )
+  clientOver(baseUrl, {
+    http,
+    tokens: storeTokens({
+      clientKey,
+      clientSecret: "cs_e2e_secret",
+      tokens: [{ openId: "alice", accessToken: "act.alice.0", expiresAt: 15 * day, refreshToken: "rft.alice", refreshExpiresAt: 30 * day }]
+    })
+  })
 
 const successA = { data: { error_code: 0, description: "" }, extra: { error_code: 0, logid: "E2ELOGID" }, left_count: 2 }
 const expiredA = {
@@ -98,7 +53,7 @@ const userToken = (accessToken: string) => ({
 })
 
 const count = Effect.flatMap(Endpoint.handler(Count), (call) => call({ openId: "alice" }))
-const on = (seen: ReadonlyArray<Seen>, path: string) => seen.filter((r) => r.path === path)
+const on = (seen: ReadonlyArray<Server.Received>, path: string) => seen.filter((r) => r.path === path)
 
 const transports = [
   { name: "the platform's node:http client", http: NodeHttpClient.layer },

@@ -27,9 +27,19 @@ export type Action =
   | { readonly _tag: "destroy" } // read the whole request, then destroy the socket
   | { readonly _tag: "hold" } // read the request and never answer
   | { readonly _tag: "later"; readonly millis: number; readonly reply: Reply } // answer after a delay
+  | { readonly _tag: "manual"; readonly respond: (answer: (reply: Reply) => void) => void } // the test answers when it decides
 
 export const destroy: Action = { _tag: "destroy" }
 export const hold: Action = { _tag: "hold" }
+/** The test calls `answer` (now or later, e.g. once other requests have arrived). */
+export const manual = (respond: (answer: (reply: Reply) => void) => void): Action => ({ _tag: "manual", respond })
+
+/** A 200 (or `status`) JSON reply. */
+export const json = (body: unknown, status = 200): Reply => ({
+  status,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body)
+})
 
 /**
  * `n` is the 0-based index of the request among all requests the server saw, `nthOfMethod`
@@ -83,6 +93,7 @@ export const make = (handler: Handler, port = 0): Effect.Effect<LoopbackServer, 
         if (!("_tag" in action)) return answer(action)
         if (action._tag === "destroy") req.socket.destroy()
         if (action._tag === "later") setTimeout(() => answer(action.reply), action.millis)
+        if (action._tag === "manual") action.respond(answer)
       })
     })
     const bound = yield* Effect.acquireRelease(Effect.orDie(listen(server, port)), () =>

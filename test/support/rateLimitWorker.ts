@@ -7,12 +7,12 @@
  *
  * Env: `BASE_URL`, `REDIS_URL`, `REDIS_PREFIX`, `CALLS`, `LIMIT` (global, per second).
  */
-import { NodeHttpClient } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, Retry } from "@effect-douyin/core"
+import { Endpoint } from "@effect-douyin/core"
 import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
 import * as Redis from "@effect-douyin/core/Redis"
 import { FanGroupQuota } from "@effect-douyin/group"
-import { Effect, Layer, Redacted } from "effect"
+import { Effect, Layer } from "effect"
+import { clientOver } from "./loopbackClient.js"
 
 const env = (name: string) => {
   const value = process.env[name]
@@ -23,16 +23,14 @@ const env = (name: string) => {
 const calls = Number(env("CALLS"))
 const limit = Number(env("LIMIT"))
 
-const Client = DouyinClient.layer.pipe(
-  Layer.provide(RateLimitRedis.layer({ global: { limit, interval: "1 second" } })),
-  Layer.provide(Retry.layerDisabled),
-  // A generous command timeout: this test is about the shared limit, not outages (a loaded CI
-  // machine once took over 2 s to answer one script).
-  Layer.provide(Redis.layer({ url: env("REDIS_URL"), prefix: env("REDIS_PREFIX"), commandTimeout: "10 seconds" })),
-  Layer.provide(NodeHttpClient.layerUndici),
-  Layer.provide(DouyinConfig.layer({ baseUrl: env("BASE_URL"), callTimeout: "1 minute" })),
-  Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-)
+const Client = clientOver(env("BASE_URL"), {
+  rateLimit: RateLimitRedis.layer({ global: { limit, interval: "1 second" } }).pipe(
+    // A generous command timeout: this test is about the shared limit, not outages (a loaded CI
+    // machine once took over 2 s to answer one script).
+    Layer.provide(Redis.layer({ url: env("REDIS_URL"), prefix: env("REDIS_PREFIX"), commandTimeout: "10 seconds" }))
+  ),
+  config: { callTimeout: "1 minute" }
+})
 
 const go = Effect.async<void>((resume) => {
   process.stdin.once("data", () => resume(Effect.void))

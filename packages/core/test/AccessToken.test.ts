@@ -1,18 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { AccessToken, DouyinTest, Endpoint } from "../src/index.js"
+import { fakeClient } from "./support/fakeClient.js"
 import { Count, key, onPath, stack, stored } from "./tokenFixtures.js"
 
 const count = (openId: string) => Effect.flatMap(Endpoint.handler(Count), (call) => call({ openId }))
 
 const clientWith = (tokens: Layer.Layer<AccessToken.AccessToken>, responder: DouyinTest.Responder) =>
-  DouyinClient.layer.pipe(
-    Layer.provideMerge(DouyinTest.layer(responder)),
-    Layer.provide(Retry.layerDisabled),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provide(DouyinConfig.layer()),
-    Layer.provide(tokens)
-  )
+  fakeClient(responder, { tokens })
 
 describe("AccessToken sources", () => {
   it.effect("layerConfig reads DOUYIN_ACCESS_TOKEN and keeps it redacted", () =>

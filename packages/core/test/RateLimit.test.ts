@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Deferred, type Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { Clock, Deferred, type Duration, Effect, Fiber, Layer, TestClock } from "effect"
+import { DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { fakeClient } from "./support/fakeClient.js"
 import { Count, Send } from "./support/descriptors.js"
 
 
@@ -39,13 +40,7 @@ const setup = (
       return options.reply?.(n) ??
         (request.method === "POST" ? DouyinTest.successA({ msg_id: "@m==" }) : DouyinTest.successA({ left_count: 2 }))
     })
-  const layer = DouyinClient.layer.pipe(
-    Layer.provideMerge(rateLimit),
-    Layer.provide(options.retry ?? Retry.layerDisabled),
-    Layer.provideMerge(DouyinTest.layer(responder)),
-    Layer.provideMerge(DouyinConfig.layer(options.config ?? {})),
-    Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-  )
+  const layer = fakeClient(responder, { rateLimit, retry: options.retry, config: options.config })
   return { seen, layer, maxInFlight: () => maxInFlight }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Fiber, Layer, Redacted, Schedule, Supervisor, TestClock } from "effect"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { Clock, type Duration, Effect, Fiber, Layer, Schedule, Supervisor, TestClock } from "effect"
+import { DouyinConfig, DouyinTest, Endpoint, Retry } from "../src/index.js"
+import { fakeClient } from "./support/fakeClient.js"
 import { Count, Send } from "./support/descriptors.js"
 import { recordingTracer } from "./tokenFixtures.js"
 
@@ -24,14 +25,7 @@ const setup = (
       times.push(now)
       return reply(times.length - 1)
     })
-  const layer = DouyinClient.layer.pipe(
-    Layer.provideMerge(retry),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provideMerge(DouyinTest.layer(responder)),
-    Layer.provideMerge(DouyinConfig.layer(config)),
-    Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken)))
-  )
-  return { times, layer }
+  return { times, layer: fakeClient(responder, { retry, config }) }
 }
 
 const sequence = (...replies: ReadonlyArray<DouyinTest.Reply>) => (n: number) => replies[Math.min(n, replies.length - 1)]
