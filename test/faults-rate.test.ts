@@ -16,6 +16,7 @@ import { DouyinTest, Endpoint, RateLimit } from "@effect-douyin/core"
 import { Clock, Effect, Fiber, Layer, Option, TestClock } from "effect"
 import { FanGroupQuota } from "@effect-douyin/group"
 import * as Server from "./support/LoopbackServer.js"
+import { busiest } from "./support/windows.js"
 import { clientOver } from "./support/loopbackClient.js"
 
 const Count = FanGroupQuota.descriptor
@@ -25,17 +26,6 @@ const limit = 50
 const windowMillis = 1000
 // The clock moves in steps of half the window; after each step the sockets catch up.
 const step = "500 millis"
-
-/** The largest number of instants inside any half-open window `[t, t + width)`. */
-const busiest = (instants: ReadonlyArray<number>, width: number): number => {
-  const s = [...instants].sort((a, b) => a - b)
-  let best = 0
-  for (let i = 0, j = 0; i < s.length; i++) {
-    while (j < s.length && s[j]! < s[i]! + width) j++
-    best = Math.max(best, j - i)
-  }
-  return best
-}
 
 /** Lets the event loop run (socket I/O) without waiting on any timer. */
 const turn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))

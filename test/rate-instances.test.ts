@@ -20,23 +20,13 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { dirname, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Server from "./support/LoopbackServer.js"
+import { busiest } from "./support/windows.js"
 import { clientOver } from "./support/loopbackClient.js"
 import * as RedisServer from "./support/RedisServer.js"
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const tsx = resolve(root, "node_modules/.bin/tsx")
 const worker = resolve(root, "test/support/rateLimitWorker.ts")
-
-/** The largest number of instants inside any half-open window `[t, t + width)`. */
-const busiest = (instants: ReadonlyArray<number>, width: number): number => {
-  const s = [...instants].sort((a, b) => a - b)
-  let best = 0
-  for (let i = 0, j = 0; i < s.length; i++) {
-    while (j < s.length && s[j]! < s[i]! + width) j++
-    best = Math.max(best, j - i)
-  }
-  return best
-}
 
 interface Instance {
   readonly child: ChildProcess

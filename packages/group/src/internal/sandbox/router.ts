@@ -37,6 +37,15 @@ type Reject = (code: number, description: string) => Outcome
 
 const dropped: Outcome = { _tag: "Drop" }
 
+/** A request past routing and faults: `drop` when an executed `Drop` fault drops its answer. */
+interface Routed {
+  readonly state: State
+  readonly request: WireRequest
+  readonly ctx: Ctx
+  readonly reject: Reject
+  readonly drop: boolean
+}
+
 /** Appends the request to the bounded request log and gives it its sequence number and log id. */
 const receive = (state0: State, request: WireRequest, now: number): readonly [Ctx, State] => {
   const record: Recorded = { method: request.method, path: request.path, query: request.query, body: parsedBody(request), at: now }
@@ -55,14 +64,7 @@ const rejecter = (kind: "A" | "B" | "C", ctx: Ctx): Reject => (code, description
     : envelope.errorC(code, description, ctx.logId, ctx.nowSeconds)
 
 /** An OAuth route: fields from a form or JSON body, merged over the query. */
-const serveOAuth = (
-  run: OAuthRoute,
-  state: State,
-  request: WireRequest,
-  ctx: Ctx,
-  reject: Reject,
-  drop: boolean
-): Answered => {
+const serveOAuth = (run: OAuthRoute, { ctx, drop, reject, request, state }: Routed): Answered => {
   const type = bareContentType(request.headers)
   const fields = type === "application/x-www-form-urlencoded"
     ? parseForm(request.bodyText)
@@ -73,14 +75,7 @@ const serveOAuth = (
 }
 
 /** An IM route: JSON only, `open_id` and a valid `access-token` required. */
-const serveIm = (
-  route: ImRoute,
-  state: State,
-  request: WireRequest,
-  ctx: Ctx,
-  reject: Reject,
-  drop: boolean
-): Answered => {
+const serveIm = (route: ImRoute, { ctx, drop, reject, request, state }: Routed): Answered => {
   if (bareContentType(request.headers) !== "application/json") {
     return [reject(C.invalidParameter, "content-type must be application/json"), state]
   }
@@ -117,10 +112,8 @@ const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
   const reject = rejecter(im === undefined ? "C" : im.envelope, ctx)
   const instead = fault === undefined ? undefined : faultAnswer(fault, reject, im === undefined)
   if (instead !== undefined) return [instead, state]
-  const drop = fault?.kind === "Drop"
-  return oauth !== undefined
-    ? serveOAuth(oauth, state, request, ctx, reject, drop)
-    : serveIm(im!, state, request, ctx, reject, drop)
+  const routed: Routed = { state, request, ctx, reject, drop: fault?.kind === "Drop" }
+  return oauth !== undefined ? serveOAuth(oauth, routed) : serveIm(im!, routed)
 }
 
 /**
