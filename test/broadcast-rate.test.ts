@@ -27,22 +27,12 @@ import {
 } from "@effect-douyin/group"
 import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 import * as SandboxServer from "../examples/support/SandboxServer.js"
+import { busiest } from "./support/windows.js"
 
 const targetCount = 1000
 const limit = 50
 const windowMillis = 1000
 const creators = Array.from({ length: 10 }, (_, i) => `creator-${i}`)
-
-/** The largest number of instants inside any half-open window `[t, t + width)`. */
-const busiest = (instants: ReadonlyArray<number>, width: number): number => {
-  const s = [...instants].sort((a, b) => a - b)
-  let best = 0
-  for (let i = 0, j = 0; i < s.length; i++) {
-    while (j < s.length && s[j]! < s[i]! + width) j++
-    best = Math.max(best, j - i)
-  }
-  return best
-}
 
 /** The embedded file journal in `directory`; a new layer re-reads it from disk, as after a restart. */
 const journalAt = (directory: string) =>
