@@ -46,7 +46,8 @@ const child = (baseUrl: string, directory: string, targets: ReadonlyArray<Broadc
         process.stdout.write(`  [child] ${o._tag} target ${o.index}\n`)
         // Die a moment later, while the next sends are on the wire.
         if (n + 1 === crashAfter) setTimeout(() => process.kill(process.pid, "SIGKILL"), 30)
-      })),
+      })
+    ),
     Effect.provide(Layer.merge(api(baseUrl), journal(directory)))
   )
 
@@ -79,8 +80,7 @@ export const main = (baseUrl: string, admin: FanGroupSandbox.Admin) =>
     const how = yield* runChild(baseUrl, directory, targets)
     yield* Console.log(`child stopped: ${how}; resuming "${id}" here…`)
     const summary = yield* Broadcast.resume(id).pipe(
-      Stream.runForEach((o) =>
-        Console.log(`  [resume] ${o._tag} target ${o.index}${o._tag === "Unknown" ? ` — ${o.description}` : ""}`)),
+      Stream.runForEach((o) => Console.log(`  [resume] ${o._tag} target ${o.index}${o._tag === "Unknown" ? ` — ${o.description}` : ""}`)),
       Effect.zipRight(Broadcast.summary(id)),
       Effect.provide(Layer.merge(api(baseUrl), journal(directory)))
     )
@@ -102,8 +102,8 @@ if (isMain(import.meta.url)) {
       return child(baseUrl, directory, targets, Number(process.env["BROADCAST_CRASH_AFTER"] ?? "8"))
     })
     : process.env["DOUYIN_BASE_URL"] !== undefined
-    ? Effect.flatMap(FanGroupSandbox.makeRemote(process.env["DOUYIN_BASE_URL"]), (admin) =>
-      main(process.env["DOUYIN_BASE_URL"]!, admin)).pipe(Effect.provide(NodeHttpClient.layerUndici))
+    ? Effect.flatMap(FanGroupSandbox.makeRemote(process.env["DOUYIN_BASE_URL"]), (admin) => main(process.env["DOUYIN_BASE_URL"]!, admin))
+      .pipe(Effect.provide(NodeHttpClient.layerUndici))
     : Effect.gen(function*() {
       const url = yield* SandboxServer.url
       return yield* main(url, yield* FanGroupSandbox.FanGroupSandbox)

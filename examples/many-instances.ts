@@ -87,7 +87,14 @@ const program = Effect.gen(function*() {
     client_key: clientKey,
     from_user_id: "member",
     to_user_id: "creator-ana",
-    content: { conversation_short_id: "@c", server_message_id: "@m1", conversation_type: 2, create_time: 1, message_type: "text", text: "hi" }
+    content: {
+      conversation_short_id: "@c",
+      server_message_id: "@m1",
+      conversation_type: 2,
+      create_time: 1,
+      message_type: "text",
+      text: "hi"
+    }
   })
   const delivery = {
     body: new TextEncoder().encode(body),
@@ -95,8 +102,9 @@ const program = Effect.gen(function*() {
   }
   const replies = yield* Effect.all(
     [a, b].map((context) =>
-      Effect.flatMap(WebhookHandler.WebhookHandler, (receiver) =>
-        Effect.tap(receiver.handle(delivery), () => receiver.awaitIdle)).pipe(Effect.provide(context))
+      Effect.flatMap(WebhookHandler.WebhookHandler, (receiver) => Effect.tap(receiver.handle(delivery), () => receiver.awaitIdle)).pipe(
+        Effect.provide(context)
+      )
     ),
     { concurrency: "unbounded" }
   )

@@ -143,7 +143,11 @@ export const tour = Effect.gen(function*() {
 
   yield* step(8, "Where we ended")
   const after = (yield* ListFanGroups.list({ openId })).groups.find((g) => g.groupId === groupId)
-  yield* say(`   "${after?.groupName}" has ${after?.existNum ?? "?"} member(s); ${(yield* FanGroupQuota.remaining({ openId })).leftCount} group(s) of quota left`)
+  yield* say(
+    `   "${after?.groupName}" has ${after?.existNum ?? "?"} member(s); ${
+      (yield* FanGroupQuota.remaining({ openId })).leftCount
+    } group(s) of quota left`
+  )
   yield* say("\nDone.")
 })
 

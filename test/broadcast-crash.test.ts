@@ -39,7 +39,12 @@ interface Run {
 const start = (env: Record<string, string>): Run => {
   // `node --import tsx`, not the `tsx` binary: that one forks a second node, and SIGKILL would
   // reach only the wrapper while the broadcast kept running.
-  const child = spawn(process.execPath, ["--import", "tsx", worker], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 })
+  const child = spawn(process.execPath, ["--import", "tsx", worker], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000
+  })
   const lines: Array<Record<string, unknown>> = []
   const logs: Array<string> = []
   let buffer = ""
@@ -57,13 +62,15 @@ const start = (env: Record<string, string>): Run => {
   })
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.once("exit", (code, signal) => done({ code, signal, stderr })))
+    child.once("exit", (code, signal) => done({ code, signal, stderr }))
+  )
   return { child, lines, logs, exited }
 }
 
-const summaryOf = (run: Run) => run.lines.find((l) => "summary" in l)?.["summary"] as Broadcast.Summary & {
-  readonly unknownTargets: ReadonlyArray<number>
-}
+const summaryOf = (run: Run) =>
+  run.lines.find((l) => "summary" in l)?.["summary"] as Broadcast.Summary & {
+    readonly unknownTargets: ReadonlyArray<number>
+  }
 
 /** The client over the loopback socket, to set the sandbox up through the real API. */
 const clientOver = (url: string) =>
@@ -137,64 +144,79 @@ const checkDelivery = (
 }
 
 describe("Broadcast across processes", () => {
-  it.live("crash: SIGKILL part way through 200 groups, resume in a new process: each group once or listed unknown", () =>
-    Effect.gen(function*() {
-      const url = yield* SandboxServer.url
-      const directory = yield* temporaryDirectory
-      const { file, targets } = yield* setUp(url, 200, directory)
-      const env = { BASE_URL: url, JOURNAL: `file:${join(directory, "journal")}`, ID: "launch-200", CONCURRENCY: "8" }
+  it.live(
+    "crash: SIGKILL part way through 200 groups, resume in a new process: each group once or listed unknown",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* SandboxServer.url
+        const directory = yield* temporaryDirectory
+        const { file, targets } = yield* setUp(url, 200, directory)
+        const env = { BASE_URL: url, JOURNAL: `file:${join(directory, "journal")}`, ID: "launch-200", CONCURRENCY: "8" }
 
-      const first = start({ ...env, TARGETS: file })
-      const { atKill, exit } = yield* killAfter(first, 60)
-      expect(exit.signal).toBe("SIGKILL")
-      const outcomesBeforeKill = first.lines.length
+        const first = start({ ...env, TARGETS: file })
+        const { atKill, exit } = yield* killAfter(first, 60)
+        expect(exit.signal).toBe("SIGKILL")
+        const outcomesBeforeKill = first.lines.length
 
-      const second = start(env)
-      const done = yield* Effect.promise(() => second.exited)
-      expect(done.code, done.stderr).toBe(0)
-      const summary = summaryOf(second)
-      const { counts, total } = yield* messagesPerGroup
-      checkDelivery(targets, counts, summary)
-      // Only orphans of the killed run are unknown: at most the 8 sends it had in flight.
-      expect(summary.unknown).toBeGreaterThan(0)
-      expect(summary.unknown).toBeLessThanOrEqual(8)
-      // The logs say which targets are unknown and why.
-      expect(second.logs.filter((l) => l.includes("outcome unknown for target"))).toHaveLength(summary.unknown)
-      expect(second.logs.find((l) => l.includes("outcome unknown"))).toContain("in flight when its run")
-      const resumedSends = second.lines.filter((l) => l["outcome"] === "Sent").length
-      console.log(
-        `crash figures: ${atKill} messages at the server when killed, ${outcomesBeforeKill} outcomes printed by the killed run; ` +
-          `resume sent ${resumedSends} and listed ${summary.unknown} unknown (targets ${summary.unknownTargets.join(", ")}); ` +
-          `final: ${summary.sent} sent, ${summary.unknown} unknown, ${total} messages in the sandbox for 200 groups, none twice`
-      )
-    }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())), 240_000)
+        const second = start(env)
+        const done = yield* Effect.promise(() => second.exited)
+        expect(done.code, done.stderr).toBe(0)
+        const summary = summaryOf(second)
+        const { counts, total } = yield* messagesPerGroup
+        checkDelivery(targets, counts, summary)
+        // Only orphans of the killed run are unknown: at most the 8 sends it had in flight.
+        expect(summary.unknown).toBeGreaterThan(0)
+        expect(summary.unknown).toBeLessThanOrEqual(8)
+        // The logs say which targets are unknown and why.
+        expect(second.logs.filter((l) => l.includes("outcome unknown for target"))).toHaveLength(summary.unknown)
+        expect(second.logs.find((l) => l.includes("outcome unknown"))).toContain("in flight when its run")
+        const resumedSends = second.lines.filter((l) => l["outcome"] === "Sent").length
+        console.log(
+          `crash figures: ${atKill} messages at the server when killed, ${outcomesBeforeKill} outcomes printed by the killed run; ` +
+            `resume sent ${resumedSends} and listed ${summary.unknown} unknown (targets ${summary.unknownTargets.join(", ")}); ` +
+            `final: ${summary.sent} sent, ${summary.unknown} unknown, ${total} messages in the sandbox for 200 groups, none twice`
+        )
+      }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())),
+    240_000
+  )
 
-  it.live("many instances (Redis journal + lease): after a SIGKILL two processes resume at once; no target is sent twice", () =>
-    Effect.gen(function*() {
-      const url = yield* SandboxServer.url
-      const redis = yield* RedisServer.scoped
-      const directory = yield* temporaryDirectory
-      const { file, targets } = yield* setUp(url, 120, directory)
-      const env = { BASE_URL: url, JOURNAL: `redis:${redis.url}`, PREFIX: "crash:", ID: "launch-redis", CONCURRENCY: "8", LEASE_TTL_MS: "5000" }
+  it.live(
+    "many instances (Redis journal + lease): after a SIGKILL two processes resume at once; no target is sent twice",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* SandboxServer.url
+        const redis = yield* RedisServer.scoped
+        const directory = yield* temporaryDirectory
+        const { file, targets } = yield* setUp(url, 120, directory)
+        const env = {
+          BASE_URL: url,
+          JOURNAL: `redis:${redis.url}`,
+          PREFIX: "crash:",
+          ID: "launch-redis",
+          CONCURRENCY: "8",
+          LEASE_TTL_MS: "5000"
+        }
 
-      const first = start({ ...env, TARGETS: file })
-      const { atKill } = yield* killAfter(first, 30)
-      // Two instances resume at once; the dead run's lease holds them off until it ends.
-      const b = start(env)
-      const c = start(env)
-      const [doneB, doneC] = yield* Effect.promise(() => Promise.all([b.exited, c.exited]))
-      expect(doneB.code, doneB.stderr).toBe(0)
-      expect(doneC.code, doneC.stderr).toBe(0)
-      const sentBy = (run: Run) => run.lines.filter((l) => l["outcome"] === "Sent").map((l) => l["index"] as number)
-      const both = sentBy(b).filter((i) => sentBy(c).includes(i))
-      expect(both).toEqual([])
-      const summary = summaryOf(b)
-      expect(summaryOf(c)).toMatchObject({ sent: summary.sent, unknown: summary.unknown })
-      const { counts, total } = yield* messagesPerGroup
-      checkDelivery(targets, counts, summary)
-      console.log(
-        `redis figures: ${atKill} messages when killed; resumers sent ${sentBy(b).length} + ${sentBy(c).length} ` +
-          `(overlap ${both.length}); ${summary.unknown} unknown; ${total} messages for 120 groups, none twice`
-      )
-    }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())), 240_000)
+        const first = start({ ...env, TARGETS: file })
+        const { atKill } = yield* killAfter(first, 30)
+        // Two instances resume at once; the dead run's lease holds them off until it ends.
+        const b = start(env)
+        const c = start(env)
+        const [doneB, doneC] = yield* Effect.promise(() => Promise.all([b.exited, c.exited]))
+        expect(doneB.code, doneB.stderr).toBe(0)
+        expect(doneC.code, doneC.stderr).toBe(0)
+        const sentBy = (run: Run) => run.lines.filter((l) => l["outcome"] === "Sent").map((l) => l["index"] as number)
+        const both = sentBy(b).filter((i) => sentBy(c).includes(i))
+        expect(both).toEqual([])
+        const summary = summaryOf(b)
+        expect(summaryOf(c)).toMatchObject({ sent: summary.sent, unknown: summary.unknown })
+        const { counts, total } = yield* messagesPerGroup
+        checkDelivery(targets, counts, summary)
+        console.log(
+          `redis figures: ${atKill} messages when killed; resumers sent ${sentBy(b).length} + ${sentBy(c).length} ` +
+            `(overlap ${both.length}); ${summary.unknown} unknown; ${total} messages for 120 groups, none twice`
+        )
+      }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())),
+    240_000
+  )
 })

@@ -15,8 +15,12 @@ describe("examples/broadcast.ts", () => {
       const url = yield* SandboxServer.url
       const env: NodeJS.ProcessEnv = { ...process.env, DOUYIN_BASE_URL: url }
       const stdout = yield* Effect.async<string, Error>((resume) => {
-        execFile(process.execPath, ["--import", "tsx", "examples/broadcast.ts"], { cwd: root, env, timeout: 150_000 }, (error, stdout, stderr) =>
-          resume(error ? Effect.fail(new Error(`${error.message}\n${stderr}`)) : Effect.succeed(stdout)))
+        execFile(
+          process.execPath,
+          ["--import", "tsx", "examples/broadcast.ts"],
+          { cwd: root, env, timeout: 150_000 },
+          (error, stdout, stderr) => resume(error ? Effect.fail(new Error(`${error.message}\n${stderr}`)) : Effect.succeed(stdout))
+        )
       })
       expect(stdout).toContain("created 20 groups")
       expect(stdout).toContain("child stopped: SIGKILL")

@@ -21,9 +21,14 @@ type Entry = BroadcastJournal.Entry
 const plan = (id: string, n = 3): BroadcastJournal.Plan => ({
   id,
   createdAt: 1_700_000_000_000,
-  contents: [MessageContent.text("hello"), MessageContent.appletCard({ cardTemplateId: "tpl", appId: "tt-app", path: "pages/index", query: { from: "broadcast" } })],
-  targets: Array.from({ length: n }, (_, i) =>
-    i % 2 === 0 ? { openId: "op-a", groupId: `@g${i}==`, content: 0 } : { openId: "op-b", groupToken: `tok-${i}`, content: 1 })
+  contents: [
+    MessageContent.text("hello"),
+    MessageContent.appletCard({ cardTemplateId: "tpl", appId: "tt-app", path: "pages/index", query: { from: "broadcast" } })
+  ],
+  targets: Array.from(
+    { length: n },
+    (_, i) => i % 2 === 0 ? { openId: "op-a", groupId: `@g${i}==`, content: 0 } : { openId: "op-b", groupToken: `tok-${i}`, content: 1 }
+  )
 })
 
 const inFlight = (attemptId: string): Entry => ({ _tag: "InFlight", attemptId, owner: "run-1", startedAt: 5 })
@@ -112,7 +117,12 @@ for (const [name, make] of stores) {
         const failed: Entry = {
           _tag: "Failed",
           attemptId: "a2",
-          error: new DouyinError.DouyinQuotaError({ endpoint: "group/SendGroupMessage", code: 2190001, description: "quota", logId: "log-1" }),
+          error: new DouyinError.DouyinQuotaError({
+            endpoint: "group/SendGroupMessage",
+            code: 2190001,
+            description: "quota",
+            logId: "log-1"
+          }),
           at: 10
         }
         yield* journal.compareAndSet("b", 0, pending, unknown)
@@ -171,8 +181,7 @@ describe("BroadcastJournal: embedded file store", () => {
       const layer = () => BroadcastJournal.layerFileSystem(directory).pipe(Layer.provide(fileSystem))
       const sent: Entry = { _tag: "Sent", attemptId: "a", msgId: "@m", marked: false, at: 1 }
       yield* Effect.provide(
-        Effect.flatMap(Journal, (j) =>
-          Effect.zipRight(j.create(plan("b")), j.compareAndSet("b", 0, pending, sent))),
+        Effect.flatMap(Journal, (j) => Effect.zipRight(j.create(plan("b")), j.compareAndSet("b", 0, pending, sent))),
         layer()
       )
       const [readPlan, entries] = yield* Effect.provide(
@@ -195,8 +204,7 @@ describe("BroadcastJournal: embedded file store", () => {
       // SIGKILL in the middle of appending the outcome: half a line, no newline.
       writeFileSync(file, readFileSync(file, "utf8") + `{"t":0,"e":"{\\"version\\":1,\\"state\\":{\\"_tag\\":\\"Se`)
       const entries = yield* Effect.provide(
-        Effect.flatMap(Journal, (j) =>
-          Effect.zipRight(j.compareAndSet("b", 1, pending, inFlight("b")), j.entries("b"))),
+        Effect.flatMap(Journal, (j) => Effect.zipRight(j.compareAndSet("b", 1, pending, inFlight("b")), j.entries("b"))),
         layer()
       )
       expect(entries.get(0)).toEqual(inFlight("a"))
@@ -212,7 +220,10 @@ describe("BroadcastJournal: embedded file store", () => {
       const layer = () => BroadcastJournal.layerFileSystem(directory).pipe(Layer.provide(fileSystem))
       yield* Effect.provide(Effect.flatMap(Journal, (j) => j.create(plan("b"))), layer())
       const file = join(directory, "b.journal")
-      writeFileSync(file, readFileSync(file, "utf8") + JSON.stringify({ t: 0, e: JSON.stringify({ version: 2, state: { _tag: "Pending" } }) }) + "\n")
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8") + JSON.stringify({ t: 0, e: JSON.stringify({ version: 2, state: { _tag: "Pending" } }) }) + "\n"
+      )
       const error = yield* Effect.flip(Effect.provide(Effect.flatMap(Journal, (j) => j.entries("b")), layer()))
       expect(error._tag).toBe("BroadcastJournalError")
       expect(error.message).toContain("format version 2; this code reads version 1")
@@ -235,31 +246,35 @@ describe("BroadcastJournal: Redis store", () => {
       expect(yield* Effect.provide(Effect.flatMap(Journal, (j) => j.plan("b")), redisLayer("elsewhere:"))).toEqual(Option.none())
     }))
 
-  it.live("keys carry the retention TTL; another format version is a typed error; Redis down is a typed error", () =>
-    Effect.gen(function*() {
-      const client = new IORedis(redis!.url)
-      yield* Effect.addFinalizer(() => Effect.sync(() => client.disconnect()))
-      yield* Effect.provide(Effect.flatMap(Journal, (j) => j.create(plan("b"))), redisLayer("ttl:"))
-      const ttl = yield* Effect.promise(() => client.pttl("ttl:broadcast:{b}:entries"))
-      expect(ttl).toBeGreaterThan(29 * 24 * 3600 * 1000)
-      yield* Effect.promise(() => client.hset("ttl:broadcast:{b}:entries", "0", JSON.stringify({ version: 9, state: {} })))
-      const error = yield* Effect.flip(Effect.provide(Effect.flatMap(Journal, (j) => j.entries("b")), redisLayer("ttl:")))
-      expect(error.message).toContain("format version 9")
+  it.live(
+    "keys carry the retention TTL; another format version is a typed error; Redis down is a typed error",
+    () =>
+      Effect.gen(function*() {
+        const client = new IORedis(redis!.url)
+        yield* Effect.addFinalizer(() => Effect.sync(() => client.disconnect()))
+        yield* Effect.provide(Effect.flatMap(Journal, (j) => j.create(plan("b"))), redisLayer("ttl:"))
+        const ttl = yield* Effect.promise(() => client.pttl("ttl:broadcast:{b}:entries"))
+        expect(ttl).toBeGreaterThan(29 * 24 * 3600 * 1000)
+        yield* Effect.promise(() => client.hset("ttl:broadcast:{b}:entries", "0", JSON.stringify({ version: 9, state: {} })))
+        const error = yield* Effect.flip(Effect.provide(Effect.flatMap(Journal, (j) => j.entries("b")), redisLayer("ttl:")))
+        expect(error.message).toContain("format version 9")
 
-      // Redis goes away mid-run: a typed error (no defect, no hang); back again, it works.
-      const outage = yield* Effect.provide(
-        Effect.gen(function*() {
-          const journal = yield* Journal
-          yield* Effect.promise(() => redis!.stop())
-          const down = yield* Effect.flip(journal.compareAndSet("b", 1, pending, inFlight("y")))
-          yield* Effect.promise(() => redis!.start())
-          const up = yield* journal.plan("b").pipe(Effect.retry({ times: 20, schedule: Schedule.spaced("100 millis") }))
-          return { down, up }
-        }),
-        redisLayer("ttl:")
-      )
-      expect(outage.down._tag).toBe("BroadcastJournalError")
-      // Answered again (the test server keeps no data across its restart: the plan is gone).
-      expect(outage.up).toEqual(Option.none())
-    }).pipe(Effect.scoped), 20_000)
+        // Redis goes away mid-run: a typed error (no defect, no hang); back again, it works.
+        const outage = yield* Effect.provide(
+          Effect.gen(function*() {
+            const journal = yield* Journal
+            yield* Effect.promise(() => redis!.stop())
+            const down = yield* Effect.flip(journal.compareAndSet("b", 1, pending, inFlight("y")))
+            yield* Effect.promise(() => redis!.start())
+            const up = yield* journal.plan("b").pipe(Effect.retry({ times: 20, schedule: Schedule.spaced("100 millis") }))
+            return { down, up }
+          }),
+          redisLayer("ttl:")
+        )
+        expect(outage.down._tag).toBe("BroadcastJournalError")
+        // Answered again (the test server keeps no data across its restart: the plan is gone).
+        expect(outage.up).toEqual(Option.none())
+      }).pipe(Effect.scoped),
+    20_000
+  )
 })

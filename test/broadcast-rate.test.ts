@@ -17,14 +17,7 @@ import { HttpClient } from "@effect/platform"
 import { NodeContext, NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
-import {
-  Broadcast,
-  BroadcastJournal,
-  CreateFanGroup,
-  FanGroupSandbox,
-  MessageContent,
-  SendGroupMessage
-} from "@effect-douyin/group"
+import { Broadcast, BroadcastJournal, CreateFanGroup, FanGroupSandbox, MessageContent, SendGroupMessage } from "@effect-douyin/group"
 import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
 import * as SandboxServer from "../examples/support/SandboxServer.js"
 import { busiest } from "./support/windows.js"
@@ -35,8 +28,7 @@ const windowMillis = 1000
 const creators = Array.from({ length: 10 }, (_, i) => `creator-${i}`)
 
 /** The embedded file journal in `directory`; a new layer re-reads it from disk, as after a restart. */
-const journalAt = (directory: string) =>
-  BroadcastJournal.layerFileSystem(join(directory, "journal")).pipe(Layer.provide(NodeContext.layer))
+const journalAt = (directory: string) => BroadcastJournal.layerFileSystem(join(directory, "journal")).pipe(Layer.provide(NodeContext.layer))
 
 const temporaryDirectory = Effect.acquireRelease(
   Effect.sync(() => mkdtempSync(join(tmpdir(), "broadcast-rate-"))),
@@ -74,83 +66,87 @@ const setUp = (url: string) =>
   })
 
 describe("Broadcast under a rate limit (issue 17)", () => {
-  it.live(`${targetCount} targets at ${limit}/s: all complete, at most ${limit} per sliding second at the send instant and at the server, journal consistent`, () =>
-    Effect.gen(function*() {
-      const url = yield* SandboxServer.url
-      const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-      const targets = yield* setUp(url)
-      const directory = yield* temporaryDirectory
+  it.live(
+    `${targetCount} targets at ${limit}/s: all complete, at most ${limit} per sliding second at the send instant and at the server, journal consistent`,
+    () =>
+      Effect.gen(function*() {
+        const url = yield* SandboxServer.url
+        const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+        const targets = yield* setUp(url)
+        const directory = yield* temporaryDirectory
 
-      // Send instants: when a send request is handed to the transport (after its permit).
-      const sendInstants: Array<number> = []
-      const stamped = Layer.effect(
-        HttpClient.HttpClient,
-        Effect.map(HttpClient.HttpClient, (client) =>
-          HttpClient.tapRequest(client, (request) =>
-            Effect.sync(() => {
-              if (request.url.endsWith("/im/send/msg/group/")) sendInstants.push(Date.now())
-            })))
-      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const rateLimited = RateLimit.layer({ global: { limit, interval: "1 second" } })
+        // Send instants: when a send request is handed to the transport (after its permit).
+        const sendInstants: Array<number> = []
+        const stamped = Layer.effect(
+          HttpClient.HttpClient,
+          Effect.map(HttpClient.HttpClient, (client) =>
+            HttpClient.tapRequest(client, (request) =>
+              Effect.sync(() => {
+                if (request.url.endsWith("/im/send/msg/group/")) sendInstants.push(Date.now())
+              })))
+        ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+        const rateLimited = RateLimit.layer({ global: { limit, interval: "1 second" } })
 
-      const started = Date.now()
-      const outcomes = yield* Broadcast.run({
-        id: "launch-1000",
-        targets,
-        content: MessageContent.text("We are live in 10 minutes!"),
-        concurrency: 16
-      }).pipe(
-        Stream.runCollect,
-        Effect.map(Chunk.toReadonlyArray),
-        Effect.provide(Layer.merge(
-          clientOver(url, rateLimited, stamped),
-          journalAt(directory)
-        ))
-      )
-      const elapsedMillis = Date.now() - started
+        const started = Date.now()
+        const outcomes = yield* Broadcast.run({
+          id: "launch-1000",
+          targets,
+          content: MessageContent.text("We are live in 10 minutes!"),
+          concurrency: 16
+        }).pipe(
+          Stream.runCollect,
+          Effect.map(Chunk.toReadonlyArray),
+          Effect.provide(Layer.merge(
+            clientOver(url, rateLimited, stamped),
+            journalAt(directory)
+          ))
+        )
+        const elapsedMillis = Date.now() - started
 
-      // All complete, each group once.
-      expect(outcomes).toHaveLength(targetCount)
-      expect(outcomes.filter((o) => o._tag !== "Sent")).toEqual([])
-      const snapshot = yield* sandbox.snapshot
-      const byGroup = new Map<string, Array<string>>()
-      for (const m of snapshot.messages) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), m.msgId])
-      expect(snapshot.messages).toHaveLength(targetCount)
-      expect(targets.filter((t) => byGroup.get(t.groupId)?.length !== 1)).toEqual([])
+        // All complete, each group once.
+        expect(outcomes).toHaveLength(targetCount)
+        expect(outcomes.filter((o) => o._tag !== "Sent")).toEqual([])
+        const snapshot = yield* sandbox.snapshot
+        const byGroup = new Map<string, Array<string>>()
+        for (const m of snapshot.messages) byGroup.set(m.groupId, [...(byGroup.get(m.groupId) ?? []), m.msgId])
+        expect(snapshot.messages).toHaveLength(targetCount)
+        expect(targets.filter((t) => byGroup.get(t.groupId)?.length !== 1)).toEqual([])
 
-      // The rate, on the wire.
-      expect(sendInstants).toHaveLength(targetCount)
-      const atSend = busiest(sendInstants, windowMillis)
-      const atServer = busiest(snapshot.messages.map((m) => m.sentAt), windowMillis)
-      expect(atSend).toBeLessThanOrEqual(limit)
-      expect(atServer).toBeLessThanOrEqual(limit)
-      // 1 000 at 50 per second cannot take less than 19 s (the first 50 leave at once).
-      expect(elapsedMillis).toBeGreaterThanOrEqual((targetCount / limit - 1) * windowMillis)
+        // The rate, on the wire.
+        expect(sendInstants).toHaveLength(targetCount)
+        const atSend = busiest(sendInstants, windowMillis)
+        const atServer = busiest(snapshot.messages.map((m) => m.sentAt), windowMillis)
+        expect(atSend).toBeLessThanOrEqual(limit)
+        expect(atServer).toBeLessThanOrEqual(limit)
+        // 1 000 at 50 per second cannot take less than 19 s (the first 50 leave at once).
+        expect(elapsedMillis).toBeGreaterThanOrEqual((targetCount / limit - 1) * windowMillis)
 
-      // The journal (re-read from its files by a new layer, as after a restart) agrees with
-      // the server, entry by entry.
-      const reread = yield* Effect.gen(function*() {
-        const journal = yield* BroadcastJournal.BroadcastJournal
-        return yield* journal.entries("launch-1000")
-      }).pipe(Effect.provide(journalAt(directory)))
-      expect(reread.size).toBe(targetCount)
-      const mismatched = targets.filter((t, i) => {
-        const entry = reread.get(i)
-        return entry?._tag !== "Sent" || entry.msgId !== byGroup.get(t.groupId)?.[0]
-      })
-      expect(mismatched).toEqual([])
-      const summary = yield* Broadcast.summary("launch-1000").pipe(
-        Effect.provide(journalAt(directory))
-      )
-      expect(summary).toMatchObject({ total: targetCount, sent: targetCount, failed: 0, unknown: 0, pending: 0, inFlight: 0 })
+        // The journal (re-read from its files by a new layer, as after a restart) agrees with
+        // the server, entry by entry.
+        const reread = yield* Effect.gen(function*() {
+          const journal = yield* BroadcastJournal.BroadcastJournal
+          return yield* journal.entries("launch-1000")
+        }).pipe(Effect.provide(journalAt(directory)))
+        expect(reread.size).toBe(targetCount)
+        const mismatched = targets.filter((t, i) => {
+          const entry = reread.get(i)
+          return entry?._tag !== "Sent" || entry.msgId !== byGroup.get(t.groupId)?.[0]
+        })
+        expect(mismatched).toEqual([])
+        const summary = yield* Broadcast.summary("launch-1000").pipe(
+          Effect.provide(journalAt(directory))
+        )
+        expect(summary).toMatchObject({ total: targetCount, sent: targetCount, failed: 0, unknown: 0, pending: 0, inFlight: 0 })
 
-      const span = (instants: ReadonlyArray<number>) => (Math.max(...instants) - Math.min(...instants)) / 1000
-      console.log(
-        `broadcast rate figures: ${targetCount} sent in ${(elapsedMillis / 1000).toFixed(1)} s; ` +
-          `max per sliding 1 s: ${atSend} at the send instant, ${atServer} at the server (limit ${limit}); ` +
-          `first to last send ${span(sendInstants).toFixed(2)} s at the send instant, ` +
-          `${span(snapshot.messages.map((m) => m.sentAt)).toFixed(2)} s at the server (19 s is the least 50/s allows); ` +
-          `journal: ${reread.size} Sent, matching the server's msg ids`
-      )
-    }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())), 120_000)
+        const span = (instants: ReadonlyArray<number>) => (Math.max(...instants) - Math.min(...instants)) / 1000
+        console.log(
+          `broadcast rate figures: ${targetCount} sent in ${(elapsedMillis / 1000).toFixed(1)} s; ` +
+            `max per sliding 1 s: ${atSend} at the send instant, ${atServer} at the server (limit ${limit}); ` +
+            `first to last send ${span(sendInstants).toFixed(2)} s at the send instant, ` +
+            `${span(snapshot.messages.map((m) => m.sentAt)).toFixed(2)} s at the server (19 s is the least 50/s allows); ` +
+            `journal: ${reread.size} Sent, matching the server's msg ids`
+        )
+      }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())),
+    120_000
+  )
 })

@@ -111,8 +111,12 @@ describe("examples against the loopback sandbox server", () => {
       delete env["DOUYIN_ACCESS_TOKEN"]
       delete env["DOUYIN_OPEN_ID"]
       const stdout = yield* Effect.async<string, Error>((resume) => {
-        execFile(resolve(root, "node_modules/.bin/tsx"), ["examples/tour.ts"], { cwd: root, env, timeout: 30_000 }, (error, stdout, stderr) =>
-          resume(error ? Effect.fail(new Error(`${error.message}\n${stderr}`)) : Effect.succeed(stdout)))
+        execFile(
+          resolve(root, "node_modules/.bin/tsx"),
+          ["examples/tour.ts"],
+          { cwd: root, env, timeout: 30_000 },
+          (error, stdout, stderr) => resume(error ? Effect.fail(new Error(`${error.message}\n${stderr}`)) : Effect.succeed(stdout))
+        )
       })
       expect(stdout).toContain(`target:   sandbox server at ${url}`)
       expect(stdout).toContain("fan-carol → rejected")

@@ -31,74 +31,78 @@ const step = "500 millis"
 const turn = Effect.promise(() => new Promise<void>((resolve) => setImmediate(resolve)))
 
 describe("fault matrix row 12 (rate under load)", () => {
-  it.scoped("row 12: 1000 concurrent calls with a 50/s limit: never above the limit in any 1 s window; all complete", () =>
-    Effect.gen(function*() {
-      // Arrivals at the server, in TestClock time (read synchronously by the socket handler).
-      const testClock = yield* TestClock.testClock()
-      const arrivals: Array<number> = []
-      const server = yield* Server.make(() => {
-        arrivals.push(testClock.unsafeCurrentTimeMillis())
-        return DouyinTest.successA({ left_count: 2 })
-      })
-      let started = 0
-      let done = 0
-      // Stamp each request with the TestClock time at which it leaves (after its permit).
-      const http = Layer.effect(
-        HttpClient.HttpClient,
-        Effect.map(HttpClient.HttpClient, (client) =>
-          client.pipe(
-            HttpClient.mapRequestEffect((request) =>
-              Effect.map(Clock.currentTimeMillis, (now) => {
-                started++
-                return HttpClientRequest.setHeader(request, "x-test-clock", String(now))
-              })
+  it.scoped(
+    "row 12: 1000 concurrent calls with a 50/s limit: never above the limit in any 1 s window; all complete",
+    () =>
+      Effect.gen(function*() {
+        // Arrivals at the server, in TestClock time (read synchronously by the socket handler).
+        const testClock = yield* TestClock.testClock()
+        const arrivals: Array<number> = []
+        const server = yield* Server.make(() => {
+          arrivals.push(testClock.unsafeCurrentTimeMillis())
+          return DouyinTest.successA({ left_count: 2 })
+        })
+        let started = 0
+        let done = 0
+        // Stamp each request with the TestClock time at which it leaves (after its permit).
+        const http = Layer.effect(
+          HttpClient.HttpClient,
+          Effect.map(HttpClient.HttpClient, (client) =>
+            client.pipe(
+              HttpClient.mapRequestEffect((request) =>
+                Effect.map(Clock.currentTimeMillis, (now) => {
+                  started++
+                  return HttpClientRequest.setHeader(request, "x-test-clock", String(now))
+                })
+              )
+            ))
+        ).pipe(Layer.provide(NodeHttpClient.layerUndici))
+        const client = clientOver(server.url, {
+          rateLimit: RateLimit.layer({ global: { limit, interval: "1 second" } }),
+          http,
+          config: { attemptTimeout: "1 hour", callTimeout: "1 hour" }
+        })
+
+        const results = yield* Effect.gen(function*() {
+          const count = yield* Endpoint.handler(Count)
+          const fiber = yield* Effect.fork(
+            Effect.forEach(
+              Array.from({ length: calls }, (_, i) => `op-${i % 7}`),
+              (openId) => Effect.ensuring(count({ openId }), Effect.sync(() => done++)),
+              { concurrency: "unbounded" }
             )
-          ))
-      ).pipe(Layer.provide(NodeHttpClient.layerUndici))
-      const client = clientOver(server.url, {
-        rateLimit: RateLimit.layer({ global: { limit, interval: "1 second" } }),
-        http,
-        config: { attemptTimeout: "1 hour", callTimeout: "1 hour" }
-      })
-
-      const results = yield* Effect.gen(function*() {
-        const count = yield* Endpoint.handler(Count)
-        const fiber = yield* Effect.fork(
-          Effect.forEach(
-            Array.from({ length: calls }, (_, i) => `op-${i % 7}`),
-            (openId) => Effect.ensuring(count({ openId }), Effect.sync(() => done++)),
-            { concurrency: "unbounded" }
           )
-        )
-        // Step the clock; after each step let every request that left reach the server and
-        // its call complete, so the clock never runs ahead of the sockets.
-        for (let steps = 0; done < calls && steps < 400; steps++) {
-          for (let spins = 0; (server.count() < started || done < started) && spins < 100_000; spins++) yield* turn
-          if (done < calls) yield* TestClock.adjust(step)
-        }
-        return yield* Fiber.join(fiber)
-      }).pipe(Effect.provide(client))
+          // Step the clock; after each step let every request that left reach the server and
+          // its call complete, so the clock never runs ahead of the sockets.
+          for (let steps = 0; done < calls && steps < 400; steps++) {
+            for (let spins = 0; (server.count() < started || done < started) && spins < 100_000; spins++) yield* turn
+            if (done < calls) yield* TestClock.adjust(step)
+          }
+          return yield* Fiber.join(fiber)
+        }).pipe(Effect.provide(client))
 
-      expect(results).toHaveLength(calls)
-      expect(results.every((r) => r.leftCount === 2)).toBe(true)
-      expect(server.count("GET")).toBe(calls)
+        expect(results).toHaveLength(calls)
+        expect(results.every((r) => r.leftCount === 2)).toBe(true)
+        expect(server.count("GET")).toBe(calls)
 
-      // Send instants: the TestClock time at which each request was handed to `execute`.
-      const stamps = server.received.map((r) => Number(r.headers["x-test-clock"])).sort((a, b) => a - b)
-      expect(stamps.every(Number.isFinite)).toBe(true)
-      // Every sliding window [t, t + 1 s), at the send instant and at the server, holds at most
-      // 50 requests; the limit was reached, so it was what shaped the traffic.
-      expect(busiest(stamps, windowMillis)).toBe(limit)
-      expect(arrivals).toHaveLength(calls)
-      expect(busiest(arrivals, windowMillis)).toBe(limit)
-      // And every aligned second, for the record.
-      const perSecond = new Map<number, number>()
-      for (const t of stamps) perSecond.set(Math.floor(t / windowMillis), (perSecond.get(Math.floor(t / windowMillis)) ?? 0) + 1)
-      expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(limit)
-      // Not slower than the limit allows: 1000 at 50/s start within 19 s (+ one step).
-      expect(stamps[stamps.length - 1]).toBeGreaterThanOrEqual(19_000)
-      expect(stamps[stamps.length - 1]).toBeLessThanOrEqual(19_500)
-    }), 60_000)
+        // Send instants: the TestClock time at which each request was handed to `execute`.
+        const stamps = server.received.map((r) => Number(r.headers["x-test-clock"])).sort((a, b) => a - b)
+        expect(stamps.every(Number.isFinite)).toBe(true)
+        // Every sliding window [t, t + 1 s), at the send instant and at the server, holds at most
+        // 50 requests; the limit was reached, so it was what shaped the traffic.
+        expect(busiest(stamps, windowMillis)).toBe(limit)
+        expect(arrivals).toHaveLength(calls)
+        expect(busiest(arrivals, windowMillis)).toBe(limit)
+        // And every aligned second, for the record.
+        const perSecond = new Map<number, number>()
+        for (const t of stamps) perSecond.set(Math.floor(t / windowMillis), (perSecond.get(Math.floor(t / windowMillis)) ?? 0) + 1)
+        expect(Math.max(...perSecond.values())).toBeLessThanOrEqual(limit)
+        // Not slower than the limit allows: 1000 at 50/s start within 19 s (+ one step).
+        expect(stamps[stamps.length - 1]).toBeGreaterThanOrEqual(19_000)
+        expect(stamps[stamps.length - 1]).toBeLessThanOrEqual(19_500)
+      }),
+    60_000
+  )
 })
 
 interface Stamp {
@@ -149,41 +153,49 @@ const instants = (stamps: ReadonlyArray<Stamp>, openId?: string) =>
 // bounds have slack.
 const window = 999
 describe("issue 11 defect 2: the limit holds on the wire (wall clock, real socket)", () => {
-  it.scopedLive("300 calls at once under global 50/s: never above 50 in any sliding second, at execute and at the server", () =>
-    Effect.gen(function*() {
-      const calls = 300
-      const { arrivals, elapsedMillis, results, sends } = yield* burst(
-        { global: { limit: 50, interval: "1 second" } },
-        Array.from({ length: calls }, (_, i) => `op-${i % 7}`)
-      )
-      expect(results).toHaveLength(calls)
-      expect(results.every((r) => r.leftCount === 2)).toBe(true)
-      expect(sends).toHaveLength(calls)
-      expect(arrivals).toHaveLength(calls)
-      expect(busiest(instants(sends), window)).toBeLessThanOrEqual(50)
-      expect(busiest(instants(arrivals), window)).toBeLessThanOrEqual(50)
-      // Six batches of 50, each one interval after the previous one ended: ≥ 5 s; bounded
-      // above with room for a loaded machine.
-      expect(elapsedMillis).toBeGreaterThanOrEqual(5000)
-      expect(elapsedMillis).toBeLessThan(15_000)
-    }), 30_000)
+  it.scopedLive(
+    "300 calls at once under global 50/s: never above 50 in any sliding second, at execute and at the server",
+    () =>
+      Effect.gen(function*() {
+        const calls = 300
+        const { arrivals, elapsedMillis, results, sends } = yield* burst(
+          { global: { limit: 50, interval: "1 second" } },
+          Array.from({ length: calls }, (_, i) => `op-${i % 7}`)
+        )
+        expect(results).toHaveLength(calls)
+        expect(results.every((r) => r.leftCount === 2)).toBe(true)
+        expect(sends).toHaveLength(calls)
+        expect(arrivals).toHaveLength(calls)
+        expect(busiest(instants(sends), window)).toBeLessThanOrEqual(50)
+        expect(busiest(instants(arrivals), window)).toBeLessThanOrEqual(50)
+        // Six batches of 50, each one interval after the previous one ended: ≥ 5 s; bounded
+        // above with room for a loaded machine.
+        expect(elapsedMillis).toBeGreaterThanOrEqual(5000)
+        expect(elapsedMillis).toBeLessThan(15_000)
+      }),
+    30_000
+  )
 
-  it.scopedLive("per open_id 20/s + global 30/s, two open_ids interleaved: each limit holds at execute and at the server", () =>
-    Effect.gen(function*() {
-      const calls = 150
-      const { arrivals, elapsedMillis, results, sends } = yield* burst(
-        { perOpenId: { limit: 20, interval: "1 second" }, global: { limit: 30, interval: "1 second" } },
-        Array.from({ length: calls }, (_, i) => (i % 2 === 0 ? "op-a" : "op-b"))
-      )
-      expect(results).toHaveLength(calls)
-      expect(arrivals).toHaveLength(calls)
-      for (const stamps of [sends, arrivals]) {
-        expect(busiest(instants(stamps), window)).toBeLessThanOrEqual(30)
-        expect(busiest(instants(stamps, "op-a"), window)).toBeLessThanOrEqual(20)
-        expect(busiest(instants(stamps, "op-b"), window)).toBeLessThanOrEqual(20)
-      }
-      // 150 at 30/s: five batches, ≥ 4 s.
-      expect(elapsedMillis).toBeGreaterThanOrEqual(4000)
-      expect(elapsedMillis).toBeLessThan(15_000)
-    }), 30_000)
+  it.scopedLive(
+    "per open_id 20/s + global 30/s, two open_ids interleaved: each limit holds at execute and at the server",
+    () =>
+      Effect.gen(function*() {
+        const calls = 150
+        const { arrivals, elapsedMillis, results, sends } = yield* burst(
+          { perOpenId: { limit: 20, interval: "1 second" }, global: { limit: 30, interval: "1 second" } },
+          Array.from({ length: calls }, (_, i) => (i % 2 === 0 ? "op-a" : "op-b"))
+        )
+        expect(results).toHaveLength(calls)
+        expect(arrivals).toHaveLength(calls)
+        for (const stamps of [sends, arrivals]) {
+          expect(busiest(instants(stamps), window)).toBeLessThanOrEqual(30)
+          expect(busiest(instants(stamps, "op-a"), window)).toBeLessThanOrEqual(20)
+          expect(busiest(instants(stamps, "op-b"), window)).toBeLessThanOrEqual(20)
+        }
+        // 150 at 30/s: five batches, ≥ 4 s.
+        expect(elapsedMillis).toBeGreaterThanOrEqual(4000)
+        expect(elapsedMillis).toBeLessThan(15_000)
+      }),
+    30_000
+  )
 })

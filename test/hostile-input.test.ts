@@ -49,21 +49,24 @@ const deepWebhookBody = (depth: number, contentAsString: boolean) => {
 }
 
 describe("defect 4: deeply nested JSON is a typed error with a bounded description", () => {
-  it.effect.each([5_000, 20_000])("a 200 body nested %i levels: count, send and recall fail with DouyinDecodeError", (depth) =>
-    Effect.gen(function*() {
-      const count = yield* Effect.exit(FanGroupQuota.remaining({ openId: "op-1" }))
-      const send = yield* Effect.exit(
-        SendGroupMessage.send({ openId: "op-1", groupId: "@g", content: MessageContent.text("hi") })
-      )
-      const recall = yield* Effect.exit(RecallGroupMessage.recall({ openId: "op-1", msgId: "@m", conversationId: "@c" }))
-      for (const exit of [count, send, recall] as ReadonlyArray<Exit.Exit<unknown, DouyinError.DouyinError>>) {
-        expect(Exit.isFailure(exit) && exit.cause._tag).toBe("Fail")
-        if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
-          expect(exit.cause.error._tag).toBe("DouyinDecodeError")
-          expect(exit.cause.error.message.length).toBeLessThan(bounded)
+  it.effect.each([5_000, 20_000])(
+    "a 200 body nested %i levels: count, send and recall fail with DouyinDecodeError",
+    (depth) =>
+      Effect.gen(function*() {
+        const count = yield* Effect.exit(FanGroupQuota.remaining({ openId: "op-1" }))
+        const send = yield* Effect.exit(
+          SendGroupMessage.send({ openId: "op-1", groupId: "@g", content: MessageContent.text("hi") })
+        )
+        const recall = yield* Effect.exit(RecallGroupMessage.recall({ openId: "op-1", msgId: "@m", conversationId: "@c" }))
+        for (const exit of [count, send, recall] as ReadonlyArray<Exit.Exit<unknown, DouyinError.DouyinError>>) {
+          expect(Exit.isFailure(exit) && exit.cause._tag).toBe("Fail")
+          if (Exit.isFailure(exit) && exit.cause._tag === "Fail") {
+            expect(exit.cause.error._tag).toBe("DouyinDecodeError")
+            expect(exit.cause.error.message.length).toBeLessThan(bounded)
+          }
         }
-      }
-    }).pipe(Effect.provide(api(() => deepBody(depth)))))
+      }).pipe(Effect.provide(api(() => deepBody(depth))))
+  )
 
   it.effect("a deeply nested input value fails with DouyinInvalidInput and sends nothing", () =>
     Effect.gen(function*() {
@@ -101,14 +104,17 @@ describe("defect 4: deeply nested JSON is a typed error with a bounded descripti
       )
     ))
 
-  it.each(["an object", "a JSON string"])("WebhookEvent.decode: a message event whose text is nested 20 000 levels deep (content as %s) is an UnknownEvent with a bounded issue", (form) => {
-    const event = WebhookEvent.decode(JSON.parse(deepWebhookBody(20_000, form === "a JSON string")))
-    expect(event._tag).toBe("UnknownEvent")
-    if (event._tag === "UnknownEvent") {
-      expect(event.issue).toContain("text")
-      expect((event.issue ?? "").length).toBeLessThan(bounded)
+  it.each(["an object", "a JSON string"])(
+    "WebhookEvent.decode: a message event whose text is nested 20 000 levels deep (content as %s) is an UnknownEvent with a bounded issue",
+    (form) => {
+      const event = WebhookEvent.decode(JSON.parse(deepWebhookBody(20_000, form === "a JSON string")))
+      expect(event._tag).toBe("UnknownEvent")
+      if (event._tag === "UnknownEvent") {
+        expect(event.issue).toContain("text")
+        expect((event.issue ?? "").length).toBeLessThan(bounded)
+      }
     }
-  })
+  )
 
   it.effect("a signed webhook body nested 20 000 levels deep is acknowledged as an UnknownEvent, not a 500", () =>
     Effect.gen(function*() {
@@ -157,11 +163,13 @@ describe("defect 7: ListEntryApplications.stream validates through the request S
 })
 
 describe("defect 8: strings on the wire are well-formed Unicode", () => {
-  it.effect.each([
-    ["an open_id", { openId: "op\uD800x", groupId: "@g", content: MessageContent.text("hi") }],
-    ["a group id", { openId: "op-1", groupId: "@g\uDC00", content: MessageContent.text("hi") }],
-    ["message text", { openId: "op-1", groupId: "@g", content: MessageContent.text("hi \uD83D") }]
-  ] as const)("a lone surrogate in %s fails with DouyinInvalidInput and sends nothing", ([, input]) =>
+  it.effect.each(
+    [
+      ["an open_id", { openId: "op\uD800x", groupId: "@g", content: MessageContent.text("hi") }],
+      ["a group id", { openId: "op-1", groupId: "@g\uDC00", content: MessageContent.text("hi") }],
+      ["message text", { openId: "op-1", groupId: "@g", content: MessageContent.text("hi \uD83D") }]
+    ] as const
+  )("a lone surrogate in %s fails with DouyinInvalidInput and sends nothing", ([, input]) =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(SendGroupMessage.send(input))
       expect(error._tag).toBe("DouyinInvalidInput")

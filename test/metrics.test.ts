@@ -227,8 +227,10 @@ describe("DouyinMetrics: token refreshes and creators needing re-authorization",
   const refreshes = (trigger: DouyinMetrics.RefreshTrigger, result: string) =>
     counter(DouyinMetrics.tokenRefreshes, ["trigger", trigger], ["result", result])
   const authorized = (who: string) =>
-    Effect.flatMap(FanGroupSandbox.FanGroupSandbox, (sandbox) =>
-      Effect.flatMap(sandbox.authorize({ openId: who }), (code) => TokenStore.authorize(code)))
+    Effect.flatMap(
+      FanGroupSandbox.FanGroupSandbox,
+      (sandbox) => Effect.flatMap(sandbox.authorize({ openId: who }), (code) => TokenStore.authorize(code))
+    )
 
   it.effect("reactive after an expired-token code, proactive inside refreshBefore, a failed one by its _tag", () =>
     Effect.gen(function*() {

@@ -22,9 +22,7 @@ const packages = ["core", "group"].map((dir) => {
 })
 
 const optionalPeers = new Set(
-  packages.flatMap((p) =>
-    Object.entries(p.manifest.peerDependenciesMeta ?? {}).filter(([, m]) => m.optional).map(([name]) => name)
-  )
+  packages.flatMap((p) => Object.entries(p.manifest.peerDependenciesMeta ?? {}).filter(([, m]) => m.optional).map(([name]) => name))
 )
 
 // Runtime imports only: `import type` / `export type` are erased from the build.

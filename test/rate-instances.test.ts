@@ -57,106 +57,118 @@ const startInstance = (env: Record<string, string>): Instance => {
 }
 
 describe("rate limits across instances (Redis)", () => {
-  it.scopedLive("row 17: 3 processes under one shared global 50/s, 1000 calls in total: never above 50 in any sliding second at the server; all complete", () =>
-    Effect.gen(function*() {
-      const redis = yield* RedisServer.scoped
-      const arrivals: Array<number> = []
-      const server = yield* Server.make(() => {
-        arrivals.push(Date.now())
-        return DouyinTest.successA({ left_count: 2 })
-      })
-      const shares = [334, 333, 333]
-      const instances = yield* Effect.acquireRelease(
-        Effect.sync(() =>
-          shares.map((calls) =>
-            startInstance({
-              BASE_URL: server.url,
-              REDIS_URL: redis.url,
-              REDIS_PREFIX: "row17:",
-              CALLS: String(calls),
-              LIMIT: "50"
-            })
-          )
-        ),
-        (instances) => Effect.sync(() => instances.forEach((i) => i.child.kill("SIGKILL")))
-      )
-      yield* Effect.promise(() => Promise.all(instances.map((i) => i.ready)))
-      const started = Date.now()
-      for (const i of instances) i.child.stdin!.write("GO\n")
-      const results = yield* Effect.promise(() => Promise.all(instances.map((i) => i.result)))
-      const elapsed = Date.now() - started
-
-      expect(results.map((r) => r.failed)).toEqual([[], [], []])
-      expect(results.map((r) => r.ok)).toEqual(shares)
-      expect(arrivals).toHaveLength(1000)
-      const max = busiest(arrivals, 999)
-      console.log(`row 17: ${arrivals.length} arrivals in ${elapsed} ms; max in any sliding second ${max}`)
-      expect(max).toBeLessThanOrEqual(50)
-      // 1000 at 50/s in total: 20 batches, at least 19 s; a limit per process would take 7 s.
-      expect(elapsed).toBeGreaterThanOrEqual(19_000)
-      expect(elapsed).toBeLessThan(75_000)
-      // (The test's budget also covers starting three tsx processes on a loaded machine.)
-    }), 200_000)
-
-  it.scopedLive("Redis down: a typed DouyinStoreError within the command timeout, nothing sent; back up: calls succeed without a restart", () =>
-    Effect.gen(function*() {
-      const redis = yield* RedisServer.scoped
-      const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
-      const client = clientOver(server.url, {
-        rateLimit: RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" } }).pipe(
-          Layer.provide(Redis.layer({ url: redis.url, prefix: "outage:", commandTimeout: "500 millis" }))
-        ),
-        config: { callTimeout: "5 seconds" }
-      })
-      yield* Effect.gen(function*() {
-        const count = yield* Endpoint.handler(FanGroupQuota.descriptor)
-        expect((yield* count({ openId: "op-1" })).leftCount).toBe(2)
-        yield* Effect.promise(redis.stop)
-        const before = Date.now()
-        const down = yield* Effect.either(count({ openId: "op-1" }))
-        const took = Date.now() - before
-        expect(Either.isLeft(down) && down.left._tag).toBe("DouyinStoreError")
-        expect(Either.isLeft(down) && down.left.message).toContain("redis rate-limit store")
-        console.log(`Redis down: DouyinStoreError after ${took} ms`)
-        expect(took).toBeLessThan(5_000) // within the call timeout (command timeout 500 ms)
-        expect(server.count()).toBe(1)
-        yield* Effect.promise(redis.start)
-        // The connection reconnects by itself (at most every second).
-        const back = yield* count({ openId: "op-1" }).pipe(
-          Effect.retry({ times: 40, schedule: Schedule.spaced("100 millis"), while: (e) => e._tag === "DouyinStoreError" }),
-          Effect.either
-        )
-        expect(Either.isRight(back)).toBe(true)
-        expect(server.count()).toBe(2)
-      }).pipe(Effect.provide(client))
-    }), 30_000)
-
-  it.scopedLive("fail mode over Redis: refused with retryAfterMillis when the shared window is full; nothing sent", () =>
-    Effect.gen(function*() {
-      const redis = yield* RedisServer.scoped
-      const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
-      const layerFor = (prefix: string) =>
-        clientOver(server.url, {
-          rateLimit: RateLimitRedis.layer({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" }).pipe(
-            Layer.provide(Redis.layer({ url: redis.url, prefix }))
-          )
+  it.scopedLive(
+    "row 17: 3 processes under one shared global 50/s, 1000 calls in total: never above 50 in any sliding second at the server; all complete",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* RedisServer.scoped
+        const arrivals: Array<number> = []
+        const server = yield* Server.make(() => {
+          arrivals.push(Date.now())
+          return DouyinTest.successA({ left_count: 2 })
         })
-      const countOnce = (prefix: string) =>
-        Effect.flatMap(Endpoint.handler(FanGroupQuota.descriptor), (count) => Effect.either(count({ openId: "op-1" }))).pipe(
-          Effect.provide(layerFor(prefix))
+        const shares = [334, 333, 333]
+        const instances = yield* Effect.acquireRelease(
+          Effect.sync(() =>
+            shares.map((calls) =>
+              startInstance({
+                BASE_URL: server.url,
+                REDIS_URL: redis.url,
+                REDIS_PREFIX: "row17:",
+                CALLS: String(calls),
+                LIMIT: "50"
+              })
+            )
+          ),
+          (instances) => Effect.sync(() => instances.forEach((i) => i.child.kill("SIGKILL")))
         )
-      // Two clients (two connections, as two instances would have) share one window.
-      const first = Date.now()
-      expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
-      expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
-      const refused = yield* countOnce("shared:")
-      expect(Either.isLeft(refused) && refused.left._tag).toBe("DouyinRateLimited")
-      const retryAfter = Either.isLeft(refused) && refused.left._tag === "DouyinRateLimited" ? refused.left.retryAfterMillis : 0
-      // The first permit frees 10 s after its call ended (each call here builds its own client).
-      expect(retryAfter).toBeGreaterThanOrEqual(10_000 - (Date.now() - first) - 5)
-      expect(retryAfter).toBeLessThanOrEqual(10_000)
-      expect(server.count()).toBe(2)
-      // Another prefix is another app: its own window.
-      expect(Either.isRight(yield* countOnce("other:"))).toBe(true)
-    }), 30_000)
+        yield* Effect.promise(() => Promise.all(instances.map((i) => i.ready)))
+        const started = Date.now()
+        for (const i of instances) i.child.stdin!.write("GO\n")
+        const results = yield* Effect.promise(() => Promise.all(instances.map((i) => i.result)))
+        const elapsed = Date.now() - started
+
+        expect(results.map((r) => r.failed)).toEqual([[], [], []])
+        expect(results.map((r) => r.ok)).toEqual(shares)
+        expect(arrivals).toHaveLength(1000)
+        const max = busiest(arrivals, 999)
+        console.log(`row 17: ${arrivals.length} arrivals in ${elapsed} ms; max in any sliding second ${max}`)
+        expect(max).toBeLessThanOrEqual(50)
+        // 1000 at 50/s in total: 20 batches, at least 19 s; a limit per process would take 7 s.
+        expect(elapsed).toBeGreaterThanOrEqual(19_000)
+        expect(elapsed).toBeLessThan(75_000)
+        // (The test's budget also covers starting three tsx processes on a loaded machine.)
+      }),
+    200_000
+  )
+
+  it.scopedLive(
+    "Redis down: a typed DouyinStoreError within the command timeout, nothing sent; back up: calls succeed without a restart",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* RedisServer.scoped
+        const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
+        const client = clientOver(server.url, {
+          rateLimit: RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" } }).pipe(
+            Layer.provide(Redis.layer({ url: redis.url, prefix: "outage:", commandTimeout: "500 millis" }))
+          ),
+          config: { callTimeout: "5 seconds" }
+        })
+        yield* Effect.gen(function*() {
+          const count = yield* Endpoint.handler(FanGroupQuota.descriptor)
+          expect((yield* count({ openId: "op-1" })).leftCount).toBe(2)
+          yield* Effect.promise(redis.stop)
+          const before = Date.now()
+          const down = yield* Effect.either(count({ openId: "op-1" }))
+          const took = Date.now() - before
+          expect(Either.isLeft(down) && down.left._tag).toBe("DouyinStoreError")
+          expect(Either.isLeft(down) && down.left.message).toContain("redis rate-limit store")
+          console.log(`Redis down: DouyinStoreError after ${took} ms`)
+          expect(took).toBeLessThan(5_000) // within the call timeout (command timeout 500 ms)
+          expect(server.count()).toBe(1)
+          yield* Effect.promise(redis.start)
+          // The connection reconnects by itself (at most every second).
+          const back = yield* count({ openId: "op-1" }).pipe(
+            Effect.retry({ times: 40, schedule: Schedule.spaced("100 millis"), while: (e) => e._tag === "DouyinStoreError" }),
+            Effect.either
+          )
+          expect(Either.isRight(back)).toBe(true)
+          expect(server.count()).toBe(2)
+        }).pipe(Effect.provide(client))
+      }),
+    30_000
+  )
+
+  it.scopedLive(
+    "fail mode over Redis: refused with retryAfterMillis when the shared window is full; nothing sent",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* RedisServer.scoped
+        const server = yield* Server.make(() => DouyinTest.successA({ left_count: 2 }))
+        const layerFor = (prefix: string) =>
+          clientOver(server.url, {
+            rateLimit: RateLimitRedis.layer({ global: { limit: 2, interval: "10 seconds" }, mode: "fail" }).pipe(
+              Layer.provide(Redis.layer({ url: redis.url, prefix }))
+            )
+          })
+        const countOnce = (prefix: string) =>
+          Effect.flatMap(Endpoint.handler(FanGroupQuota.descriptor), (count) => Effect.either(count({ openId: "op-1" }))).pipe(
+            Effect.provide(layerFor(prefix))
+          )
+        // Two clients (two connections, as two instances would have) share one window.
+        const first = Date.now()
+        expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
+        expect(Either.isRight(yield* countOnce("shared:"))).toBe(true)
+        const refused = yield* countOnce("shared:")
+        expect(Either.isLeft(refused) && refused.left._tag).toBe("DouyinRateLimited")
+        const retryAfter = Either.isLeft(refused) && refused.left._tag === "DouyinRateLimited" ? refused.left.retryAfterMillis : 0
+        // The first permit frees 10 s after its call ended (each call here builds its own client).
+        expect(retryAfter).toBeGreaterThanOrEqual(10_000 - (Date.now() - first) - 5)
+        expect(retryAfter).toBeLessThanOrEqual(10_000)
+        expect(server.count()).toBe(2)
+        // Another prefix is another app: its own window.
+        expect(Either.isRight(yield* countOnce("other:"))).toBe(true)
+      }),
+    30_000
+  )
 })

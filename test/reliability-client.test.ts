@@ -7,22 +7,9 @@
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import {
-  DouyinClient,
-  DouyinConfig,
-  type DouyinError,
-  DouyinTest,
-  Endpoint,
-  FailureClass,
-  OAuth,
-  Retry
-} from "@effect-douyin/core"
-import {
-  CreateFanGroup as CreateFanGroupEndpoint,
-  FanGroupQuota,
-  MessageContent,
-  SendGroupMessage
-} from "@effect-douyin/group"
+import type { DouyinClient } from "@effect-douyin/core"
+import { DouyinConfig, type DouyinError, DouyinTest, Endpoint, FailureClass, OAuth, Retry } from "@effect-douyin/core"
+import { CreateFanGroup as CreateFanGroupEndpoint, FanGroupQuota, MessageContent, SendGroupMessage } from "@effect-douyin/group"
 import { Cause, Effect, Exit, Fiber, Inspectable, Layer, Logger, LogLevel, Redacted, Tracer } from "effect"
 import * as util from "node:util"
 import { clientOver, storeTokens } from "./support/loopbackClient.js"
@@ -196,7 +183,12 @@ describe("defect 5: a token echoed by the server is scrubbed from every error, l
     readonly [string, "count" | "send", (token: string) => Server.Action, DouyinError.DouyinError["_tag"]]
   > = [
     ["an error description quoting it (read)", "count", (t) => DouyinTest.errorA(2100005, `bad access-token ${t}`), "DouyinInvalidParams"],
-    ["an error description quoting it (send)", "send", (t) => DouyinTest.errorA(2190004, `token ${t} lacks scope`), "DouyinPermissionError"],
+    [
+      "an error description quoting it (send)",
+      "send",
+      (t) => DouyinTest.errorA(2190004, `token ${t} lacks scope`),
+      "DouyinPermissionError"
+    ],
     ["a 502 HTML page naming it (read)", "count", (t) => DouyinTest.text(502, `<html>upstream rejected ${t}</html>`), "DouyinHttpError"],
     [
       "a 502 HTML page naming it (send: the unknown outcome's description)",
@@ -277,10 +269,12 @@ describe("defect 6 on the OAuth path: a refresh token never follows a redirect e
       const error = yield* Effect.flip(
         Effect.flatMap(OAuth.OAuth, (oauth) => oauth.refreshToken(Redacted.make("rft.REDIRECT-SECRET")))
       ).pipe(
-        Effect.provide(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs_secret") }).pipe(
-          Layer.provide(DouyinConfig.layer({ baseUrl: douyin.url })),
-          Layer.provide(FetchHttpClient.layer)
-        ))
+        Effect.provide(
+          OAuth.layer({ clientKey, clientSecret: Redacted.make("cs_secret") }).pipe(
+            Layer.provide(DouyinConfig.layer({ baseUrl: douyin.url })),
+            Layer.provide(FetchHttpClient.layer)
+          )
+        )
       )
       expect([douyin.count("POST"), other.received.length]).toEqual([1, 0])
       expect(error._tag === "DouyinHttpError" && [error.endpoint, error.status]).toEqual([OAuth.EndpointIds.refreshToken, 307])
@@ -306,11 +300,13 @@ describe("also: quota exhaustion is definitive; an interrupted unsafe call is re
     Effect.gen(function*() {
       const server = yield* Server.make(() => Server.hold)
       const token = "act.INTERRUPT-SECRET"
-      const { logs, spans } = yield* observed(Effect.gen(function*() {
-        const fiber = yield* Effect.fork(send)
-        yield* server.awaitCount(1)
-        yield* Fiber.interrupt(fiber)
-      }).pipe(Effect.provide(staticClient(server.url, token))))
+      const { logs, spans } = yield* observed(
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(send)
+          yield* server.awaitCount(1)
+          yield* Fiber.interrupt(fiber)
+        }).pipe(Effect.provide(staticClient(server.url, token)))
+      )
       expect(server.count("POST")).toBe(1)
       const warnings = logs.filter((l) => l.startsWith("WARN"))
       expect(warnings).toHaveLength(1)
@@ -325,12 +321,13 @@ describe("also: quota exhaustion is definitive; an interrupted unsafe call is re
   it.scopedLive("interrupting a read in flight is not reported as an unknown outcome", () =>
     Effect.gen(function*() {
       const server = yield* Server.make(() => Server.hold)
-      const { logs } = yield* observed(Effect.gen(function*() {
-        const fiber = yield* Effect.fork(count)
-        yield* server.awaitCount(1)
-        yield* Fiber.interrupt(fiber)
-      }).pipe(Effect.provide(staticClient(server.url, "act.static"))))
+      const { logs } = yield* observed(
+        Effect.gen(function*() {
+          const fiber = yield* Effect.fork(count)
+          yield* server.awaitCount(1)
+          yield* Fiber.interrupt(fiber)
+        }).pipe(Effect.provide(staticClient(server.url, "act.static")))
+      )
       expect(logs.filter((l) => l.startsWith("WARN"))).toEqual([])
     }))
 })
-

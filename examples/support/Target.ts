@@ -61,7 +61,9 @@ export const layerTransport = (
         Layer.succeed(DouyinConfig.DouyinConfig, config),
         Layer.succeed(Target, {
           kind: "douyin",
-          description: `Douyin Open Platform at ${config.baseUrl} (${options.allowWrites === true ? "writes allowed" : "read-only: pass --allow-writes to create and send"})`,
+          description: `Douyin Open Platform at ${config.baseUrl} (${
+            options.allowWrites === true ? "writes allowed" : "read-only: pass --allow-writes to create and send"
+          })`,
           openId: openId.value,
           admin: Option.none(),
           allowWrites: options.allowWrites === true
@@ -87,8 +89,10 @@ export const layerTransport = (
         openId: sandboxOpenId,
         admin: Option.some<FanGroupSandbox.Admin>(sandbox),
         allowWrites: true
-      }).pipe(Context.add(DouyinConfig.DouyinConfig, DouyinConfig.make()))
-    )).pipe(Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)), Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox)))
+      }).pipe(Context.add(DouyinConfig.DouyinConfig, DouyinConfig.make())))).pipe(
+        Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)),
+        Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox))
+      )
   }))
 
 /** A static token: `DOUYIN_ACCESS_TOKEN` on the real API, the sandbox's default token otherwise. */

@@ -8,7 +8,8 @@
  * all of it against the sandbox under `TestClock`, without waiting.
  */
 import { RecallGroupMessage, SendGroupMessage, MessageContent } from "@effect-douyin/group"
-import { Context, Duration, Effect, FiberSet, Layer, Schedule } from "effect"
+import type { Duration } from "effect"
+import { Context, Effect, FiberSet, Layer, Schedule } from "effect"
 
 export interface FlashInput {
   readonly openId: string
@@ -54,5 +55,7 @@ export const make = Effect.gen(function*() {
   return Announcer.of({ flash, drain: FiberSet.awaitEmpty(background) })
 })
 
-export const layer: Layer.Layer<Announcer, never, SendGroupMessage.SendGroupMessage | RecallGroupMessage.RecallGroupMessage> =
-  Layer.scoped(Announcer, make)
+export const layer: Layer.Layer<Announcer, never, SendGroupMessage.SendGroupMessage | RecallGroupMessage.RecallGroupMessage> = Layer.scoped(
+  Announcer,
+  make
+)

@@ -53,4 +53,3 @@ export const main = (argv: ReadonlyArray<string>) => {
 }
 
 if (Target.isMain(import.meta.url)) NodeRuntime.runMain(main(process.argv.slice(2)))
-

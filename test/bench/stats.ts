@@ -12,8 +12,7 @@ export const quantileSorted = (sorted: ArrayLike<number>, q: number): number => 
 }
 
 /** A sorted copy of the first `length` values of `samples`. */
-export const sortedCopy = (samples: Float64Array, length = samples.length): Float64Array =>
-  samples.slice(0, length).sort()
+export const sortedCopy = (samples: Float64Array, length = samples.length): Float64Array => samples.slice(0, length).sort()
 
 /** Median of a list of numbers (mean of the middle two for an even count). */
 export const median = (values: ReadonlyArray<number>): number => {

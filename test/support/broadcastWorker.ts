@@ -23,7 +23,9 @@ const env = (name: string, fallback?: string): string => {
 
 const journalSpec = env("JOURNAL")
 const Journal: Layer.Layer<BroadcastJournal.BroadcastJournal, unknown> = journalSpec.startsWith("redis:")
-  ? BroadcastJournalRedis.layer().pipe(Layer.provide(Redis.layer({ url: journalSpec.slice("redis:".length), prefix: env("PREFIX", "bw:") })))
+  ? BroadcastJournalRedis.layer().pipe(
+    Layer.provide(Redis.layer({ url: journalSpec.slice("redis:".length), prefix: env("PREFIX", "bw:") }))
+  )
   : BroadcastJournal.layerFileSystem(journalSpec.slice("file:".length)).pipe(
     Layer.provide(Layer.merge(NodeFileSystem.layer, NodePath.layer))
   )
@@ -55,10 +57,11 @@ const outcomes = targetsFile === undefined
 const print = (line: unknown) => Effect.sync(() => void process.stdout.write(JSON.stringify(line) + "\n"))
 
 const program = outcomes.pipe(
-  Stream.runForEach((o) =>
-    print({ outcome: o._tag, index: o.index, ...(o._tag === "Sent" ? { msgId: o.msgId } : {}), pid: process.pid })),
+  Stream.runForEach((o) => print({ outcome: o._tag, index: o.index, ...(o._tag === "Sent" ? { msgId: o.msgId } : {}), pid: process.pid })),
   Effect.zipRight(Broadcast.summary(id)),
-  Effect.flatMap((s) => print({ summary: { ...s, unknownTargets: s.unknownTargets.map((u) => u.index), failedTargets: s.failedTargets.map((f) => f.index) } }))
+  Effect.flatMap((s) =>
+    print({ summary: { ...s, unknownTargets: s.unknownTargets.map((u) => u.index), failedTargets: s.failedTargets.map((f) => f.index) } })
+  )
 )
 
 // Exit explicitly: the HTTP client's keep-alive sockets would hold the process open.

@@ -6,16 +6,7 @@
  */
 import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeContext, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import {
-  AccessToken,
-  DouyinClient,
-  DouyinConfig,
-  Endpoint,
-  OAuth,
-  RateLimit,
-  Retry,
-  TokenStore
-} from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import * as Redis from "@effect-douyin/core/Redis"
 import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
 import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookHandler } from "@effect-douyin/group"

@@ -112,8 +112,7 @@ export const makeStatic = (token: Redacted.Redacted<string>): Service => ({
  * @since 0.1.0
  * @category layers
  */
-export const layerStatic = (token: Redacted.Redacted<string>): Layer.Layer<AccessToken> =>
-  Layer.succeed(AccessToken, makeStatic(token))
+export const layerStatic = (token: Redacted.Redacted<string>): Layer.Layer<AccessToken> => Layer.succeed(AccessToken, makeStatic(token))
 
 /**
  * One static token read from config (default `DOUYIN_ACCESS_TOKEN`), kept `Redacted`.
@@ -135,8 +134,7 @@ export const layerConfig = (
 export const layerFunction = (options: {
   readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, DouyinCommonError>
   readonly refresh?: Service["refresh"] | undefined
-}): Layer.Layer<AccessToken> =>
-  Layer.succeed(AccessToken, { get: options.get, refresh: options.refresh ?? (() => noRefresh) })
+}): Layer.Layer<AccessToken> => Layer.succeed(AccessToken, { get: options.get, refresh: options.refresh ?? (() => noRefresh) })
 
 /**
  * Options of {@link layerStore}.
@@ -592,5 +590,4 @@ export const makeStore = (
  */
 export const layerStore = (
   options: StoreOptions = {}
-): Layer.Layer<AccessToken, never, TokenStore.TokenStore | OAuth.OAuth> =>
-  Layer.scoped(AccessToken, makeStore(options))
+): Layer.Layer<AccessToken, never, TokenStore.TokenStore | OAuth.OAuth> => Layer.scoped(AccessToken, makeStore(options))

@@ -73,14 +73,14 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, OAuth
     const oauth = yield* OAuth.OAuth
     const refreshBefore = Duration.toMillis(options.refreshBefore ?? "5 minutes")
     const cache = yield* SynchronizedRef.make(Option.none<Cached>())
-    const valid = (cached: Option.Option<Cached>, now: number) =>
-      Option.filter(cached, (c) => now < c.expiresAt - refreshBefore)
+    const valid = (cached: Option.Option<Cached>, now: number) => Option.filter(cached, (c) => now < c.expiresAt - refreshBefore)
 
     // The lock of the SynchronizedRef makes concurrent misses wait for one fetch.
     const fetch = SynchronizedRef.modifyEffect(cache, (cached) =>
       Effect.flatMap(Clock.currentTimeMillis, (now) =>
         Option.match(valid(cached, now), {
-          onSome: (c) => Effect.succeed([c.token, cached] as const),
+          onSome: (c) =>
+            Effect.succeed([c.token, cached] as const),
           onNone: () =>
             Effect.flatMap(oauth.clientToken, (fresh) =>
               Effect.map(Clock.currentTimeMillis, (at) => {
@@ -93,7 +93,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, OAuth
       Effect.zip(SynchronizedRef.get(cache), Clock.currentTimeMillis),
       ([cached, now]) =>
         Option.match(valid(cached, now), {
-          onSome: (c) => Effect.succeed(c.token),
+          onSome: (c) =>
+            Effect.succeed(c.token),
           onNone: () => fetch
         })
     )
@@ -105,5 +106,4 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, OAuth
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<ClientToken, never, OAuth.OAuth> =>
-  Layer.effect(ClientToken, make(options))
+export const layer = (options: Options = {}): Layer.Layer<ClientToken, never, OAuth.OAuth> => Layer.effect(ClientToken, make(options))

@@ -194,13 +194,20 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     Effect.flatMap(AccessToken.Override, (override) => {
       const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state))
       if (Option.isSome(override)) return send(override.value)
-      return Effect.flatMap(tokens.get(call.openId), (token) =>
-        Effect.catchIf(send(token), isRefreshable, (expired) =>
-          Effect.flatMap(tokens.refresh(call.openId, token), (fresh) =>
-            Option.match(fresh, {
-              onNone: () => Effect.fail(expired),
-              onSome: (fresh) => send(fresh)
-            }))))
+      return Effect.flatMap(
+        tokens.get(call.openId),
+        (token) =>
+          Effect.catchIf(
+            send(token),
+            isRefreshable,
+            (expired) =>
+              Effect.flatMap(tokens.refresh(call.openId, token), (fresh) =>
+                Option.match(fresh, {
+                  onNone: () => Effect.fail(expired),
+                  onSome: (fresh) => send(fresh)
+                }))
+          )
+      )
     }) as Effect.Effect<A, AttemptError>
 
   const withCallTimeout = <A>(call: Call<unknown>, state: CallState, effect: Effect.Effect<A, AttemptError>) =>
@@ -221,17 +228,18 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     const state: CallState = { sent: false }
     const attempts = retry.policy(call, attemptWithToken(call, state))
     const bounded = canWait ? withCallTimeout(call, state, attempts) : attempts
-    const classified = Effect.mapError(bounded, (error): CallError<I> =>
-      call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
-        ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
-        : error)
+    const classified = Effect.mapError(
+      bounded,
+      (error): CallError<I> =>
+        call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
+          ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
+          : error
+    )
     const reported = call.idempotency === "unsafe"
       ? Effect.onInterrupt(classified, () => state.sent ? logInterrupted(call, clientRequestId) : Effect.void)
       : classified
     return reported.pipe(
-      Effect.tapError((error) =>
-        Effect.zipRight(Effect.annotateCurrentSpan("error.type", error._tag), logFailure(clientRequestId, error))
-      ),
+      Effect.tapError((error) => Effect.zipRight(Effect.annotateCurrentSpan("error.type", error._tag), logFailure(clientRequestId, error))),
       (effect) => metrics.call(call.endpoint, effect),
       Effect.withSpan(call.endpoint, {
         kind: "client",

@@ -388,5 +388,4 @@ export const isDouyinError = (u: unknown): u is DouyinError =>
  * @since 0.1.0
  * @category utils
  */
-export const describeParseError: (error: ParseResult.ParseError | ParseResult.ParseIssue) => string =
-  parseIssue.describe
+export const describeParseError: (error: ParseResult.ParseError | ParseResult.ParseIssue) => string = parseIssue.describe

@@ -146,8 +146,7 @@ export const successB = (logId = testLogId): Reply => json({ err_no: 0, err_msg:
  * @since 0.1.0
  * @category replies
  */
-export const errorB = (code: number, message = "error", logId = testLogId): Reply =>
-  json({ err_no: code, err_msg: message, log_id: logId })
+export const errorB = (code: number, message = "error", logId = testLogId): Reply => json({ err_no: code, err_msg: message, log_id: logId })
 
 /**
  * A non-JSON body, e.g. a gateway's HTML error page.
@@ -287,9 +286,7 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
             new Response(reply.body, { status: reply.status, headers: { ...reply.headers } })
           )
         }).pipe(
-          Effect.catchAllDefect((cause) =>
-            Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause }))
-          )
+          Effect.catchAllDefect((cause) => Effect.fail(new HttpClientError.RequestError({ request, reason: "Transport", cause })))
         )
       )
       return Context.make(HttpClient.HttpClient, client).pipe(

@@ -125,8 +125,7 @@ const firstNonZero = (...codes: ReadonlyArray<number | undefined>) => codes.find
 
 type Extra = typeof Extra.Type
 
-const logIdOf = (extra: Extra | null | undefined): string | undefined =>
-  extra ? text(extra.logid) ?? text(extra.log_id) : undefined
+const logIdOf = (extra: Extra | null | undefined): string | undefined => extra ? text(extra.logid) ?? text(extra.log_id) : undefined
 
 const subCodeOf = (extra: Extra | null | undefined) =>
   extra?.sub_error_code !== undefined && extra.sub_error_code !== 0 ? extra.sub_error_code : undefined

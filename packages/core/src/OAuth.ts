@@ -235,8 +235,7 @@ const ClientTokenWire = Schema.Struct({
 })
 
 const seconds = (n: number) => Duration.seconds(n)
-const scopes = (s: string | null | undefined): ReadonlyArray<string> =>
-  (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")
+const scopes = (s: string | null | undefined): ReadonlyArray<string> => (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")
 const nonEmpty = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? Option.none() : Option.some(s))
 
 const fromUserToken = ({ data }: typeof UserTokenWire.Type, logId: Option.Option<string>): UserToken => ({
@@ -250,16 +249,16 @@ const fromUserToken = ({ data }: typeof UserTokenWire.Type, logId: Option.Option
 })
 
 // A missing refresh token in the answer means the one that was sent stays valid.
-const fromRefreshed = (sent: Redacted.Redacted<string>) =>
-({ data }: typeof RefreshedTokenWire.Type, logId: Option.Option<string>): RefreshedToken => ({
-  openId: nonEmpty(data.open_id),
-  accessToken: data.access_token,
-  expiresIn: seconds(data.expires_in),
-  refreshToken: Option.match(nonEmpty(data.refresh_token), { onNone: () => sent, onSome: Redacted.make }),
-  refreshExpiresIn: Option.map(Option.fromNullable(data.refresh_expires_in), seconds),
-  scope: scopes(data.scope),
-  logId
-})
+const fromRefreshed =
+  (sent: Redacted.Redacted<string>) => ({ data }: typeof RefreshedTokenWire.Type, logId: Option.Option<string>): RefreshedToken => ({
+    openId: nonEmpty(data.open_id),
+    accessToken: data.access_token,
+    expiresIn: seconds(data.expires_in),
+    refreshToken: Option.match(nonEmpty(data.refresh_token), { onNone: () => sent, onSome: Redacted.make }),
+    refreshExpiresIn: Option.map(Option.fromNullable(data.refresh_expires_in), seconds),
+    scope: scopes(data.scope),
+    logId
+  })
 
 const fromRenewed = ({ data }: typeof RenewedWire.Type, logId: Option.Option<string>): RenewedRefreshToken => ({
   refreshToken: data.refresh_token,
@@ -310,8 +309,7 @@ const makeExchanger = (
     decodeDetail: "withhold"
   }
   const decode = Schema.decodeUnknownEither(exchange.schema, { errors: "all" })
-  const decoder = (body: unknown) =>
-    Either.mapLeft(decode(body), (e) => `unexpected token response: ${parseIssue.describe(e)}`)
+  const decoder = (body: unknown) => Either.mapLeft(decode(body), (e) => `unexpected token response: ${parseIssue.describe(e)}`)
   return Effect.flatMap(sender.send(request, spec), (answer) =>
     Effect.map(
       Attempt.decode(spec, answer, decoder),
@@ -435,5 +433,4 @@ export const credentialsConfig: Config.Config<Credentials> = Config.all({
  */
 export const layerConfig = (
   config: Config.Config<Credentials> = credentialsConfig
-): Layer.Layer<OAuth, ConfigError, HttpClient.HttpClient | DouyinConfig> =>
-  Layer.effect(OAuth, Effect.flatMap(config, make))
+): Layer.Layer<OAuth, ConfigError, HttpClient.HttpClient | DouyinConfig> => Layer.effect(OAuth, Effect.flatMap(config, make))

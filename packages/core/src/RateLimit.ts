@@ -47,7 +47,8 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 // Types only: the client requires this module's tag, not the other way round.
 import type * as DouyinClient from "./DouyinClient.js"
-import { DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"
+import type { DouyinStoreError } from "./DouyinError.js"
+import { DouyinRateLimited } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Fifo from "./internal/fifo.js"
 import { KeyedWindows } from "./internal/keyedWindows.js"
@@ -181,8 +182,7 @@ export const defaults: Options = {
   mode: "wait"
 }
 
-const describe = (scope: string, limit: Limit) =>
-  `${scope} ${limit.limit} per ${Duration.format(Duration.decode(limit.interval))}`
+const describe = (scope: string, limit: Limit) => `${scope} ${limit.limit} per ${Duration.format(Duration.decode(limit.interval))}`
 
 const checkLimit = (name: string, limit: Limit | undefined) => {
   if (limit === undefined) return
@@ -289,8 +289,7 @@ export const internal = {
   endpointLimitOf: (options: Options) => endpointLimitOf(options)
 }
 
-const hasEndpointLimits = (options: Options) =>
-  options.perEndpoint !== undefined || Object.keys(options.endpoints ?? {}).length > 0
+const hasEndpointLimits = (options: Options) => options.perEndpoint !== undefined || Object.keys(options.endpoints ?? {}).length > 0
 
 /**
  * Builds the in-process policy. Every window lives in the service itself (no scope, no fiber,
@@ -368,8 +367,6 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
     )
   })
 
-
-
 /**
  * The rate-limit policy as the {@link RateLimit} service that `DouyinClient.layer` requires.
  * Provide it *into* the client; one instance is shared by every call of that client.
@@ -378,7 +375,6 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.effect(RateLimit, make(options))
-
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -412,13 +408,16 @@ export const layerDisabled: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, di
 const with_: {
   (override: Override): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R>
-} = Function.dual(2, <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R> =>
-  Effect.flatMap(CurrentOverride, (current) =>
-    Effect.provideService(effect, CurrentOverride, {
-      ...current,
-      ...(override.mode === undefined ? {} : { mode: override.mode }),
-      ...(override.cost === undefined ? {} : { cost: override.cost })
-    })))
+} = Function.dual(
+  2,
+  <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R> =>
+    Effect.flatMap(CurrentOverride, (current) =>
+      Effect.provideService(effect, CurrentOverride, {
+        ...current,
+        ...(override.mode === undefined ? {} : { mode: override.mode }),
+        ...(override.cost === undefined ? {} : { cost: override.cost })
+      }))
+)
 
 export {
   /**

@@ -63,7 +63,9 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
       limit: limit.limit,
       intervalMillis: Duration.toMillis(Duration.decode(limit.interval))
     })
-    const global = options.global === undefined ? undefined : spec("global", RateLimit.internal.describe("global", options.global), options.global)
+    const global = options.global === undefined
+      ? undefined
+      : spec("global", RateLimit.internal.describe("global", options.global), options.global)
     const endpointLimit = RateLimit.internal.endpointLimitOf(options)
     const specsOf = (key: RateLimit.Key) => {
       const specs: Array<ReturnType<typeof spec>> = []
@@ -71,7 +73,9 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
         specs.push(spec(`open_id:${key.openId}`, RateLimit.internal.describe("per open_id", options.perOpenId), options.perOpenId))
       }
       const endpoint = endpointLimit(key.endpoint)
-      if (endpoint !== undefined) specs.push(spec(`endpoint:${key.endpoint}`, RateLimit.internal.describe(`endpoint ${key.endpoint}`, endpoint), endpoint))
+      if (endpoint !== undefined) {
+        specs.push(spec(`endpoint:${key.endpoint}`, RateLimit.internal.describe(`endpoint ${key.endpoint}`, endpoint), endpoint))
+      }
       if (global !== undefined) specs.push(global)
       return specs
     }
@@ -100,7 +104,11 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
           Effect.mapError(storeError)
         )
         const refusal = (answer: Extract<RedisWindow.Answer, { _tag: "Refused" }>) =>
-          refused(key, (answer.spec as ReturnType<typeof spec>).label, Math.max(1, Math.ceil(answer.waitMillis ?? answer.spec.intervalMillis)))
+          refused(
+            key,
+            (answer.spec as ReturnType<typeof spec>).label,
+            Math.max(1, Math.ceil(answer.waitMillis ?? answer.spec.intervalMillis))
+          )
         const untilGranted = (restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
           Effect.flatMap(restore(acquire), function loop(answer): Effect.Effect<void, DouyinStoreError> {
             if (answer._tag === "Granted") return Effect.void
@@ -112,8 +120,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
           if (mode === "fail") {
             return Effect.flatMap(
               restore(acquire),
-              (answer): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> =>
-                answer._tag === "Granted" ? held : refusal(answer)
+              (answer): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> => answer._tag === "Granted" ? held : refusal(answer)
             )
           }
           const lineKey = specs.map((s) => s.key).join("\n")

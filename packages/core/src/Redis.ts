@@ -153,5 +153,4 @@ export const layerConfig = (
     url: Config.redacted("DOUYIN_REDIS_URL"),
     prefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX")).pipe(Config.map(Option.getOrUndefined))
   })
-): Layer.Layer<Redis, RedisError | ConfigError> =>
-  Layer.scoped(Redis, Effect.flatMap(config, make))
+): Layer.Layer<Redis, RedisError | ConfigError> => Layer.scoped(Redis, Effect.flatMap(config, make))

@@ -282,8 +282,7 @@ export const makeEncoded = (backend: Backend, encryption: Encryption | undefined
             }),
             Arr.getSomes
           )),
-      withLease: (key, ttl, effect) =>
-        Effect.mapError(backend.withLease(key, ttl, effect), (e) => e instanceof StoreFailure ? fail(e) : e)
+      withLease: (key, ttl, effect) => Effect.mapError(backend.withLease(key, ttl, effect), (e) => e instanceof StoreFailure ? fail(e) : e)
     }
   })
 
@@ -322,8 +321,10 @@ export interface FileOptions {
 export const makeFile = (
   options: FileOptions
 ): Effect.Effect<Service, TokenStoreError, FileSystem.FileSystem | Path.Path> =>
-  Effect.flatMap(Effect.mapError(fileBackend.make(options.directory), storeError("file")), (backend) =>
-    makeEncoded(backend, options.encryption))
+  Effect.flatMap(
+    Effect.mapError(fileBackend.make(options.directory), storeError("file")),
+    (backend) => makeEncoded(backend, options.encryption)
+  )
 
 /**
  * The embedded file store as a layer (see {@link makeFile}).
@@ -344,8 +345,7 @@ export const makeFile = (
  */
 export const layerFile = (
   options: FileOptions
-): Layer.Layer<TokenStore, TokenStoreError, FileSystem.FileSystem | Path.Path> =>
-  Layer.effect(TokenStore, makeFile(options))
+): Layer.Layer<TokenStore, TokenStoreError, FileSystem.FileSystem | Path.Path> => Layer.effect(TokenStore, makeFile(options))
 
 /**
  * The file store's options from config: directory `DOUYIN_TOKEN_DIR` (default

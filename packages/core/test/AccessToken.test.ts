@@ -1,13 +1,13 @@
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Layer, Option, Redacted } from "effect"
+import type { Layer } from "effect"
+import { ConfigProvider, Effect, Option, Redacted } from "effect"
 import { AccessToken, DouyinTest, Endpoint } from "../src/index.js"
 import { fakeClient } from "./support/fakeClient.js"
 import { Count, key, onPath, stack, stored } from "./tokenFixtures.js"
 
 const count = (openId: string) => Effect.flatMap(Endpoint.handler(Count), (call) => call({ openId }))
 
-const clientWith = (tokens: Layer.Layer<AccessToken.AccessToken>, responder: DouyinTest.Responder) =>
-  fakeClient(responder, { tokens })
+const clientWith = (tokens: Layer.Layer<AccessToken.AccessToken>, responder: DouyinTest.Responder) => fakeClient(responder, { tokens })
 
 describe("AccessToken sources", () => {
   it.effect("layerConfig reads DOUYIN_ACCESS_TOKEN and keeps it redacted", () =>

@@ -1,19 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Option, Redacted, TestClock } from "effect"
 import { AccessToken, DouyinTest, Endpoint, TokenStore } from "../src/index.js"
-import {
-  clientKey,
-  Count,
-  day,
-  form,
-  key,
-  oauthError,
-  onPath,
-  stack,
-  stored,
-  userTokenReply,
-  waitUntil
-} from "./tokenFixtures.js"
+import { clientKey, Count, day, form, key, oauthError, onPath, stack, stored, userTokenReply, waitUntil } from "./tokenFixtures.js"
 
 const refreshPath = "/oauth/refresh_token/"
 const countPath = "/im/group/count/"

@@ -3,7 +3,6 @@ import { Effect } from "effect"
 import { DouyinTest, Endpoint } from "../src/index.js"
 import { Count, Send } from "./support/descriptors.js"
 
-
 describe("Endpoint.handler", () => {
   it.effect("sends a GET with open_id in the query, the token header and a bare JSON content type", () =>
     Effect.gen(function*() {

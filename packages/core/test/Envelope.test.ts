@@ -43,7 +43,12 @@ describe("Envelope", () => {
   })
 
   it("accepts codes given as numeric strings in every envelope", () => {
-    expect(statusOf("A", `{"data":{"error_code":"2190008","description":"expired"},"extra":{"error_code":"2190008","sub_error_code":"7","logid":"L1"}}`))
+    expect(
+      statusOf(
+        "A",
+        `{"data":{"error_code":"2190008","description":"expired"},"extra":{"error_code":"2190008","sub_error_code":"7","logid":"L1"}}`
+      )
+    )
       .toEqual({ code: 2190008, subCode: 7, description: "expired", logId: "L1" })
     expect(statusOf("B", `{"err_no":"2100004","err_msg":"busy","log_id":"L2"}`).code).toBe(2100004)
     expect(statusOf("C", `{"data":{"error_code":"10010","description":"refresh expired"},"message":"error"}`).code).toBe(10010)

@@ -9,19 +9,21 @@ const countWith = (reply: DouyinTest.Reply) =>
   )
 
 describe("error mapping", () => {
-  it.effect.each([
-    [2190002, "DouyinAuthError"],
-    [2190008, "DouyinAuthError"],
-    [2100007, "DouyinPermissionError"],
-    [2190003, "DouyinPermissionError"],
-    [2190015, "DouyinPermissionError"],
-    [2100005, "DouyinInvalidParams"],
-    [2100006, "DouyinInvalidParams"],
-    [2190001, "DouyinQuotaError"],
-    [2100004, "DouyinBusyError"],
-    [28005002, "DouyinBusyError"],
-    [4242424, "DouyinApiError"]
-  ] as const)("envelope-A code %i becomes %s carrying code and logid", ([code, tag]) =>
+  it.effect.each(
+    [
+      [2190002, "DouyinAuthError"],
+      [2190008, "DouyinAuthError"],
+      [2100007, "DouyinPermissionError"],
+      [2190003, "DouyinPermissionError"],
+      [2190015, "DouyinPermissionError"],
+      [2100005, "DouyinInvalidParams"],
+      [2100006, "DouyinInvalidParams"],
+      [2190001, "DouyinQuotaError"],
+      [2100004, "DouyinBusyError"],
+      [28005002, "DouyinBusyError"],
+      [4242424, "DouyinApiError"]
+    ] as const
+  )("envelope-A code %i becomes %s carrying code and logid", ([code, tag]) =>
     Effect.gen(function*() {
       const error = yield* countWith(DouyinTest.errorA(code, "described", "LOG-A"))
       expect(error._tag).toBe(tag)

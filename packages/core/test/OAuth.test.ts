@@ -215,14 +215,16 @@ describe("OAuth keeps secrets out of errors, logs and spans", () => {
       DouyinTest.text(502, `gateway says client_key=ck_test_app&client_secret=${clientSecret}&code=code-SECRET`)
     ]))))
 
-  const leaks = (text: string) =>
-    [clientSecret, "rft.sent-secret", "act.SECRET", "code-SECRET"].filter((s) => text.includes(s))
+  const leaks = (text: string) => [clientSecret, "rft.sent-secret", "act.SECRET", "code-SECRET"].filter((s) => text.includes(s))
 
   const bodies: ReadonlyArray<readonly [string, DouyinTest.Reply]> = [
-    ["a 200 whose token fields fail the Schema", DouyinTest.json({
-      data: { access_token: "act.SECRET", expires_in: "soon", error_code: 0 },
-      message: "success"
-    })],
+    [
+      "a 200 whose token fields fail the Schema",
+      DouyinTest.json({
+        data: { access_token: "act.SECRET", expires_in: "soon", error_code: 0 },
+        message: "success"
+      })
+    ],
     ["a 200 with a token where the envelope wants an object", DouyinTest.json({ data: "act.SECRET", message: "success" })],
     ["malformed JSON holding a token", DouyinTest.text(200, "{\"data\":{\"access_token\":\"act.SECRET\"", "application/json")],
     ["a 500 echoing the request", DouyinTest.text(500, `client_secret=${clientSecret}&code=code-SECRET&refresh_token=rft.sent-secret`)],

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, Deferred, type Duration, Effect, Fiber, Layer, TestClock } from "effect"
-import { DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import type { Layer } from "effect"
+import { Clock, Deferred, type Duration, Effect, Fiber, TestClock } from "effect"
+import type { DouyinConfig } from "../src/index.js"
+import { DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
 import { fakeClient } from "./support/fakeClient.js"
 import { Count, Send } from "./support/descriptors.js"
-
 
 interface Seen {
   readonly at: number
@@ -215,10 +216,10 @@ describe("RateLimit", () => {
 
   it.effect("idle keys are evicted, so memory stays bounded", () => {
     const { layer } = setup(RateLimit.layer({
-        perOpenId: second,
-        perEndpoint: { limit: 10, interval: "1 second" },
-        idleTimeToLive: "5 seconds"
-      }))
+      perOpenId: second,
+      perEndpoint: { limit: 10, interval: "1 second" },
+      idleTimeToLive: "5 seconds"
+    }))
     return Effect.gen(function*() {
       const limits = yield* RateLimit.RateLimit
       const count = yield* Endpoint.handler(Count)

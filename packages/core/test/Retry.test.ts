@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Clock, type Duration, Effect, Fiber, Layer, Schedule, Supervisor, TestClock } from "effect"
-import { DouyinConfig, DouyinTest, Endpoint, Retry } from "../src/index.js"
+import type { Layer } from "effect"
+import { Clock, type Duration, Effect, Fiber, Schedule, Supervisor, TestClock } from "effect"
+import type { DouyinConfig } from "../src/index.js"
+import { DouyinTest, Endpoint, Retry } from "../src/index.js"
 import { fakeClient } from "./support/fakeClient.js"
 import { Count, Send } from "./support/descriptors.js"
 import { recordingTracer } from "./tokenFixtures.js"
-
 
 const busy = DouyinTest.errorA(2100004, "system busy")
 const countOk = DouyinTest.successA({ left_count: 2 })
@@ -60,7 +61,10 @@ describe("Retry", () => {
   })
 
   it.effect("the cap bounds every delay", () => {
-    const { layer, times } = setup(sequence(busy), Retry.layer({ ...fixed, maxAttempts: 4, base: "1 second", factor: 10, cap: "3 seconds" }))
+    const { layer, times } = setup(
+      sequence(busy),
+      Retry.layer({ ...fixed, maxAttempts: 4, base: "1 second", factor: 10, cap: "3 seconds" })
+    )
     return Effect.gen(function*() {
       const count = yield* Endpoint.handler(Count)
       yield* runClock(count({ openId: "op-1" }))

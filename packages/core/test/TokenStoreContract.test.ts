@@ -85,7 +85,10 @@ const contract = (name: string, pair: Effect.Effect<Pair, unknown, Scope.Scope>)
           store.withLease(
             key("app", openId),
             Duration.seconds(5),
-            Effect.zipRight(Effect.sync(() => events.push(`${who} in`)), Effect.zipRight(until, Effect.sync(() => events.push(`${who} out`))))
+            Effect.zipRight(
+              Effect.sync(() => events.push(`${who} in`)),
+              Effect.zipRight(until, Effect.sync(() => events.push(`${who} out`)))
+            )
           )
         const release = yield* Deferred.make<void>()
         const first = yield* Effect.fork(hold(a, "a", "alice", Deferred.await(release)))
@@ -136,8 +139,10 @@ contract(
 )
 
 const redisStore = (url: string, prefix: string, enc?: TokenStore.Encryption) =>
-  Effect.flatMap(Redis.make({ url, prefix }), (redis) =>
-    TokenStoreRedis.make({ encryption: enc }).pipe(Effect.provideService(Redis.Redis, redis)))
+  Effect.flatMap(
+    Redis.make({ url, prefix }),
+    (redis) => TokenStoreRedis.make({ encryption: enc }).pipe(Effect.provideService(Redis.Redis, redis))
+  )
 
 const redisPair = (enc?: TokenStore.Encryption) =>
   Effect.flatMap(RedisServer.scoped, (server) => {

@@ -62,8 +62,7 @@ export const oauthError = (code: number, description = "error") =>
 export const form = (request: DouyinTest.RecordedRequest): Record<string, string> =>
   Object.fromEntries(new URLSearchParams(request.bodyText ?? ""))
 
-export const onPath = (path: string) =>
-  Effect.map(DouyinTest.requests, (all) => all.filter((r) => r.path === path))
+export const onPath = (path: string) => Effect.map(DouyinTest.requests, (all) => all.filter((r) => r.path === path))
 
 export const credentials: OAuth.Credentials = { clientKey, clientSecret: Redacted.make(clientSecret) }
 
@@ -129,11 +128,14 @@ export const recordingTracer = () => {
     context: (f) => f()
   })
   const dump = () =>
-    JSON.stringify(spans.map((s) => ({
-      name: s.name,
-      attributes: Object.fromEntries(s.attributes),
-      events: s.events,
-      exit: Exit.isExit(s.exit) && Exit.isFailure(s.exit) ? Cause.pretty(s.exit.cause) : ""
-    })), (_k, v) => typeof v === "bigint" ? String(v) : v)
+    JSON.stringify(
+      spans.map((s) => ({
+        name: s.name,
+        attributes: Object.fromEntries(s.attributes),
+        events: s.events,
+        exit: Exit.isExit(s.exit) && Exit.isFailure(s.exit) ? Cause.pretty(s.exit.cause) : ""
+      })),
+      (_k, v) => typeof v === "bigint" ? String(v) : v
+    )
   return { tracer, spans, dump }
 }

@@ -310,10 +310,13 @@ type Plan = BroadcastJournal.Plan
 const encodePlan = Schema.encodeSync(BroadcastJournal.Plan)
 
 const loadPlan = (journal: Journal, id: string) =>
-  Effect.flatMap(journal.plan(id), Option.match({
-    onNone: () => Effect.fail(new BroadcastNotFound({ broadcastId: id })),
-    onSome: Effect.succeed
-  }))
+  Effect.flatMap(
+    journal.plan(id),
+    Option.match({
+      onNone: () => Effect.fail(new BroadcastNotFound({ broadcastId: id })),
+      onSome: Effect.succeed
+    })
+  )
 
 const base = (plan: Plan, index: number, attemptId: string): OutcomeBase => ({
   broadcastId: plan.id,
@@ -406,7 +409,11 @@ interface Context {
  * Claims `index` (from `expected`), sends, records. `None` when another run claimed it first.
  * The journal writes are uninterruptible: an interrupted run records `Unknown`, then stops.
  */
-const sendOne = (ctx: Context, index: number, expected: Entry): Effect.Effect<Option.Option<Outcome>, BroadcastJournal.BroadcastJournalError> =>
+const sendOne = (
+  ctx: Context,
+  index: number,
+  expected: Entry
+): Effect.Effect<Option.Option<Outcome>, BroadcastJournal.BroadcastJournalError> =>
   Effect.uninterruptibleMask((restore) =>
     Effect.gen(function*() {
       const { journal, plan } = ctx
@@ -415,15 +422,17 @@ const sendOne = (ctx: Context, index: number, expected: Entry): Effect.Effect<Op
       if (!(yield* journal.compareAndSet(plan.id, index, expected, inFlight))) return Option.none()
       const target = plan.targets[index]!
       const input = { ...plans.addressOf(target), content: plan.contents[target.content]! } as SendGroupMessage.Input
-      const exit = yield* Effect.exit(restore(ctx.sender.send(input).pipe(
-        Effect.withSpan("Broadcast.send", {
-          attributes: {
-            "douyin.broadcast.id": plan.id,
-            "douyin.broadcast.target": index,
-            "douyin.broadcast.attempt_id": attemptId
-          }
-        })
-      )))
+      const exit = yield* Effect.exit(restore(
+        ctx.sender.send(input).pipe(
+          Effect.withSpan("Broadcast.send", {
+            attributes: {
+              "douyin.broadcast.id": plan.id,
+              "douyin.broadcast.target": index,
+              "douyin.broadcast.attempt_id": attemptId
+            }
+          })
+        )
+      ))
       const next = finalEntry(exit, attemptId, yield* Clock.currentTimeMillis)
       yield* record(journal, plan, index, inFlight, next)
       const outcome = Option.getOrThrow(outcomeOf(plan, index, next))
@@ -541,10 +550,13 @@ export const run = (
   Stream.unwrap(Effect.gen(function*() {
     const id = String(options.id)
     yield* checkConcurrency(id, options.concurrency)
-    const plan = yield* Either.match(plans.make({ id, targets: options.targets, content: options.content, now: yield* Clock.currentTimeMillis }), {
-      onLeft: (description) => Effect.fail(new BroadcastInvalidInput({ broadcastId: id, description })),
-      onRight: Effect.succeed
-    })
+    const plan = yield* Either.match(
+      plans.make({ id, targets: options.targets, content: options.content, now: yield* Clock.currentTimeMillis }),
+      {
+        onLeft: (description) => Effect.fail(new BroadcastInvalidInput({ broadcastId: id, description })),
+        onRight: Effect.succeed
+      }
+    )
     const journal = yield* BroadcastJournal.BroadcastJournal
     const existing = yield* journal.create(plan)
     if (Option.isSome(existing) && !plans.sameBroadcast(existing.value, plan, encodePlan)) {
@@ -634,8 +646,12 @@ export const resend = (
       selected = resolved.right
     }
     const chosen = new Set(selected)
-    return runPlan(plan, options, (current) =>
-      Array.from(current).filter(([i, e]) => chosen.has(i) && (e._tag === "Unknown" || e._tag === "Failed")).sort(([a], [b]) => a - b))
+    return runPlan(
+      plan,
+      options,
+      (current) =>
+        Array.from(current).filter(([i, e]) => chosen.has(i) && (e._tag === "Unknown" || e._tag === "Failed")).sort(([a], [b]) => a - b)
+    )
   }))
 
 /**
@@ -652,7 +668,11 @@ export const markSent = (options: {
   readonly id: string
   readonly target: Address
   readonly msgId?: string | undefined
-}): Effect.Effect<void, BroadcastInvalidInput | BroadcastNotFound | BroadcastJournal.BroadcastJournalError, BroadcastJournal.BroadcastJournal> =>
+}): Effect.Effect<
+  void,
+  BroadcastInvalidInput | BroadcastNotFound | BroadcastJournal.BroadcastJournalError,
+  BroadcastJournal.BroadcastJournal
+> =>
   Effect.gen(function*() {
     const journal = yield* BroadcastJournal.BroadcastJournal
     const plan = yield* loadPlan(journal, options.id)
@@ -661,7 +681,10 @@ export const markSent = (options: {
     const index = resolved.right[0]!
     const entry = (yield* journal.entries(options.id)).get(index)
     const invalid = (state: string | undefined) =>
-      new BroadcastInvalidInput({ broadcastId: options.id, description: `markSent takes unknown targets only; target ${index} is ${state}` })
+      new BroadcastInvalidInput({
+        broadcastId: options.id,
+        description: `markSent takes unknown targets only; target ${index} is ${state}`
+      })
     if (entry?._tag !== "Unknown") return yield* invalid(entry?._tag)
     const next: Entry = {
       _tag: "Sent",
@@ -752,10 +775,14 @@ export const recall = (options: {
           journal.compareAndSet(id, index, entry, { ...entry, recalledAt: at }))),
         Effect.as(Option.none()),
         Effect.catchIf(
-          (e): e is RecallGroupMessage.Error => e._tag !== "BroadcastJournalError",
-          (error) => Effect.succeed(Option.some({ index, address: plans.addressOf(plan.targets[index]!), error }))
+          (e): e is RecallGroupMessage.Error =>
+            e._tag !== "BroadcastJournalError",
+          (error) =>
+            Effect.succeed(Option.some({ index, address: plans.addressOf(plan.targets[index]!), error }))
         )
       ), { concurrency: options.concurrency ?? 8 })
-    const failed = results.filter(Option.isSome).map((o) => o.value)
+    const failed = results.filter(Option.isSome).map((o) =>
+      o.value
+    )
     return { id, recalled: todo.length - failed.length, alreadyRecalled, failed, skipped }
   })

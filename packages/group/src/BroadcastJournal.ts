@@ -322,8 +322,10 @@ const decodeVersioned = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
 const encodeWith = <A, I>(schema: Schema.Schema<A, I>, what: string) => {
   const encode = Schema.encode(schema)
   return (value: A): Effect.Effect<I, BroadcastJournalError> =>
-    Effect.mapError(encode(value), (e) =>
-      new BroadcastJournalError({ operation: `encode ${what}`, description: ParseResult.TreeFormatter.formatErrorSync(e) }))
+    Effect.mapError(
+      encode(value),
+      (e) => new BroadcastJournalError({ operation: `encode ${what}`, description: ParseResult.TreeFormatter.formatErrorSync(e) })
+    )
 }
 
 const decodeEntry = decodeVersioned(EntryJson, "entry")

@@ -99,8 +99,7 @@ export const makeMemory = (options: MemoryOptions = {}): Effect.Effect<Service> 
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory = (options: MemoryOptions = {}): Layer.Layer<WebhookDedupe> =>
-  Layer.effect(WebhookDedupe, makeMemory(options))
+export const layerMemory = (options: MemoryOptions = {}): Layer.Layer<WebhookDedupe> => Layer.effect(WebhookDedupe, makeMemory(options))
 
 /**
  * The default store: in memory, 10 000 ids, 1 hour.
@@ -130,8 +129,7 @@ export const layer: Layer.Layer<WebhookDedupe> = layerMemory()
  * @since 0.1.0
  * @category layers
  */
-export const layerFunction = (claim: Service["claim"]): Layer.Layer<WebhookDedupe> =>
-  Layer.succeed(WebhookDedupe, { claim })
+export const layerFunction = (claim: Service["claim"]): Layer.Layer<WebhookDedupe> => Layer.succeed(WebhookDedupe, { claim })
 
 /**
  * No de-duplication: every delivery is processed.

@@ -230,8 +230,7 @@ export const make = <R = never>(
     }
 
     // `event`: the typed event's `_tag` once the body was read (bounded, unlike Douyin's names).
-    const counted = (event: string, answer: Reply) =>
-      Effect.as(metrics.webhookDelivery(event, resultOf[answer.outcome]), answer)
+    const counted = (event: string, answer: Reply) => Effect.as(metrics.webhookDelivery(event, resultOf[answer.outcome]), answer)
 
     const handle = (raw: RawDelivery): Effect.Effect<Reply> =>
       Effect.gen(function*() {
@@ -260,9 +259,7 @@ export const make = <R = never>(
         const msgId = Option.fromNullable(raw.headers[msgIdHeaderName]).pipe(Option.filter((id) => id !== ""))
         if (Option.isSome(msgId)) {
           const first = yield* dedupe.claim(msgId.value).pipe(
-            Effect.catchAll((error) =>
-              Effect.as(Effect.logWarning(`${error.message}; processing the delivery anyway`), true)
-            )
+            Effect.catchAll((error) => Effect.as(Effect.logWarning(`${error.message}; processing the delivery anyway`), true))
           )
           if (!first) {
             yield* Effect.logDebug("douyin webhook: duplicate delivery ignored")

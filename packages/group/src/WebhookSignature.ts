@@ -44,8 +44,7 @@ const digest = (secret: Redacted.Redacted<string>, body: Uint8Array | string): B
  * @since 0.1.0
  * @category signing
  */
-export const sign = (secret: Redacted.Redacted<string>, body: Uint8Array | string): string =>
-  digest(secret, body).toString("hex")
+export const sign = (secret: Redacted.Redacted<string>, body: Uint8Array | string): string => digest(secret, body).toString("hex")
 
 const hex40 = /^[0-9a-fA-F]{40}$/
 

@@ -181,10 +181,22 @@ describe("Broadcast", () => {
       const targets = yield* groups(6)
       const journal = yield* BroadcastJournal.BroadcastJournal
       // What a run that died leaves behind: the plan, two targets claimed, nothing recorded.
-      const plan = { id: "b-crash", createdAt: 0, contents: [hello], targets: targets.map((t) => ({ openId: t.openId, groupId: t.groupId!, content: 0 })) }
+      const plan = {
+        id: "b-crash",
+        createdAt: 0,
+        contents: [hello],
+        targets: targets.map((t) => ({ openId: t.openId, groupId: t.groupId!, content: 0 }))
+      }
       expect(yield* journal.create(plan)).toEqual(Option.none())
       for (const i of [1, 4]) {
-        expect(yield* journal.compareAndSet("b-crash", i, { _tag: "Pending" }, { _tag: "InFlight", attemptId: `dead-${i}`, owner: "dead-run", startedAt: 0 })).toBe(true)
+        expect(
+          yield* journal.compareAndSet("b-crash", i, { _tag: "Pending" }, {
+            _tag: "InFlight",
+            attemptId: `dead-${i}`,
+            owner: "dead-run",
+            startedAt: 0
+          })
+        ).toBe(true)
       }
       const outcomes = yield* collect(Broadcast.resume("b-crash"))
       // Orphans come first.

@@ -5,8 +5,7 @@ import { CreateFanGroup } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  CreateFanGroup.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => CreateFanGroup.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 const ok = { "POST /im/group/fans/create/": DouyinTest.json(fixtures.createResponse) }
 

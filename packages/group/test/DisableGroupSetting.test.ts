@@ -5,15 +5,16 @@ import { DisableGroupSetting } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  DisableGroupSetting.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => DisableGroupSetting.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 describe("DisableGroupSetting", () => {
   it("disable is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ConvergentError; R only DisableGroupSetting", () => {
     expectTypeOf<DisableGroupSetting.Service["disable"]>().toEqualTypeOf<Endpoint.Handler<typeof DisableGroupSetting.descriptor>>()
     expectTypeOf<DisableGroupSetting.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
     expectTypeOf(DisableGroupSetting.disable).parameters.toEqualTypeOf<[DisableGroupSetting.Input]>()
-    expectTypeOf<Effect.Effect.Context<ReturnType<typeof DisableGroupSetting.disable>>>().toEqualTypeOf<DisableGroupSetting.DisableGroupSetting>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof DisableGroupSetting.disable>>>().toEqualTypeOf<
+      DisableGroupSetting.DisableGroupSetting
+    >()
   })
 
   it.effect("POST /im/group/setting/disable/ with group_id and group_setting_type; envelope-B success", () =>

@@ -77,8 +77,8 @@ describe("FanGroupApi", () => {
 
   it.effect("a single endpoint can be stubbed with Layer.succeed (least-privilege requirements)", () =>
     Effect.gen(function*() {
-      const program: Effect.Effect<SendGroupMessage.Output, SendGroupMessage.Error, SendGroupMessage.SendGroupMessage> =
-        SendGroupMessage.send({ openId, groupId: "@g", content: MessageContent.text("hi") })
+      const program: Effect.Effect<SendGroupMessage.Output, SendGroupMessage.Error, SendGroupMessage.SendGroupMessage> = SendGroupMessage
+        .send({ openId, groupId: "@g", content: MessageContent.text("hi") })
       expect(yield* program).toStrictEqual({ msgId: "stub" })
     }).pipe(
       Effect.provide(

@@ -5,8 +5,7 @@ import { ListEntryApplications } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  ListEntryApplications.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => ListEntryApplications.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 const application = (n: number) => ({
   apply_id: `@apply-${n}`,
@@ -24,7 +23,9 @@ describe("ListEntryApplications", () => {
     expectTypeOf<ListEntryApplications.Service["list"]>().toEqualTypeOf<Endpoint.Handler<typeof ListEntryApplications.descriptor>>()
     expectTypeOf<ListEntryApplications.Error>().toEqualTypeOf<DouyinError.ReadError>()
     expectTypeOf(ListEntryApplications.list).parameters.toEqualTypeOf<[ListEntryApplications.Input]>()
-    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ListEntryApplications.list>>>().toEqualTypeOf<ListEntryApplications.ListEntryApplications>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ListEntryApplications.list>>>().toEqualTypeOf<
+      ListEntryApplications.ListEntryApplications
+    >()
   })
 
   it.effect("GET /im/group/enter/audit/get/ with open_id, count, cursor in the query; decodes the recorded sample", () =>
@@ -35,10 +36,8 @@ describe("ListEntryApplications", () => {
         hasMore: false,
         applications: [
           {
-            applyId:
-              "@9VwNxuKKBZ03MXG7M8ooWM7912XrPPqCOJdzqQ6lL1kVbfX760zdRmYqig357zEB84GwkVBjbo2eCWCq4V****==",
-            groupId:
-              "@9VwNxuKKBZ03MXG7M8ooWM7912XrPPmLO5dyrAOnK1UTZ/T/60zdRmYqig357zEBdsFiI4euKz5E1pivD****==",
+            applyId: "@9VwNxuKKBZ03MXG7M8ooWM7912XrPPqCOJdzqQ6lL1kVbfX760zdRmYqig357zEB84GwkVBjbo2eCWCq4V****==",
+            groupId: "@9VwNxuKKBZ03MXG7M8ooWM7912XrPPmLO5dyrAOnK1UTZ/T/60zdRmYqig357zEBdsFiI4euKz5E1pivD****==",
             userId: "29d2f583-7fd6-4daa-b1d4-cfab5c05079Q",
             applyStatus: "pending",
             createTime: 1676874310259

@@ -5,8 +5,7 @@ import { FanGroup, ListFanGroups } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  ListFanGroups.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => ListFanGroups.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 describe("ListFanGroups", () => {
   it("list is exactly Endpoint.Handler<typeof descriptor>; errors DouyinError.ReadError; R only ListFanGroups", () => {

@@ -5,8 +5,7 @@ import { RecallGroupMessage } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  RecallGroupMessage.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => RecallGroupMessage.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 const input = { openId: "op-1", msgId: "@c29bfc000+MNgg==", conversationId: "@conv==" }
 
@@ -15,7 +14,9 @@ describe("RecallGroupMessage", () => {
     expectTypeOf<RecallGroupMessage.Service["recall"]>().toEqualTypeOf<Endpoint.Handler<typeof RecallGroupMessage.descriptor>>()
     expectTypeOf<RecallGroupMessage.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
     expectTypeOf(RecallGroupMessage.recall).parameters.toEqualTypeOf<[RecallGroupMessage.Input]>()
-    expectTypeOf<Effect.Effect.Context<ReturnType<typeof RecallGroupMessage.recall>>>().toEqualTypeOf<RecallGroupMessage.RecallGroupMessage>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof RecallGroupMessage.recall>>>().toEqualTypeOf<
+      RecallGroupMessage.RecallGroupMessage
+    >()
   })
 
   it("the check can fail: a convergent handler never fails with DouyinOutcomeUnknown", () => {

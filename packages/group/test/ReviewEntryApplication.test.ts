@@ -5,8 +5,7 @@ import { ReviewEntryApplication } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  ReviewEntryApplication.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => ReviewEntryApplication.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 const ok = { "POST /im/group/enter/audit/set/": DouyinTest.json(fixtures.auditSetResponse) }
 
@@ -15,7 +14,9 @@ describe("ReviewEntryApplication", () => {
     expectTypeOf<ReviewEntryApplication.Service["review"]>().toEqualTypeOf<Endpoint.Handler<typeof ReviewEntryApplication.descriptor>>()
     expectTypeOf<ReviewEntryApplication.Error>().toEqualTypeOf<DouyinError.ConvergentError>()
     expectTypeOf(ReviewEntryApplication.review).parameters.toEqualTypeOf<[ReviewEntryApplication.Input]>()
-    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ReviewEntryApplication.review>>>().toEqualTypeOf<ReviewEntryApplication.ReviewEntryApplication>()
+    expectTypeOf<Effect.Effect.Context<ReturnType<typeof ReviewEntryApplication.review>>>().toEqualTypeOf<
+      ReviewEntryApplication.ReviewEntryApplication
+    >()
   })
 
   it.effect("POST /im/group/enter/audit/set/ with apply_id and status 2 / 3; decodes the recorded sample", () =>

@@ -22,7 +22,10 @@ const call = (
   Effect.gen(function*() {
     const http = yield* HttpClient.HttpClient
     let request = HttpClientRequest.make(method)(base + path, {
-      urlParams: { ...(options.openId === undefined ? { open_id: "owner-1" } : options.openId === "" ? {} : { open_id: options.openId }), ...options.query }
+      urlParams: {
+        ...(options.openId === undefined ? { open_id: "owner-1" } : options.openId === "" ? {} : { open_id: options.openId }),
+        ...options.query
+      }
     })
     if (options.body !== undefined) request = HttpClientRequest.bodyUnsafeJson(request, options.body)
     request = HttpClientRequest.setHeader(request, "content-type", options.contentType ?? "application/json")
@@ -33,51 +36,59 @@ const call = (
 
 const createBody = (name = "fans") => ({ group_name: name, description: "d", avatar_uri: "https://a/x.png" })
 
-const provide = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient | FanGroupSandbox.FanGroupSandbox>, options?: FanGroupSandbox.Options) =>
-  Effect.provide(effect, FanGroupSandbox.layerClient(options))
+const provide = <A, E>(
+  effect: Effect.Effect<A, E, HttpClient.HttpClient | FanGroupSandbox.FanGroupSandbox>,
+  options?: FanGroupSandbox.Options
+) => Effect.provide(effect, FanGroupSandbox.layerClient(options))
 
 describe("FanGroupSandbox wire format", () => {
   it.effect("count, create and list answer envelope A with the sample shapes; quota decreases", () =>
-    provide(Effect.gen(function*() {
-      const before = yield* call("GET", "/im/group/count/")
-      expect(before.status).toBe(200)
-      expect(before.json.data).toEqual({ error_code: 0, description: "" })
-      expect(Object.keys(before.json.extra).sort()).toEqual(
-        ["description", "error_code", "logid", "now", "sub_description", "sub_error_code"]
-      )
-      expect(before.json.extra.logid).toMatch(/^\d{14}SANDBOX\d{13}$/)
-      expect(before.json.left_count).toBe(2)
+    provide(
+      Effect.gen(function*() {
+        const before = yield* call("GET", "/im/group/count/")
+        expect(before.status).toBe(200)
+        expect(before.json.data).toEqual({ error_code: 0, description: "" })
+        expect(Object.keys(before.json.extra).sort()).toEqual(
+          ["description", "error_code", "logid", "now", "sub_description", "sub_error_code"]
+        )
+        expect(before.json.extra.logid).toMatch(/^\d{14}SANDBOX\d{13}$/)
+        expect(before.json.left_count).toBe(2)
 
-      const created = yield* call("POST", "/im/group/fans/create/", { body: { ...createBody(), group_type: 5, fans_limit: 3 } })
-      expect(created.json.group_id).toMatch(/^@.+==$/)
-      expect((yield* call("GET", "/im/group/count/")).json.left_count).toBe(1)
+        const created = yield* call("POST", "/im/group/fans/create/", { body: { ...createBody(), group_type: 5, fans_limit: 3 } })
+        expect(created.json.group_id).toMatch(/^@.+==$/)
+        expect((yield* call("GET", "/im/group/count/")).json.left_count).toBe(1)
 
-      const listed = yield* call("GET", "/im/group/fans/list/")
-      expect(listed.json.group_list).toEqual([{
-        exist_num: 1,
-        group_name: "fans",
-        max_num: 500,
-        description: "d",
-        entry_limit: ["万粉", "粉丝团3级及以上"],
-        group_id: created.json.group_id,
-        status: "Normal",
-        tags: null,
-        avatar_uri: "https://a/x.png",
-        group_type: 5
-      }])
-      // Another owner sees none of them.
-      expect((yield* call("GET", "/im/group/fans/list/", { openId: "owner-2" })).json.group_list).toEqual([])
-    }), { quota: 2 }))
+        const listed = yield* call("GET", "/im/group/fans/list/")
+        expect(listed.json.group_list).toEqual([{
+          exist_num: 1,
+          group_name: "fans",
+          max_num: 500,
+          description: "d",
+          entry_limit: ["万粉", "粉丝团3级及以上"],
+          group_id: created.json.group_id,
+          status: "Normal",
+          tags: null,
+          avatar_uri: "https://a/x.png",
+          group_type: 5
+        }])
+        // Another owner sees none of them.
+        expect((yield* call("GET", "/im/group/fans/list/", { openId: "owner-2" })).json.group_list).toEqual([])
+      }),
+      { quota: 2 }
+    ))
 
   it.effect("a spent quota answers 2190001 in envelope A (log_id spelling of the error sample)", () =>
-    provide(Effect.gen(function*() {
-      yield* call("POST", "/im/group/fans/create/", { body: createBody() })
-      const spent = yield* call("POST", "/im/group/fans/create/", { body: createBody() })
-      expect(spent.json.data.error_code).toBe(2190001)
-      expect(spent.json.extra.error_code).toBe(2190001)
-      expect(typeof spent.json.extra.log_id).toBe("string")
-      expect(spent.json.group_id).toBeUndefined()
-    }), { quota: 1 }))
+    provide(
+      Effect.gen(function*() {
+        yield* call("POST", "/im/group/fans/create/", { body: createBody() })
+        const spent = yield* call("POST", "/im/group/fans/create/", { body: createBody() })
+        expect(spent.json.data.error_code).toBe(2190001)
+        expect(spent.json.extra.error_code).toBe(2190001)
+        expect(typeof spent.json.extra.log_id).toBe("string")
+        expect(spent.json.group_id).toBeUndefined()
+      }),
+      { quota: 1 }
+    ))
 
   it.effect("bad parameters answer 2100005 and change nothing", () =>
     provide(Effect.gen(function*() {
@@ -135,9 +146,12 @@ describe("FanGroupSandbox wire format", () => {
       const msg_list = [{ msg_type: 1, text: { text: "welcome" } }]
       expect((yield* call("POST", "/im/group/setting/set/", { body: { group_id, group_setting_type: 1, msg_list } })).json.err_no).toBe(0)
       expect((yield* call("POST", "/im/group/setting/set/", { body: { group_id, group_setting_type: 2, msg_list } })).json.err_no).toBe(0)
-      expect((yield* call("POST", "/im/group/setting/set/", { body: { group_id, group_setting_type: 3, msg_list } })).json.err_no).toBe(2100005)
+      expect((yield* call("POST", "/im/group/setting/set/", { body: { group_id, group_setting_type: 3, msg_list } })).json.err_no).toBe(
+        2100005
+      )
       const image = [{ msg_type: 2, image: { media_id: "m" } }]
-      expect((yield* call("POST", "/im/group/setting/set/", { body: { group_id, group_setting_type: 1, msg_list: image } })).json.err_no).toBe(2100005)
+      expect((yield* call("POST", "/im/group/setting/set/", { body: { group_id, group_setting_type: 1, msg_list: image } })).json.err_no)
+        .toBe(2100005)
       expect((yield* call("POST", "/im/group/setting/disable/", { body: { group_id, group_setting_type: 1 } })).json.err_no).toBe(0)
       const sandbox = yield* FanGroupSandbox.FanGroupSandbox
       const settings = (yield* sandbox.snapshot).settings
@@ -155,7 +169,9 @@ describe("FanGroupSandbox wire format", () => {
       expect(page1.json.apply_list.has_more).toBe(true)
       expect(page1.json.apply_list.list.map((a: any) => a.user_id)).toEqual(["fan-1", "fan-2"])
       expect(Object.keys(page1.json.apply_list.list[0]).sort()).toEqual(["apply_id", "apply_status", "create_time", "group_id", "user_id"])
-      const page2 = yield* call("GET", "/im/group/enter/audit/get/", { query: { count: "2", cursor: String(page1.json.apply_list.cursor) } })
+      const page2 = yield* call("GET", "/im/group/enter/audit/get/", {
+        query: { count: "2", cursor: String(page1.json.apply_list.cursor) }
+      })
       expect(page2.json.apply_list).toMatchObject({ has_more: false, cursor: 3 })
       expect((yield* call("GET", "/im/group/enter/audit/get/", { query: { count: "51" } })).json.data.error_code).toBe(2100005)
 
@@ -164,7 +180,9 @@ describe("FanGroupSandbox wire format", () => {
       expect((yield* call("POST", "/im/group/enter/audit/set/", { body: { apply_id: a1.applyId, status: 2 } })).json.success).toBe(true)
       const conflicting = yield* call("POST", "/im/group/enter/audit/set/", { body: { apply_id: a1.applyId, status: 3 } })
       expect(conflicting.json.data.error_code).toBe(2100005)
-      expect((yield* call("POST", "/im/group/enter/audit/set/", { body: { apply_id: a1.applyId, status: 4 } })).json.data.error_code).toBe(2100005)
+      expect((yield* call("POST", "/im/group/enter/audit/set/", { body: { apply_id: a1.applyId, status: 4 } })).json.data.error_code).toBe(
+        2100005
+      )
       const group = (yield* call("GET", "/im/group/fans/list/")).json.group_list[0]
       expect(group.exist_num).toBe(2)
     })))
@@ -203,7 +221,9 @@ describe("FanGroupSandbox wire format", () => {
       const refresh = { client_key: "ck", grant_type: "refresh_token", refresh_token: issued.data.refresh_token }
       expect((yield* oauth("/oauth/refresh_token/", refresh)).data.access_token).toBe(issued.data.access_token)
       yield* sandbox.expireTokens("owner-9")
-      expect((yield* call("GET", "/im/group/count/", { openId: "owner-9", token: issued.data.access_token })).json.data.error_code).toBe(2190008)
+      expect((yield* call("GET", "/im/group/count/", { openId: "owner-9", token: issued.data.access_token })).json.data.error_code).toBe(
+        2190008
+      )
       const renewed = yield* oauth("/oauth/refresh_token/", refresh)
       expect(renewed.data.access_token).not.toBe(issued.data.access_token)
       expect((yield* call("GET", "/im/group/count/", { openId: "owner-9", token: renewed.data.access_token })).json.data.error_code).toBe(0)

@@ -5,8 +5,7 @@ import { MessageContent, SendGroupMessage } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  SendGroupMessage.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => SendGroupMessage.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 const ok = { "POST /im/send/msg/group/": DouyinTest.json(fixtures.sendResponse) }
 

@@ -5,8 +5,7 @@ import { MessageContent, SetGroupSetting } from "../src/index.js"
 import * as fixtures from "./fixtures.js"
 import { expectRequest } from "./helpers.js"
 
-const layer = (responder: DouyinTest.Responder) =>
-  SetGroupSetting.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
+const layer = (responder: DouyinTest.Responder) => SetGroupSetting.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder)))
 
 const ok = { "POST /im/group/setting/set/": DouyinTest.json(fixtures.envelopeBSuccess) }
 

@@ -147,7 +147,9 @@ describe("WebhookHandler.handle", () => {
       const receiver = yield* build(recording)
       const good = signed(textMessage("pay 1"))
       const tampered = { ...good, body: encoder.encode(textMessage("pay 9")) }
-      const wrong = signed(textMessage("x"), { [WebhookSignature.headerName]: WebhookSignature.sign(Redacted.make("nope"), textMessage("x")) })
+      const wrong = signed(textMessage("x"), {
+        [WebhookSignature.headerName]: WebhookSignature.sign(Redacted.make("nope"), textMessage("x"))
+      })
       const missing = { body: encoder.encode(textMessage("x")), headers: {} }
       // not JSON and not signed: a 401 (not a 400) shows the signature is checked first
       const garbage = { body: encoder.encode("{not json"), headers: { [WebhookSignature.headerName]: "0".repeat(40) } }
@@ -237,8 +239,7 @@ describe("WebhookHandler as an HttpApp", () => {
   const post = (body: string, headers: Record<string, string>, path = "/douyin/webhook") =>
     HttpServerRequest.fromWeb(new Request(`http://localhost${path}`, { method: "POST", body, headers }))
 
-  const bodyOf = (response: HttpServerResponse.HttpServerResponse) =>
-    Effect.promise(() => HttpServerResponse.toWeb(response).text())
+  const bodyOf = (response: HttpServerResponse.HttpServerResponse) => Effect.promise(() => HttpServerResponse.toWeb(response).text())
 
   it.scoped("mounted in an HttpRouter: verifies, answers the challenge, acknowledges and dispatches", () =>
     Effect.gen(function*() {

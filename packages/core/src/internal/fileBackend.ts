@@ -42,7 +42,9 @@ export const make = (directory: string): Effect.Effect<Backend, StoreFailure, Fi
           Effect.zipRight(file.writeAll(new TextEncoder().encode(text)), file.sync))
       ).pipe(
         Effect.zipRight(fs.rename(temp, target)),
-        Effect.tapError(() => Effect.ignore(fs.remove(temp))),
+        Effect.tapError(() =>
+          Effect.ignore(fs.remove(temp))
+        ),
         Effect.mapError(failure("write"))
       )
     }
@@ -76,8 +78,10 @@ export const make = (directory: string): Effect.Effect<Backend, StoreFailure, Fi
       )
       const create = (now: number) =>
         Effect.scoped(
-          Effect.flatMap(fs.open(lock, { flag: "wx", mode: 0o600 }), (file) =>
-            file.writeAll(new TextEncoder().encode(`${owner} ${now + Duration.toMillis(ttl)}`)))
+          Effect.flatMap(
+            fs.open(lock, { flag: "wx", mode: 0o600 }),
+            (file) => file.writeAll(new TextEncoder().encode(`${owner} ${now + Duration.toMillis(ttl)}`))
+          )
         )
       // An expired lock (its holder crashed) is removed; the next poll creates it anew, and of
       // two pollers only one `wx` succeeds. (Two takers racing over the same expired lock can

@@ -9,7 +9,7 @@
  * a fiber per idle key).
  */
 import type * as Clock from "effect/Clock"
-import { Window } from "./window.js"
+import type { Window } from "./window.js"
 
 interface Slot {
   readonly window: Window

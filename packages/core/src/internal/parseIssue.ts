@@ -19,8 +19,7 @@ const maxVisits = 1_000
 
 const clip = (text: string) => (text.length > maxText ? `${text.slice(0, maxText)}…` : text)
 
-const kindOf = (actual: unknown): string =>
-  actual === null ? "null" : Array.isArray(actual) ? "array" : typeof actual
+const kindOf = (actual: unknown): string => actual === null ? "null" : Array.isArray(actual) ? "array" : typeof actual
 
 const safely = (f: () => string | undefined): string | undefined => {
   try {

@@ -48,10 +48,13 @@ export const withPolledLease = <A, E, R>(options: {
   readonly tryAcquire: Effect.Effect<Option.Option<Effect.Effect<void>>, StoreFailure>
   readonly effect: Effect.Effect<A, E, R>
 }): Effect.Effect<A, E | StoreFailure, R> => {
-  const acquire = Effect.flatMap(options.tryAcquire, Option.match({
-    onNone: () => Effect.fail(new Held()),
-    onSome: Effect.succeed
-  })).pipe(
+  const acquire = Effect.flatMap(
+    options.tryAcquire,
+    Option.match({
+      onNone: () => Effect.fail(new Held()),
+      onSome: Effect.succeed
+    })
+  ).pipe(
     Effect.retry({
       while: (e) => e._tag === "Held",
       schedule: Schedule.spaced("50 millis").pipe(Schedule.jittered, Schedule.upTo(Duration.times(options.ttl, 2)))
@@ -71,7 +74,10 @@ export const withPolledLease = <A, E, R>(options: {
         Effect.timeoutFail({
           duration: options.ttl,
           onTimeout: () =>
-            new StoreFailure({ operation: "lease", description: `work under the lease took longer than its ${Duration.format(options.ttl)}` })
+            new StoreFailure({
+              operation: "lease",
+              description: `work under the lease took longer than its ${Duration.format(options.ttl)}`
+            })
         })
       ),
     (release) => release

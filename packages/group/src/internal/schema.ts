@@ -17,16 +17,13 @@ export const requiredString = <const K extends string>(key: K) =>
   Schema.propertySignature(Schema.NonEmptyTrimmedString).pipe(Schema.fromKey(key))
 
 /** A required free-text field (non-blank, see {@link NonBlankString}) renamed to `key` on the wire. */
-export const requiredText = <const K extends string>(key: K) =>
-  Schema.propertySignature(NonBlankString).pipe(Schema.fromKey(key))
+export const requiredText = <const K extends string>(key: K) => Schema.propertySignature(NonBlankString).pipe(Schema.fromKey(key))
 
 /** A plain string field renamed to `key` on the wire (response side: decoded as sent). */
-export const wireString = <const K extends string>(key: K) =>
-  Schema.propertySignature(Schema.String).pipe(Schema.fromKey(key))
+export const wireString = <const K extends string>(key: K) => Schema.propertySignature(Schema.String).pipe(Schema.fromKey(key))
 
 /** A plain number field renamed to `key` on the wire (response side: decoded as sent). */
-export const wireNumber = <const K extends string>(key: K) =>
-  Schema.propertySignature(Schema.Number).pipe(Schema.fromKey(key))
+export const wireNumber = <const K extends string>(key: K) => Schema.propertySignature(Schema.Number).pipe(Schema.fromKey(key))
 
 /**
  * A 0/1 switch: `true` ⇄ `1`, `false` ⇄ `0`. Douyin reads any value other than `1` as off
@@ -39,8 +36,7 @@ export const BooleanFromInt: Schema.Schema<boolean, number> = Schema.transform(S
 })
 
 /** An optional 0/1 switch renamed to `key`; absent stays absent on the wire. */
-export const optionalSwitch = <const K extends string>(key: K) =>
-  Schema.optional(BooleanFromInt).pipe(Schema.fromKey(key))
+export const optionalSwitch = <const K extends string>(key: K) => Schema.optional(BooleanFromInt).pipe(Schema.fromKey(key))
 
 /** A success body with nothing in it for the caller (envelope B): decodes any JSON to `void`. */
 export const NoPayload: Schema.Schema<void, unknown> = Schema.transform(Schema.Unknown, Schema.Void, {
@@ -48,7 +44,6 @@ export const NoPayload: Schema.Schema<void, unknown> = Schema.transform(Schema.U
   decode: () => undefined,
   encode: () => ({})
 })
-
 
 /** The request of an endpoint that takes nothing but the operator (`open_id` in the query). */
 export const OperatorOnly = Schema.Struct({ openId: Endpoint.OpenId })

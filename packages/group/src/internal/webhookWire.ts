@@ -16,8 +16,6 @@ export const optionalField = <const K extends string, S extends Schema.Schema.Al
   Schema.optionalWith(schema, { nullable: true }).pipe(Schema.fromKey(wire))
 
 /** `content` arrives either as an object or as a JSON-encoded string of that object. */
-export const objectOrJsonString = <A, I, R>(schema: Schema.Schema<A, I, R>) =>
-  Schema.Union(schema, Schema.parseJson(schema))
+export const objectOrJsonString = <A, I, R>(schema: Schema.Schema<A, I, R>) => Schema.Union(schema, Schema.parseJson(schema))
 
-export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
+export const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null && !Array.isArray(u)

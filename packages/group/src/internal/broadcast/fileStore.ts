@@ -27,7 +27,7 @@ interface Loaded {
 const Header = (u: unknown): u is { readonly plan: string; readonly entries: ReadonlyArray<string> } =>
   typeof u === "object" && u !== null && typeof (u as { plan?: unknown }).plan === "string" &&
   Array.isArray((u as { entries?: unknown }).entries) &&
-  ((u as { entries: ReadonlyArray<unknown> }).entries).every((e) => typeof e === "string")
+  (u as { entries: ReadonlyArray<unknown> }).entries.every((e) => typeof e === "string")
 
 const Change = (u: unknown): u is { readonly t: number; readonly e: string } =>
   typeof u === "object" && u !== null && Number.isInteger((u as { t?: unknown }).t) &&
@@ -75,8 +75,7 @@ export const makeFileStore = (
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const path = yield* Path.Path
-    const fail = (operation: string) => (cause: unknown) =>
-      new BroadcastJournalError({ operation, description: describe(cause) })
+    const fail = (operation: string) => (cause: unknown) => new BroadcastJournalError({ operation, description: describe(cause) })
     yield* Effect.mapError(fs.makeDirectory(directory, { recursive: true }), fail("open directory"))
 
     const fileOf = (id: string) => path.join(directory, `${encodeURIComponent(id)}.journal`)
@@ -137,8 +136,7 @@ export const makeFileStore = (
             fs.writeFileString(fileOf(id), JSON.stringify({ t: target, e: next }) + "\n", { flag: "a" }),
             fail("append")
           )
-          yield* Ref.update(open, (m) =>
-            new Map(m).set(id, { ...loaded.value, entries: HashMap.set(loaded.value.entries, target, next) }))
+          yield* Ref.update(open, (m) => new Map(m).set(id, { ...loaded.value, entries: HashMap.set(loaded.value.entries, target, next) }))
           return true
         })),
       acquireLease: leases.acquire,

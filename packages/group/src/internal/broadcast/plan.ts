@@ -26,8 +26,9 @@ export const checkId = (id: string): string | undefined =>
     : `broadcast id ${JSON.stringify(id)} must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting with a letter or digit)`
 
 /** The identity of a target: one group of one operator, as addressed. */
-export const addressKey = (a: { readonly openId: string; readonly groupId?: string | undefined; readonly groupToken?: string | undefined }) =>
-  JSON.stringify(a.groupId !== undefined ? [a.openId, "id", a.groupId] : [a.openId, "token", a.groupToken])
+export const addressKey = (
+  a: { readonly openId: string; readonly groupId?: string | undefined; readonly groupToken?: string | undefined }
+) => JSON.stringify(a.groupId !== undefined ? [a.openId, "id", a.groupId] : [a.openId, "token", a.groupToken])
 
 export const describeAddress = (a: Address | BroadcastJournal.PlannedTarget) =>
   a.groupId !== undefined ? `${a.openId} → group ${a.groupId}` : `${a.openId} → group token ${a.groupToken}`
