@@ -17,13 +17,12 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
-import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
-import { type Broadcast, CreateFanGroup, FanGroupSandbox } from "@effect-douyin/group"
-import { Effect, Layer, Redacted } from "effect"
+import { type Broadcast, FanGroupSandbox } from "@effect-douyin/group"
+import { Effect } from "effect"
 import * as SandboxServer from "../examples/support/SandboxServer.js"
 import * as RedisServer from "./support/RedisServer.js"
+import { createGroups } from "./support/sandboxGroups.js"
 
 const root = resolve(import.meta.dirname, "..")
 const worker = resolve(root, "test/support/broadcastWorker.ts")
@@ -72,30 +71,11 @@ const summaryOf = (run: Run) =>
     readonly unknownTargets: ReadonlyArray<number>
   }
 
-/** The client over the loopback socket, to set the sandbox up through the real API. */
-const clientOver = (url: string) =>
-  CreateFanGroup.layer.pipe(
-    Layer.provide(DouyinClient.layer),
-    Layer.provide(Retry.layerDisabled),
-    Layer.provide(RateLimit.layerDisabled),
-    Layer.provide(NodeHttpClient.layerUndici),
-    Layer.provide(DouyinConfig.layer({ baseUrl: url })),
-    Layer.provide(AccessToken.layerStatic(Redacted.make(FanGroupSandbox.defaultToken)))
-  )
-
-/** `n` groups spread over four creators; written to a targets file for the worker. */
+/** `n` groups over four creators; written to a targets file for the worker. */
 const setUp = (url: string, n: number, directory: string) =>
   Effect.gen(function*() {
     const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-    const creators = ["creator-a", "creator-b", "creator-c", "creator-d"]
-    for (const c of creators) yield* sandbox.setQuota(c, n)
-    const targets = yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => {
-      const openId = creators[i % creators.length]!
-      return Effect.map(
-        CreateFanGroup.create({ openId, groupName: `fans ${i}`, description: "d", avatarUri: "https://a/b.png" }),
-        ({ groupId }) => ({ openId, groupId })
-      )
-    }, { concurrency: 8 }).pipe(Effect.provide(clientOver(url)), Effect.orDie)
+    const targets = yield* createGroups(url, n, ["creator-a", "creator-b", "creator-c", "creator-d"])
     const file = join(directory, "targets.json")
     writeFileSync(file, JSON.stringify(targets))
     yield* sandbox.inject(FanGroupSandbox.latency("25 millis", { route: "POST /im/send/msg/group/" }))

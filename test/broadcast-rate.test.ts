@@ -16,10 +16,12 @@ import { join } from "node:path"
 import { HttpClient } from "@effect/platform"
 import { NodeContext, NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
-import { Broadcast, BroadcastJournal, CreateFanGroup, FanGroupSandbox, MessageContent, SendGroupMessage } from "@effect-douyin/group"
-import { Chunk, Effect, Layer, Redacted, Stream } from "effect"
+import { RateLimit, Retry } from "@effect-douyin/core"
+import { Broadcast, BroadcastJournal, FanGroupSandbox, MessageContent, SendGroupMessage } from "@effect-douyin/group"
+import { Chunk, Effect, Layer, Stream } from "effect"
 import * as SandboxServer from "../examples/support/SandboxServer.js"
+import { clientOver } from "./support/loopbackClient.js"
+import { createGroups } from "./support/sandboxGroups.js"
 import { busiest } from "./support/windows.js"
 
 const targetCount = 1000
@@ -35,35 +37,11 @@ const temporaryDirectory = Effect.acquireRelease(
   (d) => Effect.sync(() => rmSync(d, { recursive: true, force: true }))
 )
 
-/** The client over the loopback socket; `http` is the injected HttpClient layer. */
-const clientOver = <E>(url: string, rateLimit: Layer.Layer<RateLimit.RateLimit, E, never>, http: Layer.Layer<HttpClient.HttpClient>) =>
-  Layer.mergeAll(SendGroupMessage.layer, CreateFanGroup.layer).pipe(
-    Layer.provide(DouyinClient.layer),
-    Layer.provide(Retry.layerDefault),
-    Layer.provide(rateLimit),
-    Layer.provide(http),
-    Layer.provide(Layer.mergeAll(
-      DouyinConfig.layer({ baseUrl: url }),
-      AccessToken.layerStatic(Redacted.make(FanGroupSandbox.defaultToken))
-    ))
+/** The send service over the loopback socket, with the default retry and `rateLimit`. */
+const senderOver = (url: string, rateLimit: Layer.Layer<RateLimit.RateLimit>, http: Layer.Layer<HttpClient.HttpClient>) =>
+  SendGroupMessage.layer.pipe(
+    Layer.provide(clientOver(url, { retry: Retry.layerDefault, rateLimit, http, token: FanGroupSandbox.defaultToken }))
   )
-
-/** `targetCount` groups over ten creators, created without a limit (setting up is not under test). */
-const setUp = (url: string) =>
-  Effect.gen(function*() {
-    const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-    for (const c of creators) yield* sandbox.setQuota(c, targetCount / creators.length)
-    return yield* Effect.forEach(Array.from({ length: targetCount }, (_, i) => i), (i) => {
-      const openId = creators[i % creators.length]!
-      return Effect.map(
-        CreateFanGroup.create({ openId, groupName: `fans ${i}`, description: "d", avatarUri: "https://a/b.png" }),
-        ({ groupId }) => ({ openId, groupId })
-      )
-    }, { concurrency: 16 }).pipe(
-      Effect.provide(clientOver(url, RateLimit.layerDisabled, NodeHttpClient.layerUndici)),
-      Effect.orDie
-    )
-  })
 
 describe("Broadcast under a rate limit (issue 17)", () => {
   it.live(
@@ -72,7 +50,7 @@ describe("Broadcast under a rate limit (issue 17)", () => {
       Effect.gen(function*() {
         const url = yield* SandboxServer.url
         const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-        const targets = yield* setUp(url)
+        const targets = yield* createGroups(url, targetCount, creators)
         const directory = yield* temporaryDirectory
 
         // Send instants: when a send request is handed to the transport (after its permit).
@@ -97,7 +75,7 @@ describe("Broadcast under a rate limit (issue 17)", () => {
           Stream.runCollect,
           Effect.map(Chunk.toReadonlyArray),
           Effect.provide(Layer.merge(
-            clientOver(url, rateLimited, stamped),
+            senderOver(url, rateLimited, stamped),
             journalAt(directory)
           ))
         )
