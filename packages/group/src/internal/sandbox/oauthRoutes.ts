@@ -71,13 +71,29 @@ const checkClient = (state: State, fields: Body, withSecret: boolean): Rejection
   return undefined
 }
 
-const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled => {
-  const client = checkClient(state, fields, true)
+/** What both grants check first: the client, then the grant type. An error answer, or undefined. */
+const checkGrant = (
+  state: State,
+  fields: Body,
+  ctx: Ctx,
+  grantType: string,
+  withSecret: boolean
+): OAuthHandled | undefined => {
+  const client = checkClient(state, fields, withSecret)
   if (client) return oauthError(ctx, state, client.code, client.description)
-  if (fields["grant_type"] !== "authorization_code") {
-    return oauthError(ctx, state, C.oauthParameterError, "grant_type must be authorization_code")
+  if (fields["grant_type"] !== grantType) {
+    return oauthError(ctx, state, C.oauthParameterError, `grant_type must be ${grantType}`)
   }
-  const code = typeof fields["code"] === "string" ? fields["code"] : ""
+  return undefined
+}
+
+/** A string field, or "" (which no code or token matches). */
+const field = (fields: Body, key: string): string => typeof fields[key] === "string" ? fields[key] : ""
+
+const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled => {
+  const rejected = checkGrant(state, fields, ctx, "authorization_code", true)
+  if (rejected) return rejected
+  const code = field(fields, "code")
   const entry = HashMap.get(state.authCodes, code)
   if (entry._tag === "None" || ctx.now >= entry.value.expiresAt) {
     return oauthError(ctx, state, C.oauthParameterError, "authorization code invalid, used or expired")
@@ -88,12 +104,9 @@ const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =>
 }
 
 const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled => {
-  const client = checkClient(state, fields, false)
-  if (client) return oauthError(ctx, state, client.code, client.description)
-  if (fields["grant_type"] !== "refresh_token") {
-    return oauthError(ctx, state, C.oauthParameterError, "grant_type must be refresh_token")
-  }
-  const refreshToken = typeof fields["refresh_token"] === "string" ? fields["refresh_token"] : ""
+  const rejected = checkGrant(state, fields, ctx, "refresh_token", false)
+  if (rejected) return rejected
+  const refreshToken = field(fields, "refresh_token")
   const entry = HashMap.get(state.refreshTokens, refreshToken)
   if (entry._tag === "None") return oauthError(ctx, state, C.oauthParameterError, "refresh_token invalid")
   const r = entry.value
