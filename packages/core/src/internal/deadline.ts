@@ -13,6 +13,7 @@ import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Data from "effect/Data"
 import type * as Effect from "effect/Effect"
+import type * as Tracer from "effect/Tracer"
 
 /**
  * No complete response within the deadline: the request was aborted and its connection closed.
@@ -27,11 +28,13 @@ export class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ rea
 
 /**
  * Sends `request` and ends it after at most `timeoutMillis` (or the client's own deadline, if
- * shorter) with a `DeadlineExceeded` cause carrying the deadline that fired.
+ * shorter) with a `DeadlineExceeded` cause carrying the deadline that fired. `parent` is the
+ * call's span, for a client that opens spans of its own (the fast client opens none).
  */
 export type Send = (
   request: HttpClientRequest.HttpClientRequest,
-  timeoutMillis: number
+  timeoutMillis: number,
+  parent?: Tracer.AnySpan | undefined
 ) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
 
 const TypeId: unique symbol = Symbol.for("@effect-douyin/core/internal/deadline/Send")
