@@ -4,13 +4,20 @@
  * client): the attempt's deadline is one timer that *aborts* the request (no fiber races it).
  *
  * The request gets its `AbortSignal` through `HttpClient.withScope`: the exchange runs in a
- * `Scope` of its own that the timer (or the end of the exchange, or an interruption) closes.
- * Every client built with `HttpClient.make` (fetch, node:http, undici, `DouyinTest`) passes
- * that signal on; a client built with `HttpClient.makeWith` should abort its request from a
- * finalizer on the `Scope` it finds in its context (the fast client does, when wrapped).
+ * `Scope` of its own, and closing that scope aborts the request. Every client built with
+ * `HttpClient.make` (fetch, node:http, undici, `DouyinTest`) passes that signal on; a client
+ * built with `HttpClient.makeWith` should abort its request from a finalizer on the `Scope` it
+ * finds in its context (the fast client does, when wrapped).
+ *
+ * The scope is closed only when the exchange does not complete: at the deadline, on
+ * interruption, on a failure. A completed exchange (body read) has nothing left to abort, so
+ * its scope is dropped with the timer cleared: closing it would abort a finished request, one
+ * `DOMException` and abort event per call for nothing.
+ *
  * What such a client reads from the fiber (the `Scope`, the parent span, a `Fetch` that does
  * not follow redirects, tracer propagation off, `access-token` among the redacted header
- * names) is set in ONE FiberRefs update on entry and put back on exit.
+ * names) is set in ONE FiberRefs update on entry; on exit the fiber gets its own FiberRefs back
+ * as they were (nothing the exchange sets outlives it).
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
@@ -22,7 +29,6 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import type * as Fiber from "effect/Fiber"
-import type * as FiberId from "effect/FiberId"
 import * as FiberRef from "effect/FiberRef"
 import * as FiberRefs from "effect/FiberRefs"
 import * as Scope from "effect/Scope"
@@ -30,86 +36,90 @@ import * as Tracer from "effect/Tracer"
 import * as Deadline from "./deadline.js"
 
 type Fetch = typeof globalThis.fetch
+type Response = HttpClientResponse.HttpClientResponse
+type Failure = HttpClientError.HttpClientError
 
 const withAccessToken = (names: ReadonlyArray<string | RegExp>) => names.includes("access-token") ? names : [...names, "access-token"]
-
-interface Saved {
-  readonly refs: FiberRefs.FiberRefs
-  readonly context: Context.Context<never>
-  readonly propagation: boolean
-  readonly redacted: ReadonlyArray<string | RegExp>
-}
 
 // `setFiberRefs` is how the runtime itself installs FiberRefs (it is on the fiber, not on the
 // `RuntimeFiber` interface). One update replaces what three `Effect.locally` would set and
 // restore one by one; where it is missing, `settings` falls back to those.
 type Settable = Fiber.RuntimeFiber<unknown, unknown> & { setFiberRefs?: (refs: FiberRefs.FiberRefs) => void }
 
-const entries = (id: FiberId.Runtime, context: Context.Context<never>, propagation: boolean, redacted: ReadonlyArray<string | RegExp>) =>
-  [
-    [FiberRef.currentContext, [[id, context]]],
-    [HttpClient.currentTracerPropagation, [[id, propagation]]],
-    [Headers.currentRedactedNames, [[id, redacted]]]
-  ] as const
+/**
+ * The fiber's context with the exchange's services in it: one copy of the context's map
+ * (each `Context.add` would copy it again).
+ */
+const exchangeContext = (context: Context.Context<never>, scope: Scope.Scope, parent: Tracer.AnySpan | undefined, fetch: Fetch) => {
+  const services = new Map(context.unsafeMap)
+  services.set(Scope.Scope.key, scope)
+  services.set(FetchHttpClient.Fetch.key, fetch)
+  if (parent !== undefined) services.set(Tracer.ParentSpan.key, parent)
+  return Context.unsafeMake<never>(services)
+}
 
 /**
  * Runs `effect` with the `Scope`, the parent span and `Fetch` in its context, tracer
  * propagation off (Douyin reads no trace headers: the wire stays as documented) and
- * `access-token` redacted, then puts the fiber's own values back. Must run uninterruptibly
- * around `effect`.
+ * `access-token` redacted; `done` runs first on its exit, with the fiber's own FiberRefs back.
+ * Must run uninterruptibly around `effect`.
  */
-const settings = <A, E>(
+const settings = <A, E, B, E2>(
   fiber: Settable,
   scope: Scope.Scope,
   parent: Tracer.AnySpan | undefined,
   fetch: Fetch,
-  effect: Effect.Effect<A, E, Scope.Scope>
-): Effect.Effect<Exit.Exit<A, E>> => {
-  const saved: Saved = {
-    refs: fiber.getFiberRefs(),
-    context: fiber.getFiberRef(FiberRef.currentContext),
-    propagation: fiber.getFiberRef(HttpClient.currentTracerPropagation),
-    redacted: fiber.getFiberRef(Headers.currentRedactedNames)
-  }
-  const withParent = parent === undefined ? saved.context : Context.add(saved.context, Tracer.ParentSpan, parent)
-  const context = Context.add(Context.add(withParent, Scope.Scope, scope), FetchHttpClient.Fetch, fetch)
-  const redacted = withAccessToken(saved.redacted)
+  effect: Effect.Effect<A, E, Scope.Scope>,
+  done: (exit: Exit.Exit<A, E>) => Effect.Effect<B, E2>
+): Effect.Effect<B, E2> => {
+  const refs = fiber.getFiberRefs()
+  const context = exchangeContext(fiber.getFiberRef(FiberRef.currentContext), scope, parent, fetch)
+  const redacted = withAccessToken(fiber.getFiberRef(Headers.currentRedactedNames))
+  // The context holds the `Scope` from here on.
+  const inContext = effect as Effect.Effect<A, E>
   const set = fiber.setFiberRefs
   if (set === undefined) {
-    return Effect.exit(
-      Effect.provide(effect, context).pipe(
-        Effect.locally(HttpClient.currentTracerPropagation, false),
-        Effect.locally(Headers.currentRedactedNames, redacted)
-      )
+    return Effect.flatMap(
+      Effect.exit(
+        Effect.locally(
+          Effect.locally(Effect.provide(inContext, context), HttpClient.currentTracerPropagation, false),
+          Headers.currentRedactedNames,
+          redacted
+        )
+      ),
+      done
     )
   }
   const id = fiber.id()
-  set.call(fiber, FiberRefs.updateManyAs(saved.refs, { entries: entries(id, context, false, redacted) }))
-  return Effect.map(Effect.exit(effect as Effect.Effect<A, E>), (exit) => {
-    set.call(
-      fiber,
-      FiberRefs.updateManyAs(fiber.getFiberRefs(), {
-        entries: entries(id, saved.context, saved.propagation, saved.redacted)
-      })
-    )
-    return exit
+  set.call(
+    fiber,
+    FiberRefs.updateManyAs(refs, {
+      entries: [
+        [FiberRef.currentContext, [[id, context]]],
+        [HttpClient.currentTracerPropagation, [[id, false]]],
+        [Headers.currentRedactedNames, [[id, redacted]]]
+      ]
+    })
+  )
+  const restored = (exit: Exit.Exit<A, E>) => {
+    set.call(fiber, refs)
+    return done(exit)
+  }
+  return Effect.matchCauseEffect(inContext, {
+    onFailure: (cause) => restored(Exit.failCause(cause)),
+    onSuccess: (a) => restored(Exit.succeed(a))
   })
 }
 
 /**
- * The response with its body read: the closing of the exchange's scope aborts the request,
- * so the body is read inside it. The text is kept on a view of the response (its prototype is
- * the response itself) whose `text` is that string, whatever the client caches.
+ * The response with its body read: the request may be aborted once the exchange ends, so the
+ * body is read inside it. The text is kept on a view of the response (its prototype is the
+ * response itself) whose `text` is that string, whatever the client caches.
  */
-const readWhole = (client: HttpClient.HttpClient.With<HttpClientError.HttpClientError, Scope.Scope>, request: HttpClientRequest.HttpClientRequest) =>
+const readWhole = (client: HttpClient.HttpClient.With<Failure, Scope.Scope>, request: HttpClientRequest.HttpClientRequest) =>
   Effect.flatMap(
     client.execute(request),
-    (response) =>
-      Effect.map(
-        response.text,
-        (text): HttpClientResponse.HttpClientResponse =>
-          Object.create(response, { text: { value: Effect.succeed(text) } })
-      )
+    (response) => Effect.map(response.text, (text): Response => Object.create(response, { text: { value: Effect.succeed(text) } }))
   )
 
 /**
@@ -123,10 +133,10 @@ export const make = (http: HttpClient.HttpClient, options: { readonly fetch?: Fe
   const base = options.fetch
   const noRedirects: Fetch = (input, init) => (base ?? globalThis.fetch)(input, { ...init, redirect: "manual" })
   return (request, timeoutMillis, parent) =>
-    Effect.flatMap(Scope.make(), (scope) => {
-      let timedOut = false
-      const exchange = Effect.uninterruptibleMask((restoreInterruption) =>
-        Effect.withFiberRuntime<Exit.Exit<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>>((fiber) => {
+    Effect.flatMap(Scope.make(), (scope) =>
+      Effect.uninterruptibleMask((restoreInterruption) =>
+        Effect.withFiberRuntime<Response, Failure>((fiber) => {
+          let timedOut = false
           // One timer: at the deadline it closes the exchange's scope, which aborts the request.
           const timer = Number.isFinite(timeoutMillis)
             ? setTimeout(() => {
@@ -134,22 +144,25 @@ export const make = (http: HttpClient.HttpClient, options: { readonly fetch?: Fe
               Effect.runFork(Scope.close(scope, Exit.void))
             }, Math.min(timeoutMillis, 2_147_483_647))
             : undefined
-          return Effect.flatMap(settings(fiber, scope, parent, noRedirects, restoreInterruption(readWhole(scoped, request))), (exit) => {
+          return settings(fiber, scope, parent, noRedirects, restoreInterruption(readWhole(scoped, request)), (exit) => {
             if (timer !== undefined) clearTimeout(timer)
-            return Effect.as(Scope.close(scope, exit), exit)
+            if (Exit.isSuccess(exit)) return exit
+            // Not completed (failed, interrupted, or aborted by the deadline): abort the request.
+            return Effect.zipRight(
+              Scope.close(scope, exit),
+              // An abort by the deadline surfaces as whatever the client makes of an aborted request.
+              timedOut
+                ? Effect.fail(
+                  new HttpClientError.RequestError({
+                    request,
+                    reason: "Transport",
+                    cause: new Deadline.DeadlineExceeded({ timeoutMillis })
+                  })
+                )
+                : Effect.failCause(exit.cause)
+            )
           })
         })
-      )
-      // An abort by the deadline surfaces as whatever the client makes of an aborted request.
-      return Effect.flatMap(exchange, (exit) =>
-        timedOut && Exit.isFailure(exit)
-          ? Effect.fail(
-            new HttpClientError.RequestError({
-              request,
-              reason: "Transport",
-              cause: new Deadline.DeadlineExceeded({ timeoutMillis })
-            })
-          )
-          : exit)
-    })
+      ))
 }
+
