@@ -133,36 +133,38 @@ export const make = (http: HttpClient.HttpClient, options: { readonly fetch?: Fe
   const base = options.fetch
   const noRedirects: Fetch = (input, init) => (base ?? globalThis.fetch)(input, { ...init, redirect: "manual" })
   return (request, timeoutMillis, parent) =>
-    Effect.flatMap(Scope.make(), (scope) =>
-      Effect.uninterruptibleMask((restoreInterruption) =>
-        Effect.withFiberRuntime<Response, Failure>((fiber) => {
-          let timedOut = false
-          // One timer: at the deadline it closes the exchange's scope, which aborts the request.
-          const timer = Number.isFinite(timeoutMillis)
-            ? setTimeout(() => {
-              timedOut = true
-              Effect.runFork(Scope.close(scope, Exit.void))
-            }, Math.min(timeoutMillis, 2_147_483_647))
-            : undefined
-          return settings(fiber, scope, parent, noRedirects, restoreInterruption(readWhole(scoped, request)), (exit) => {
-            if (timer !== undefined) clearTimeout(timer)
-            if (Exit.isSuccess(exit)) return exit
-            // Not completed (failed, interrupted, or aborted by the deadline): abort the request.
-            return Effect.zipRight(
-              Scope.close(scope, exit),
-              // An abort by the deadline surfaces as whatever the client makes of an aborted request.
-              timedOut
-                ? Effect.fail(
-                  new HttpClientError.RequestError({
-                    request,
-                    reason: "Transport",
-                    cause: new Deadline.DeadlineExceeded({ timeoutMillis })
-                  })
-                )
-                : Effect.failCause(exit.cause)
-            )
+    Effect.flatMap(
+      Scope.make(),
+      (scope) =>
+        Effect.uninterruptibleMask((restoreInterruption) =>
+          Effect.withFiberRuntime<Response, Failure>((fiber) => {
+            let timedOut = false
+            // One timer: at the deadline it closes the exchange's scope, which aborts the request.
+            const timer = Number.isFinite(timeoutMillis)
+              ? setTimeout(() => {
+                timedOut = true
+                Effect.runFork(Scope.close(scope, Exit.void))
+              }, Math.min(timeoutMillis, 2_147_483_647))
+              : undefined
+            return settings(fiber, scope, parent, noRedirects, restoreInterruption(readWhole(scoped, request)), (exit) => {
+              if (timer !== undefined) clearTimeout(timer)
+              if (Exit.isSuccess(exit)) return exit
+              // Not completed (failed, interrupted, or aborted by the deadline): abort the request.
+              return Effect.zipRight(
+                Scope.close(scope, exit),
+                // An abort by the deadline surfaces as whatever the client makes of an aborted request.
+                timedOut
+                  ? Effect.fail(
+                    new HttpClientError.RequestError({
+                      request,
+                      reason: "Transport",
+                      cause: new Deadline.DeadlineExceeded({ timeoutMillis })
+                    })
+                  )
+                  : Effect.failCause(exit.cause)
+              )
+            })
           })
-        })
-      ))
+        )
+    )
 }
-
