@@ -88,7 +88,7 @@ interface Server {
 const startServer = (): Promise<Server> =>
   new Promise((resolve, reject) => {
     const child: ChildProcess = fork(Path.join(here, "server.ts"), [], {
-      execArgv: ["--import", "tsx"],
+      execArgv: ["--import", Path.join(here, "typescript.mjs")],
       stdio: ["ignore", "inherit", "inherit", "ipc"]
     })
     const early = (code: number | null) => reject(new Error(`bench server exited early (${code})`))

@@ -9,12 +9,15 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import type * as Tracer from "effect/Tracer"
 import * as AccessToken from "./AccessToken.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import { type DouyinCommonError, type DouyinError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
@@ -86,13 +89,42 @@ export class DouyinClient extends Context.Tag("@effect-douyin/core/DouyinClient"
 export type AttemptError = Exclude<DouyinCommonError, { readonly _tag: "DouyinInvalidInput" }>
 
 /**
+ * What a policy knows of the call it wraps, besides the call itself.
+ *
+ * A call waits (for a permit, a backoff, a token) only under a policy or a token source that
+ * can block. Such a wait is bounded by the call timeout through {@link CallContext.bound}, so
+ * the call needs no timer racing it as a whole (that forked two fibers per call): nothing is
+ * forked unless something actually waits.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface CallContext {
+  /** When the call started, in epoch milliseconds of the `Clock`. */
+  readonly start: number
+  /** When the call times out (`DouyinConfig.callTimeout` after `start`; `Infinity` if nothing can wait). */
+  readonly deadline: number
+  /**
+   * `wait`, failing with the call-timeout error (a `DouyinTransportError`) if it has not
+   * ended by the deadline. Put it around what may wait, not around the attempt.
+   */
+  readonly bound: <A, E, R>(wait: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DouyinTransportError, R>
+  /** The call's span: a policy annotates it, and makes it the parent of what it runs. */
+  readonly span: Tracer.Span
+}
+
+/**
  * Wraps each HTTP attempt of a call: the rate-limit policy (`RateLimit.Service.policy`) plugs
  * in here (take a permit, then send). Every retry is a new attempt and so takes a new permit.
  *
  * @since 0.1.0
  * @category models
  */
-export type AttemptPolicy = <A>(call: Call<unknown>, attempt: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
+export type AttemptPolicy = <A>(
+  call: Call<unknown>,
+  attempt: Effect.Effect<A, AttemptError>,
+  context: CallContext
+) => Effect.Effect<A, AttemptError>
 
 /**
  * Wraps all attempts of one call: the retry policy (`Retry.Service.policy`) plugs in here.
@@ -100,7 +132,11 @@ export type AttemptPolicy = <A>(call: Call<unknown>, attempt: Effect.Effect<A, A
  * @since 0.1.0
  * @category models
  */
-export type CallPolicy = <A>(call: Call<unknown>, attempts: Effect.Effect<A, AttemptError>) => Effect.Effect<A, AttemptError>
+export type CallPolicy = <A>(
+  call: Call<unknown>,
+  attempts: Effect.Effect<A, AttemptError>,
+  context: CallContext
+) => Effect.Effect<A, AttemptError>
 
 /**
  * What building the client needs. The two policies are required on purpose: a composition
@@ -138,10 +174,12 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   const metrics = yield* DouyinMetrics.recorder
   const server = serverAttributes(config.baseUrl)
   const userAgent = Option.getOrUndefined(config.userAgent)
+  const attemptTimeoutMillis = Duration.toMillis(config.attemptTimeout)
+  const callTimeoutMillis = Duration.toMillis(config.callTimeout)
   const callTimeoutText = wire.formatDuration(config.callTimeout)
   // A call waits (for a permit, a backoff, a token) only under a policy or a token source
-  // that can block; only then does it need a call timeout, the one part of the call path
-  // that forks fibers. Without them the attempt deadline bounds the call.
+  // that can block; only then does it have a call deadline. Without them the attempt
+  // deadline bounds the call.
   const canWait = retry !== Retry.disabled || rateLimit !== RateLimit.disabled || tokens.immediate !== true
 
   const buildRequest = (call: Call<unknown>, token: string) => {
@@ -160,23 +198,49 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       : request
   }
 
-  // One HTTP attempt. `state.sent` says whether a request of this call may have reached
-  // Douyin without a definitive answer: set when the request starts, cleared by any answer
-  // that proves Douyin did not act or did act definitively, kept on an ambiguous failure
-  // and on interruption. It alone decides `DouyinOutcomeUnknown`.
-  const attemptOnce = <A>(call: Call<A>, token: Redacted.Redacted<string>, state: CallState) => {
+  const callTimeout = (call: Call<unknown>, sent: boolean) =>
+    new DouyinTransportError({
+      endpoint: call.endpoint,
+      sent,
+      description: `call not finished within the call timeout of ${callTimeoutText}` +
+        (sent ? "" : " (no request in flight)")
+    })
+
+  // Bounds a wait by the call deadline: a timer only while something waits.
+  const bounded =
+    (call: Call<unknown>, state: CallState, clock: Clock.Clock, deadline: number) =>
+    <A, E, R>(wait: Effect.Effect<A, E, R>): Effect.Effect<A, E | DouyinTransportError, R> =>
+      Effect.suspend(() => {
+        const left = deadline - clock.unsafeCurrentTimeMillis()
+        return left <= 0
+          ? Effect.fail(callTimeout(call, state.sent))
+          : Effect.timeoutFail(wait, { duration: Duration.millis(left), onTimeout: () => callTimeout(call, state.sent) })
+      })
+
+  // One HTTP attempt, within the attempt timeout and what is left of the call. `state.sent`
+  // says whether a request of this call may have reached Douyin without a definitive answer:
+  // set when the request starts, cleared by any answer that proves Douyin did not act or did
+  // act definitively, kept on an ambiguous failure and on interruption. It alone decides
+  // `DouyinOutcomeUnknown`.
+  const attemptOnce = <A>(call: Call<A>, token: Redacted.Redacted<string>, state: CallState, context: CallContext) => {
     const value = Redacted.value(token)
     const spec: Attempt.Spec = {
       endpoint: call.endpoint,
       envelope: call.envelope,
       secrets: [value],
-      decodeDetail: "scrub"
+      decodeDetail: "scrub",
+      span: context.span
     }
-    return Effect.suspend(() => {
+    return Effect.clockWith((clock) => {
+      const left = context.deadline - clock.unsafeCurrentTimeMillis()
+      if (left <= 0) return Effect.fail(callTimeout(call, state.sent))
       state.sent = true
+      const bound: Attempt.Bound | undefined = left < attemptTimeoutMillis
+        ? { millis: left, error: () => callTimeout(call, true) }
+        : undefined
       return metrics.attempt(
         call.endpoint,
-        Effect.flatMap(sender.send(buildRequest(call, value), spec), (answer) => Attempt.decode(spec, answer, call.decode))
+        Effect.flatMap(sender.send(buildRequest(call, value), spec, bound), (answer) => Attempt.decode(spec, answer, call.decode))
       )
     }).pipe(
       Effect.tapBoth({
@@ -188,20 +252,25 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
 
   const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
 
+  // A token source that answers at once is asked directly; one that can block (a store, a
+  // refresh) is asked under the call deadline, as the parent of the spans it opens.
+  const ask = <A, E>(context: CallContext, effect: Effect.Effect<A, E>): Effect.Effect<A, E | DouyinTransportError> =>
+    tokens.immediate === true ? effect : context.bound(Effect.withParentSpan(effect, context.span))
+
   // One attempt, and on an expired-token code one refresh and one more attempt. A failure of
   // the token source is its own typed error (it names its endpoint, e.g. oauth/RefreshToken).
-  const attemptWithToken = <A>(call: Call<A>, state: CallState): Effect.Effect<A, AttemptError> =>
+  const attemptWithToken = <A>(call: Call<A>, state: CallState, context: CallContext): Effect.Effect<A, AttemptError> =>
     Effect.flatMap(AccessToken.Override, (override) => {
-      const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state))
+      const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state, context), context)
       if (Option.isSome(override)) return send(override.value)
       return Effect.flatMap(
-        tokens.get(call.openId),
+        ask(context, tokens.get(call.openId)),
         (token) =>
           Effect.catchIf(
             send(token),
             isRefreshable,
             (expired) =>
-              Effect.flatMap(tokens.refresh(call.openId, token), (fresh) =>
+              Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
                 Option.match(fresh, {
                   onNone: () => Effect.fail(expired),
                   onSome: (fresh) => send(fresh)
@@ -210,38 +279,17 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       )
     }) as Effect.Effect<A, AttemptError>
 
-  const withCallTimeout = <A>(call: Call<unknown>, state: CallState, effect: Effect.Effect<A, AttemptError>) =>
-    Effect.timeoutFail(effect, {
-      duration: config.callTimeout,
-      onTimeout: () =>
-        new DouyinTransportError({
-          endpoint: call.endpoint,
-          // Timed out while waiting for a permit, a backoff or a token: nothing was in flight.
-          sent: state.sent,
-          description: `call not finished within the call timeout of ${callTimeoutText}` +
-            (state.sent ? "" : " (no request in flight)")
-        })
-    })
+  const noBound = <A, E, R>(wait: Effect.Effect<A, E, R>) => wait
 
-  const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> => {
-    const clientRequestId = crypto.randomUUID()
-    const state: CallState = { sent: false }
-    const attempts = retry.policy(call, attemptWithToken(call, state))
-    const bounded = canWait ? withCallTimeout(call, state, attempts) : attempts
-    const classified = Effect.mapError(
-      bounded,
-      (error): CallError<I> =>
-        call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
-          ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
-          : error
-    )
-    const reported = call.idempotency === "unsafe"
-      ? Effect.onInterrupt(classified, () => state.sent ? logInterrupted(call, clientRequestId) : Effect.void)
-      : classified
-    return reported.pipe(
-      Effect.tapError((error) => Effect.zipRight(Effect.annotateCurrentSpan("error.type", error._tag), logFailure(clientRequestId, error))),
-      (effect) => metrics.call(call.endpoint, effect),
-      Effect.withSpan(call.endpoint, {
+  const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> =>
+    Effect.withFiberRuntime((fiber) => {
+      const clientRequestId = crypto.randomUUID()
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const start = clock.unsafeCurrentTimeMillis()
+      // The span is handed down, not put in the context: that would rewrite the fiber's
+      // context on every call. What may open spans of its own (a token refresh, a client
+      // that traces) gets it as its parent.
+      return Effect.useSpan(call.endpoint, {
         kind: "client",
         captureStackTrace: false,
         attributes: {
@@ -252,9 +300,38 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           "url.path": call.path,
           ...server
         }
+      }, (span) => {
+        const state: CallState = { sent: false }
+        const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
+        const context: CallContext = {
+          start,
+          deadline,
+          bound: canWait ? bounded(call, state, clock, deadline) : noBound,
+          span
+        }
+        const attempts = retry.policy(call, attemptWithToken(call, state, context), context)
+        const classified = Effect.mapError(
+          attempts,
+          (error): CallError<I> =>
+            call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
+              ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
+              : error
+        )
+        const reported = call.idempotency === "unsafe"
+          ? Effect.onInterrupt(
+            classified,
+            () => state.sent ? Effect.withParentSpan(logInterrupted(call, clientRequestId), span) : Effect.void
+          )
+          : classified
+        return metrics.call(
+          call.endpoint,
+          Effect.tapError(reported, (error) => {
+            span.attribute("error.type", error._tag)
+            return Effect.withParentSpan(logFailure(clientRequestId, error), span)
+          })
+        )
       })
-    )
-  }
+    })
 
   return { execute }
 })

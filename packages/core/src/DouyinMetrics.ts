@@ -46,6 +46,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
@@ -306,15 +307,26 @@ export const outcomeOf = <A, E extends { readonly _tag: string }>(exit: Exit.Exi
   return Cause.isInterruptedOnly(exit.cause) ? "interrupted" : "defect"
 }
 
-/** Runs `effect` and hands its exit and elapsed time (on `Clock`) to `done`. */
+/**
+ * Runs `effect` and hands its exit and elapsed time (on the fiber's `Clock`) to `record`,
+ * with the fiber's metric labels (`Effect.tagMetrics`). `record` updates the metrics
+ * synchronously (`Metric.unsafeUpdate`, what `Metric.update` does inside an effect): one
+ * effect per recording, not one per metric and clock read.
+ */
 const timed = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  done: (exit: Exit.Exit<A, E>, elapsed: Duration.Duration) => Effect.Effect<void>
+  record: (exit: Exit.Exit<A, E>, elapsed: Duration.Duration, labels: ReadonlyArray<MetricLabel.MetricLabel>) => void,
+  begin?: (labels: ReadonlyArray<MetricLabel.MetricLabel>) => void
 ): Effect.Effect<A, E, R> =>
-  Effect.flatMap(
-    Clock.currentTimeNanos,
-    (start) => Effect.onExit(effect, (exit) => Effect.flatMap(Clock.currentTimeNanos, (end) => done(exit, Duration.nanos(end - start))))
-  )
+  Effect.withFiberRuntime((fiber) => {
+    const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+    const start = clock.unsafeCurrentTimeNanos()
+    begin?.(fiber.getFiberRef(FiberRef.currentMetricLabels))
+    return Effect.onExit(effect, (exit) =>
+      Effect.sync(() =>
+        record(exit, Duration.nanos(clock.unsafeCurrentTimeNanos() - start), fiber.getFiberRef(FiberRef.currentMetricLabels))
+      ))
+  })
 
 const byEndpoint = <T, I, O>(metric: Metric.Metric<T, I, O>, endpoint: string) => Metric.tagged(metric, "endpoint", endpoint)
 
@@ -352,31 +364,27 @@ const makeLive = (): Recorder => {
   return {
     call: (endpoint, effect) => {
       const metrics = of(endpoint)
-      return timed(effect, (exit, elapsed) => {
+      return timed(effect, (exit, elapsed, labels) => {
         const outcome = outcomeOf(exit)
-        const recorded = Effect.zipRight(
-          Metric.increment(metrics.calls(outcome)),
-          Metric.update(metrics.callDuration(outcome), elapsed)
-        )
-        return outcome === "DouyinOutcomeUnknown" ? Effect.zipRight(recorded, Metric.increment(metrics.outcomeUnknown)) : recorded
+        metrics.calls(outcome).unsafeUpdate(1, labels)
+        metrics.callDuration(outcome).unsafeUpdate(elapsed, labels)
+        if (outcome === "DouyinOutcomeUnknown") metrics.outcomeUnknown.unsafeUpdate(1, labels)
       })
     },
     attempt: (endpoint, effect) => {
       const metrics = of(endpoint)
-      return Effect.zipRight(
-        Metric.incrementBy(metrics.inFlight, 1),
-        timed(effect, (exit, elapsed) =>
-          Effect.zipRight(
-            Metric.incrementBy(metrics.inFlight, -1),
-            Metric.update(metrics.attemptDuration(outcomeOf(exit)), elapsed)
-          ))
-      )
+      return timed(effect, (exit, elapsed, labels) => {
+        metrics.inFlight.unsafeUpdate(-1, labels)
+        metrics.attemptDuration(outcomeOf(exit)).unsafeUpdate(elapsed, labels)
+      }, (labels) => metrics.inFlight.unsafeUpdate(1, labels))
     },
     retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
     retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
     permitWait: (endpoint, effect) => {
       const wait = of(endpoint).rateLimitWait
-      return timed(effect, (exit, elapsed) => Exit.isSuccess(exit) ? Metric.update(wait, elapsed) : Effect.void)
+      return timed(effect, (exit, elapsed, labels) => {
+        if (Exit.isSuccess(exit)) wait.unsafeUpdate(elapsed, labels)
+      })
     },
     rateLimited: (endpoint) => Metric.increment(byEndpoint(rateLimitRejections, endpoint)),
     tokenRefresh: (trigger, effect) =>

@@ -302,31 +302,34 @@ const makeExchanger = (
   const request = exchange.encoding === "form"
     ? HttpClientRequest.bodyUrlParams(base, exchange.fields)
     : HttpClientRequest.bodyUnsafeJson(base, exchange.fields)
-  const spec: Attempt.Spec = {
-    endpoint: exchange.endpoint,
-    envelope: "C",
-    secrets: exchange.secrets,
-    decodeDetail: "withhold"
-  }
   const decode = Schema.decodeUnknownEither(exchange.schema, { errors: "all" })
   const decoder = (body: unknown) => Either.mapLeft(decode(body), (e) => `unexpected token response: ${parseIssue.describe(e)}`)
-  return Effect.flatMap(sender.send(request, spec), (answer) =>
-    Effect.map(
-      Attempt.decode(spec, answer, decoder),
-      (wire) => exchange.result(wire, Option.fromNullable(answer.logId))
-    )).pipe(
-      Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
-      Effect.withSpan(exchange.endpoint, {
-        kind: "client",
-        captureStackTrace: false,
-        attributes: {
-          "douyin.endpoint": exchange.endpoint,
-          "douyin.client_key": clientKey,
-          "http.request.method": "POST",
-          "url.path": exchange.path
-        }
-      })
-    )
+  return Effect.useSpan(exchange.endpoint, {
+    kind: "client",
+    captureStackTrace: false,
+    attributes: {
+      "douyin.endpoint": exchange.endpoint,
+      "douyin.client_key": clientKey,
+      "http.request.method": "POST",
+      "url.path": exchange.path
+    }
+  }, (span) => {
+    const spec: Attempt.Spec = {
+      endpoint: exchange.endpoint,
+      envelope: "C",
+      secrets: exchange.secrets,
+      decodeDetail: "withhold",
+      span
+    }
+    return Effect.flatMap(sender.send(request, spec), (answer) =>
+      Effect.map(
+        Attempt.decode(spec, answer, decoder),
+        (wire) => exchange.result(wire, Option.fromNullable(answer.logId))
+      )).pipe(
+        Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
+        Effect.withParentSpan(span)
+      )
+  })
 }
 
 /**

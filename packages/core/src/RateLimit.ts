@@ -222,12 +222,24 @@ const refuserOf = (metrics: DouyinMetrics.Recorder): Refuse => (key, limit, retr
  * @since 0.2.0
  * @category internal
  */
-export type Rated = <A, E, R>(
+export type Rated = <A, E, R, EB>(
   key: Key,
   mode: Mode,
   cost: number,
-  effect: Effect.Effect<A, E, R>
-) => Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R>
+  effect: Effect.Effect<A, E, R>,
+  bound: Bound<EB>
+) => Effect.Effect<A, E | EB | DouyinRateLimited | DouyinStoreError, R>
+
+/**
+ * Bounds what has to wait for a permit (and the attempt after it) by the call's deadline
+ * (`DouyinClient.CallContext.bound`). A permit granted at once is not bounded: no timer.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Bound<EB> = <A, E, R>(wait: Effect.Effect<A, E, R>) => Effect.Effect<A, E | EB, R>
+
+const unbounded: Bound<never> = (wait) => wait
 
 /** A cost that can never be served fails at once, in both modes. */
 const unservable = (
@@ -247,15 +259,16 @@ const unservable = (
 const assemble = (options: Options, refused: Refuse, rated: Rated, trackedKeys: Effect.Effect<TrackedKeys>): Service => {
   const inFlight = options.maxConcurrent === undefined ? undefined : Fifo.unsafeMake(options.maxConcurrent)
   const inFlightLabel = `in flight ${options.maxConcurrent}`
-  const withPermit = <A, E, R>(
+  const permit = <A, E, R, EB>(
     key: Key,
-    effect: Effect.Effect<A, E, R>
-  ): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> =>
+    effect: Effect.Effect<A, E, R>,
+    bound: Bound<EB>
+  ): Effect.Effect<A, E | EB | DouyinRateLimited | DouyinStoreError, R> =>
     Effect.flatMap(CurrentOverride, (over) => {
       const mode = over.mode ?? options.mode ?? "wait"
-      const permitted = rated(key, mode, over.cost ?? 1, effect)
+      const permitted = rated(key, mode, over.cost ?? 1, effect, bound)
       if (inFlight === undefined) return permitted
-      if (mode === "wait") return inFlight.withPermit(permitted)
+      if (mode === "wait") return inFlight.withPermit(permitted, bound)
       return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
         Option.match(result, {
           // No estimate is possible: a place frees when a request in flight finishes.
@@ -265,9 +278,9 @@ const assemble = (options: Options, refused: Refuse, rated: Rated, trackedKeys: 
     })
   return {
     options,
-    withPermit,
+    withPermit: (key, effect) => permit(key, effect, unbounded),
     trackedKeys,
-    policy: (call, attempt) => withPermit({ endpoint: call.endpoint, openId: call.openId }, attempt)
+    policy: (call, attempt, context) => permit({ endpoint: call.endpoint, openId: call.openId }, attempt, context.bound)
   }
 }
 
@@ -346,15 +359,15 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
 
     // The permit is held until `effect` ends, so the limit holds where requests reach the
     // server (window.ts).
-    const rated: Rated = <A, E, R>(key: Key, mode: Mode, cost: number, effect: Effect.Effect<A, E, R>) =>
-      Effect.suspend((): Effect.Effect<A, E | DouyinRateLimited, R> => {
+    const rated: Rated = <A, E, R, EB>(key: Key, mode: Mode, cost: number, effect: Effect.Effect<A, E, R>, bound: Bound<EB>) =>
+      Effect.suspend((): Effect.Effect<A, E | EB | DouyinRateLimited, R> => {
         const windows = windowsOf(key)
         if (windows.length === 0) return effect
         const never = unservable(refused, key, cost, windows)
         if (never !== undefined) return never
         return mode === "wait"
           // Only the waits of attempts that could not go at once are timed (douyin.ratelimit.wait.duration).
-          ? Window.withPermit(clock, windows, cost, effect, (wait) => metrics.permitWait(key.endpoint, wait))
+          ? Window.withPermit(clock, windows, cost, effect, (wait) => metrics.permitWait(key.endpoint, wait), bound)
           : Window.tryWithPermit<A, E | DouyinRateLimited, R>(clock, windows, cost, effect, (r) =>
             refused(key, r.window.label, r.retryAfterMillis))
       })

@@ -87,8 +87,14 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
     const instance = crypto.randomUUID()
     let permits = 0
 
-    const rated: RateLimit.Rated = <A, E, R>(key: RateLimit.Key, mode: RateLimit.Mode, cost: number, effect: Effect.Effect<A, E, R>) =>
-      Effect.suspend((): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> => {
+    const rated: RateLimit.Rated = <A, E, R, EB>(
+      key: RateLimit.Key,
+      mode: RateLimit.Mode,
+      cost: number,
+      effect: Effect.Effect<A, E, R>,
+      bound: RateLimit.Bound<EB>
+    ) =>
+      Effect.suspend((): Effect.Effect<A, E | EB | DouyinRateLimited | DouyinStoreError, R> => {
         const specs = specsOf(key)
         if (specs.length === 0) return effect
         const never = RateLimit.internal.unservable(refused, key, cost, specs)
@@ -134,8 +140,9 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
               Effect.zipRight(inLine.release, Effect.sync(() => inLine.isIdle() && lines.delete(lineKey)))
             )
           )
-          // Every permit over Redis is a round trip: all of them are timed.
-          return Effect.zipRight(metrics.permitWait(key.endpoint, wait), held)
+          // Every permit over Redis is a round trip: all of them are timed, and bounded by the
+          // call deadline with the attempt they hold for.
+          return Fifo.boundedRegion(restore, bound, Effect.zipRight(metrics.permitWait(key.endpoint, wait), held))
         })
       })
 

@@ -29,7 +29,6 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -229,29 +228,34 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
     const run = <A>(
       call: DouyinClient.Call<unknown>,
       attempts: Effect.Effect<A, DouyinClient.AttemptError>,
-      policy: Settings
+      policy: Settings,
+      context: DouyinClient.CallContext
     ): Effect.Effect<A, DouyinClient.AttemptError> =>
-      Effect.flatMap(Clock.currentTimeMillis, (start) =>
-        Effect.matchEffect(attempts, {
-          onSuccess: (a) => Effect.as(budget.refund, a),
-          onFailure: (first) =>
+      Effect.matchEffect(attempts, {
+        onSuccess: (a) => Effect.as(budget.refund, a),
+        onFailure: (first) =>
+          // Retrying annotates the call's span and logs under it.
+          Effect.withParentSpan(
             internal.retrying({
               call,
               attempts,
               first,
               maxAttempts: policy.maxAttempts,
               schedule: policy.schedule,
-              deadline: start + Duration.toMillis(policy.deadline),
+              // No retry starts after the policy's deadline, nor a backoff that would end past the call's.
+              deadline: Math.min(context.start + Duration.toMillis(policy.deadline), context.deadline),
               budget: policy.useBudget ? budget : retryBudget.unlimited,
               refund: budget.refund,
               metrics
-            })
-        }))
+            }),
+            context.span
+          )
+      })
 
-    const policy: DouyinClient.CallPolicy = (call, attempts) =>
+    const policy: DouyinClient.CallPolicy = (call, attempts, context) =>
       Effect.flatMap(CurrentOverride, (over) => {
         const effective = Object.keys(over).length === 0 ? settings : resolve(layerPolicy, config.callTimeout, over)
-        return run(call, attempts, effective)
+        return run(call, attempts, effective, context)
       })
 
     return {

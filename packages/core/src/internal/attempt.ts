@@ -9,10 +9,10 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Tracer from "effect/Tracer"
 import { type DouyinCodeError, DouyinDecodeError, type DouyinHttpError, DouyinTransportError } from "../DouyinError.js"
 import type * as Envelope from "../Envelope.js"
 import * as Deadline from "./deadline.js"
@@ -38,6 +38,8 @@ export interface Spec {
   /** Secret values this request carries; a server may echo them, so errors never do. */
   readonly secrets: ReadonlyArray<string>
   readonly decodeDetail: secrets.DecodeDetail
+  /** The call's span: gets the status and the logid, and is the parent of a client's own span. */
+  readonly span: Tracer.Span
 }
 
 /** Sends attempts; built once per client layer. */
@@ -78,32 +80,29 @@ export const make = (
       })
   })
 
-  const read = (spec: Spec, response: HttpClientResponse.HttpClientResponse) =>
-    Effect.zipRight(
-      Effect.annotateCurrentSpan("http.response.status_code", response.status),
-      wire.readEnvelope(spec.endpoint, spec.envelope, response)
-    )
+  const failed = (spec: Spec, failure: Failure) => {
+    const error = secrets.scrubError(failure, spec.secrets, spec.decodeDetail)
+    if ("logId" in error && error.logId !== undefined) spec.span.attribute("douyin.logid", error.logId)
+    return Effect.fail(error)
+  }
 
   const send = (request: HttpClientRequest.HttpClientRequest, spec: Spec, bound = attemptBound(spec)) =>
-    Effect.tapBoth(
-      Effect.mapError(
-        Effect.flatMap(
-          Effect.mapError(exchange(request, bound.millis), (e) =>
-            Deadline.expiredAt(e, bound.millis) ? bound.error() : wire.fromHttpClientError(spec.endpoint, e)),
-          (response) => read(spec, response)
-        ),
-        (failure) => secrets.scrubError(failure, spec.secrets, spec.decodeDetail)
-      ),
-      {
-        onFailure: (e) => "logId" in e && e.logId !== undefined ? annotateLogId(e.logId) : Effect.void,
-        onSuccess: (answer) => answer.logId === undefined ? Effect.void : annotateLogId(answer.logId)
+    Effect.matchEffect(exchange(request, bound.millis, spec.span), {
+      onFailure: (e) => failed(spec, Deadline.expiredAt(e, bound.millis) ? bound.error() : wire.fromHttpClientError(spec.endpoint, e)),
+      onSuccess: (response) => {
+        spec.span.attribute("http.response.status_code", response.status)
+        return Effect.matchEffect(wire.readEnvelope(spec.endpoint, spec.envelope, response), {
+          onFailure: (failure) => failed(spec, failure),
+          onSuccess: (answer) => {
+            if (answer.logId !== undefined) spec.span.attribute("douyin.logid", answer.logId)
+            return Effect.succeed(answer)
+          }
+        })
       }
-    )
+    })
 
   return { send }
 }
-
-const annotateLogId = (logId: string) => Effect.annotateCurrentSpan("douyin.logid", logId)
 
 /**
  * Decodes the answer's JSON into the endpoint's result; a failure is a `DouyinDecodeError`

@@ -19,8 +19,14 @@ interface Waiter {
 type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 export interface FifoSemaphore {
-  /** Runs `self` holding one permit, waiting in line for it (interruptible while waiting). */
-  readonly withPermit: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  /**
+   * Runs `self` holding one permit, waiting in line for it (interruptible while waiting). A
+   * call that has to wait runs under `bound` (the call deadline), the wait and `self` alike.
+   */
+  readonly withPermit: <A, E, R, EB = never>(
+    self: Effect.Effect<A, E, R>,
+    bound?: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z>
+  ) => Effect.Effect<A, E | EB, R>
   /** Runs `self` holding one permit if one is free and nobody is waiting; `None` otherwise. */
   readonly withPermitIfAvailable: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<Option.Option<A>, E, R>
   /**
@@ -32,6 +38,17 @@ export interface FifoSemaphore {
   /** A permit is free and nobody is waiting. */
   readonly isIdle: () => boolean
 }
+
+/**
+ * `region` (written to run uninterruptibly, interruptible where it restores) under `bound`:
+ * interruptible while the bound races it, and a bound that ends it ends the region as an
+ * interruption would (its finalizers give back what it holds).
+ */
+export const boundedRegion = <A, E, R, EB>(
+  restore: Restore,
+  bound: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z>,
+  region: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | EB, R> => restore(bound(Effect.uninterruptible(region)))
 
 export const make = (permits: number): Effect.Effect<FifoSemaphore> => Effect.sync(() => unsafeMake(permits))
 
@@ -71,8 +88,20 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
       })
     })
 
-  const withPermit = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.uninterruptibleMask((restore) => Effect.zipRight(acquire(restore), Effect.ensuring(restore(self), release)))
+  const withPermit = <A, E, R, EB = never>(
+    self: Effect.Effect<A, E, R>,
+    bound?: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z>
+  ): Effect.Effect<A, E | EB, R> =>
+    Effect.uninterruptibleMask((restore) => {
+      const held = Effect.ensuring(restore(self), release)
+      if (free > 0 && queue.length === 0) {
+        free--
+        return held
+      }
+      const waited = Effect.zipRight(acquire(restore), held)
+      // The wait and the permit's use, bounded in one region (see window.ts boundedRegion).
+      return bound === undefined ? waited : boundedRegion(restore, bound, waited)
+    })
 
   const withPermitIfAvailable = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<Option.Option<A>, E, R> =>
     Effect.uninterruptibleMask((restore) =>

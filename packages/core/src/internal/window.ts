@@ -184,13 +184,14 @@ const tryReserve = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: nu
  * the units are logged at that instant. Callers pass windows in one fixed order (no deadlock)
  * and costs within every limit. `onQueued` wraps the wait when the call could not go at once.
  */
-export const withPermit = <A, E, R>(
+export const withPermit = <A, E, R, EB = never>(
   clock: Clock.Clock,
   windows: ReadonlyArray<Window>,
   cost: number,
   use: Effect.Effect<A, E, R>,
-  onQueued: (wait: Effect.Effect<void>) => Effect.Effect<void> = (wait) => wait
-): Effect.Effect<A, E, R> =>
+  onQueued: (wait: Effect.Effect<void>) => Effect.Effect<void> = (wait) => wait,
+  bound: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z> = (wait) => wait
+): Effect.Effect<A, E | EB, R> =>
   Effect.uninterruptibleMask((restore) => {
     const held = Effect.ensuring(restore(use), releaseAll(clock, windows, cost))
     if (tryReserve(clock, windows, cost)) return held
@@ -202,7 +203,9 @@ export const withPermit = <A, E, R>(
         Effect.ensuring(Effect.zipRight(awaitRoom(clock, w, cost, restore), queue(i + 1)), w.line.release)
       )
     }
-    return Effect.zipRight(onQueued(queue(0)), held)
+    // Only a call that has to queue is bounded: the wait and what it holds after it, in one
+    // region (a bound that ends it gives back the line, or the units, as an interruption does).
+    return Fifo.boundedRegion(restore, bound, Effect.zipRight(onQueued(queue(0)), held))
   })
 
 /** Why {@link tryWithPermit} refused. */
