@@ -259,25 +259,29 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
 
   // One attempt, and on an expired-token code one refresh and one more attempt. A failure of
   // the token source is its own typed error (it names its endpoint, e.g. oauth/RefreshToken).
-  const attemptWithToken = <A>(call: Call<A>, state: CallState, context: CallContext): Effect.Effect<A, AttemptError> =>
-    Effect.flatMap(AccessToken.Override, (override) => {
-      const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state, context), context)
-      if (Option.isSome(override)) return send(override.value)
-      return Effect.flatMap(
-        ask(context, tokens.get(call.openId)),
-        (token) =>
-          Effect.catchIf(
-            send(token),
-            isRefreshable,
-            (expired) =>
-              Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
-                Option.match(fresh, {
-                  onNone: () => Effect.fail(expired),
-                  onSome: (fresh) => send(fresh)
-                }))
-          )
-      )
-    }) as Effect.Effect<A, AttemptError>
+  const attemptWithToken = <A>(
+    call: Call<A>,
+    state: CallState,
+    context: CallContext,
+    override: Option.Option<Redacted.Redacted<string>>
+  ): Effect.Effect<A, AttemptError> => {
+    const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state, context), context)
+    if (Option.isSome(override)) return send(override.value)
+    return Effect.flatMap(
+      ask(context, tokens.get(call.openId)),
+      (token) =>
+        Effect.catchIf(
+          send(token),
+          isRefreshable,
+          (expired) =>
+            Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
+              Option.match(fresh, {
+                onNone: () => Effect.fail(expired),
+                onSome: (fresh) => send(fresh)
+              }))
+        )
+    ) as Effect.Effect<A, AttemptError>
+  }
 
   const noBound = <A, E, R>(wait: Effect.Effect<A, E, R>) => wait
 
@@ -309,7 +313,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           bound: canWait ? bounded(call, state, clock, deadline) : noBound,
           span
         }
-        const attempts = retry.policy(call, attemptWithToken(call, state, context), context)
+        const override = Context.get(fiber.currentContext, AccessToken.Override)
+        const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
         const classified = Effect.mapError(
           attempts,
           (error): CallError<I> =>

@@ -47,9 +47,13 @@ export const make = (costs: Costs, metrics: Recorder): Effect.Effect<RetryBudget
           }),
           (taken) => taken ? Effect.flatMap(Ref.get(tokens), metrics.retryBudget) : Effect.void
         ),
+      // A full budget (the common case) stays as it is: no update, no gauge to set.
       refund: Effect.flatMap(
-        Ref.updateAndGet(tokens, (left) => Math.min(costs.capacity, left + costs.successRefund)),
-        metrics.retryBudget
+        Ref.modify(tokens, (left) => {
+          const next = Math.min(costs.capacity, left + costs.successRefund)
+          return [next === left ? undefined : next, next] as const
+        }),
+        (changed) => changed === undefined ? Effect.void : metrics.retryBudget(changed)
       )
     }
   })
