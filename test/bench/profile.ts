@@ -1,8 +1,8 @@
 /**
  * The top self-time entries of a V8 CPU profile, to see what holds a bench row back:
  *
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof --expose-gc --import tsx test/bench/run.ts --only cost --row "production"
- *   node --import tsx test/bench/profile.ts /tmp/prof/*.cpuprofile [--top 25] [--by module] [--callers TEXT]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --expose-gc --import ./test/bench/typescript.mjs test/bench/run.ts --only cost --row "production"
+ *   node --import ./test/bench/typescript.mjs test/bench/profile.ts /tmp/prof/*.cpuprofile [--top 25] [--by module] [--callers TEXT]
  *
  * Self time per function (name, file, line), summed over the profile's samples, as a share of
  * the samples that were not idle; `(garbage collector)` and `(program)` are V8's own entries.
