@@ -1,8 +1,11 @@
 /**
- * A client that enforces the attempt's deadline with the one timer it already has (the fast
- * client, `DouyinHttpClient`): the attempt hands it the deadline instead of racing the request
- * with a timer and a `Scope` of its own (an `AbortController`, a `Scope`, a `DOMException` and
- * two FiberRefs updates per attempt: ~10% of a call in issue 15's profile).
+ * How an attempt hands its deadline to the exchange, whatever the client: `Send` takes the
+ * request and the deadline and ends the exchange at it with a `DeadlineExceeded` cause.
+ *
+ * The fast client (`DouyinHttpClient`) carries its own `Send` (attached with {@link attach}):
+ * the deadline is the one timer it already has, nothing else per attempt. Any other client
+ * goes through `scopedSend.ts` (an `AbortController` through `HttpClient.withScope` and a
+ * timer that aborts it).
  *
  * Recognized by a symbol on the exact client object, so any transform of it (a new client
  * object) takes the general path and keeps its behaviour.
