@@ -13,11 +13,10 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
 import { DouyinTest, Endpoint } from "@effect-douyin/core"
 import { FanGroupQuota } from "@effect-douyin/group"
-import { Deferred, type Duration, Effect, Exit, Fiber, FiberRef, Layer, Option, Scope, Tracer } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import { type Duration, Effect, Exit, Fiber, FiberRef, Layer, Option, Scope, Tracer } from "effect"
 import * as Deadline from "../packages/core/src/internal/deadline.js"
 import * as ScopedSend from "../packages/core/src/internal/scopedSend.js"
+import * as SocketServer from "../packages/core/test/support/socketServer.js"
 import { clientOver } from "./support/loopbackClient.js"
 
 const token = "act.GENERAL-PATH-SECRET"
@@ -27,65 +26,15 @@ const count = Effect.flatMap(Endpoint.handler(FanGroupQuota.descriptor), (count)
 /** What the server does with a request: answer it, never answer, or send the head and part of the body only. */
 type Action = "answer" | "hold" | "trickle"
 
-interface Server {
-  readonly url: string
-  readonly seen: Array<Http.IncomingHttpHeaders>
-  readonly connections: () => number
-  /** Sockets closed so far. */
-  readonly closed: () => number
-  /** Resolves when the `n`-th request (0-based) has arrived. */
-  readonly arrived: (n: number) => Effect.Effect<void>
-  /** Resolves when the socket of the `n`-th request has closed. */
-  readonly socketClosed: (n: number) => Effect.Effect<void>
-}
-
-const serve = (action: Action): Effect.Effect<Server, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const seen: Array<Http.IncomingHttpHeaders> = []
-    // One per request index, made by whichever comes first: the event, or a test waiting for it.
-    const arrivals: Array<Deferred.Deferred<void>> = []
-    const closes: Array<Deferred.Deferred<void>> = []
-    const at = (list: Array<Deferred.Deferred<void>>, n: number) => (list[n] ??= Deferred.unsafeMake<void>(undefined as never))
-    let connections = 0
-    let closed = 0
-    const server = Http.createServer((req, res) => {
-      const n = seen.length
-      seen.push(req.headers)
-      req.socket.once("close", () => Deferred.unsafeDone(at(closes, n), Exit.void))
-      req.resume()
-      req.on("end", () => {
-        Deferred.unsafeDone(at(arrivals, n), Exit.void)
-        if (action === "answer") {
-          res.writeHead(countOk.status, { ...countOk.headers, "content-length": String(Buffer.byteLength(countOk.body)) })
-          res.end(countOk.body)
-        }
-        if (action === "trickle") {
-          res.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
-          res.write("{\"err_no\":0,")
-        }
-      })
-    })
-    server.on("connection", (socket) => {
-      connections++
-      socket.once("close", () => closed++)
-    })
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    return {
-      url: `http://127.0.0.1:${port}`,
-      seen,
-      connections: () => connections,
-      closed: () => closed,
-      arrived: (n) => Effect.suspend(() => Deferred.await(at(arrivals, n))).pipe(Effect.timeout("5 seconds"), Effect.orDie),
-      socketClosed: (n) => Effect.suspend(() => Deferred.await(at(closes, n))).pipe(Effect.timeout("5 seconds"), Effect.orDie)
+const serve = (action: Action) =>
+  SocketServer.serve((_, res) => {
+    if (action === "answer") {
+      res.writeHead(countOk.status, { ...countOk.headers, "content-length": String(Buffer.byteLength(countOk.body)) })
+      res.end(countOk.body)
+    }
+    if (action === "trickle") {
+      res.writeHead(200, { "content-type": "application/json", "content-length": "1000" })
+      res.write("{\"err_no\":0,")
     }
   })
 
@@ -174,8 +123,8 @@ describe.each(transports)("the SDK over $name (the general path) on a loopback s
       const server = yield* serve("answer")
       const tracer = yield* recordingTracer(spans)
       yield* count.pipe(Effect.provide(client(server.url)), Effect.withTracer(tracer))
-      expect(server.seen[0]!["access-token"]).toBe(token)
-      expect(Object.keys(server.seen[0]!).filter((name) => ["traceparent", "b3", "tracestate"].includes(name))).toEqual([])
+      expect(server.seen[0]!.headers["access-token"]).toBe(token)
+      expect(Object.keys(server.seen[0]!.headers).filter((name) => ["traceparent", "b3", "tracestate"].includes(name))).toEqual([])
       const call = spans.find((s) => s.name === FanGroupQuota.descriptor.id)!
       const exchange = spans.filter((s) => s.name === "http.client GET")
       expect(exchange).toHaveLength(1)

@@ -5,69 +5,15 @@
 // stated there). Every wait on the server is bounded (5 s).
 import { HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Exit, Fiber, Layer, Redacted, type Scope, Stream } from "effect"
-import * as Http from "node:http"
-import type { AddressInfo } from "node:net"
+import { Deferred, Effect, Exit, Fiber, Layer, Redacted, Stream } from "effect"
+import type * as Http from "node:http"
 import { Agent } from "undici"
 import { AccessToken, DouyinClient, DouyinConfig, Endpoint, RateLimit, Retry } from "../src/index.js"
 import * as DouyinHttpClient from "../src/DouyinHttpClient.js"
 import { Count } from "./support/descriptors.js"
+import * as SocketServer from "./support/socketServer.js"
 
-interface Seen {
-  readonly method: string
-  readonly url: string
-  readonly headers: Http.IncomingHttpHeaders
-  readonly body: string
-}
-
-interface Server {
-  readonly url: string
-  readonly seen: Array<Seen>
-  /** Sockets accepted so far. */
-  readonly connections: () => number
-  /** Resolves when the `n`-th request (0-based) has arrived and its socket has closed. */
-  readonly socketClosed: (n: number) => Effect.Effect<void>
-}
-
-type Handler = (req: Http.IncomingMessage, res: Http.ServerResponse, seen: Seen) => void
-
-const serve = (handler: Handler): Effect.Effect<Server, never, Scope.Scope> =>
-  Effect.gen(function*() {
-    const seen: Array<Seen> = []
-    // One per request index, made by whichever comes first: the request, or a test waiting for it.
-    const closed: Array<Deferred.Deferred<void>> = []
-    const closedAt = (n: number) => (closed[n] ??= Deferred.unsafeMake<void>(undefined as never))
-    let connections = 0
-    let requests = 0
-    const server = Http.createServer((req, res) => {
-      const done = closedAt(requests++)
-      req.socket.once("close", () => Deferred.unsafeDone(done, Exit.void))
-      const chunks: Array<Buffer> = []
-      req.on("data", (c: Buffer) => chunks.push(c))
-      req.on("end", () => {
-        const request = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString() }
-        seen.push(request)
-        handler(req, res, request)
-      })
-    })
-    server.on("connection", () => connections++)
-    const port = yield* Effect.acquireRelease(
-      Effect.async<number>((resume) => {
-        server.listen(0, "127.0.0.1", () => resume(Effect.succeed((server.address() as AddressInfo).port)))
-      }),
-      () =>
-        Effect.async<void>((resume) => {
-          server.closeAllConnections()
-          server.close(() => resume(Effect.void))
-        })
-    )
-    return {
-      url: `http://127.0.0.1:${port}`,
-      seen,
-      connections: () => connections,
-      socketClosed: (n) => Effect.suspend(() => Deferred.await(closedAt(n)))
-    }
-  })
+const serve = SocketServer.serve
 
 const json = (res: Http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(body)
@@ -75,7 +21,7 @@ const json = (res: Http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text)
 }
 
-const hold: Handler = () => {}
+const hold: SocketServer.Handler = () => {}
 
 // The pool lives as long as the test's scope.
 const client = (options: DouyinHttpClient.Options = {}) => DouyinHttpClient.make(options)
@@ -206,11 +152,10 @@ describe("DouyinHttpClient over loopback sockets", () => {
 
   it.scoped("interruption aborts the request: the server sees its socket close", () =>
     Effect.gen(function*() {
-      const arrived = yield* Deferred.make<void>()
-      const server = yield* serve(() => Deferred.unsafeDone(arrived, Exit.void))
+      const server = yield* serve(hold)
       const http = yield* client({ timeout: "1 minute" })
       const fiber = yield* Effect.fork(http.get(`${server.url}/held`))
-      yield* Deferred.await(arrived).pipe(Effect.timeout("5 seconds"))
+      yield* server.arrived(0)
       yield* Fiber.interrupt(fiber)
       // Without the abort the socket would stay open for the 1 minute deadline.
       yield* server.socketClosed(0).pipe(Effect.timeout("5 seconds"))
