@@ -8,19 +8,9 @@
  * - forked fibers per call: a `Supervisor` that counts every fiber started while `calls`
  *   sequential calls run in one fiber (so the driver itself forks none).
  */
-import { Effect, Supervisor } from "effect"
+import { Effect } from "effect"
+import { FiberCounter } from "../../packages/core/test/support/fiberCounter.js"
 import * as Stats from "./stats.js"
-
-/** Counts the fibers started under it. */
-class FiberCounter extends Supervisor.AbstractSupervisor<number> {
-  started = 0
-  get value() {
-    return Effect.sync(() => this.started)
-  }
-  override onStart() {
-    this.started++
-  }
-}
 
 /** Fibers forked per call, over `calls` sequential calls. */
 export const forkedFibersPerCall = <E>(call: Effect.Effect<unknown, E>, calls: number): Effect.Effect<number, E> =>

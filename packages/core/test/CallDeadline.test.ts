@@ -5,23 +5,13 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
-import { Clock, Deferred, Effect, Fiber, Layer, Redacted, Supervisor, TestClock } from "effect"
+import { Clock, Deferred, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { MockAgent } from "undici"
 import * as DouyinHttpClient from "../src/DouyinHttpClient.js"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
 import { Count } from "./support/descriptors.js"
+import { FiberCounter } from "./support/fiberCounter.js"
 import { fakeClient } from "./support/fakeClient.js"
-
-/** Counts the fibers started under it. */
-class FiberCounter extends Supervisor.AbstractSupervisor<number> {
-  started = 0
-  get value() {
-    return Effect.sync(() => this.started)
-  }
-  override onStart() {
-    this.started++
-  }
-}
 
 const production = {
   retry: Retry.layerDefault,
