@@ -28,6 +28,7 @@ import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Attempt from "./internal/attempt.js"
 import { defined } from "./internal/defined.js"
 import { logFailure } from "./internal/failureLog.js"
+import * as Fifo from "./internal/fifo.js"
 import * as wire from "./internal/wire.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
@@ -108,7 +109,7 @@ export interface CallContext {
    * `wait`, failing with the call-timeout error (a `DouyinTransportError`) if it has not
    * ended by the deadline. Put it around what may wait, not around the attempt.
    */
-  readonly bound: <A, E, R>(wait: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DouyinTransportError, R>
+  readonly bound: RateLimit.Bound<DouyinTransportError>
   /** The call's span: a policy annotates it, and makes it the parent of what it runs. */
   readonly span: Tracer.Span
 }
@@ -283,8 +284,6 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     ) as Effect.Effect<A, AttemptError>
   }
 
-  const noBound = <A, E, R>(wait: Effect.Effect<A, E, R>) => wait
-
   const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> =>
     Effect.withFiberRuntime((fiber) => {
       const clientRequestId = crypto.randomUUID()
@@ -310,7 +309,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         const context: CallContext = {
           start,
           deadline,
-          bound: canWait ? bounded(call, state, clock, deadline) : noBound,
+          bound: canWait ? bounded(call, state, clock, deadline) : Fifo.unbounded,
           span
         }
         const override = Context.get(fiber.currentContext, AccessToken.Override)

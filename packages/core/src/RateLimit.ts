@@ -237,9 +237,7 @@ export type Rated = <A, E, R, EB>(
  * @since 0.3.0
  * @category models
  */
-export type Bound<EB> = <A, E, R>(wait: Effect.Effect<A, E, R>) => Effect.Effect<A, E | EB, R>
-
-const unbounded: Bound<never> = (wait) => wait
+export type Bound<EB> = Fifo.Bound<EB>
 
 /** A cost that can never be served fails at once, in both modes. */
 const unservable = (
@@ -278,7 +276,7 @@ const assemble = (options: Options, refused: Refuse, rated: Rated, trackedKeys: 
     })
   return {
     options,
-    withPermit: (key, effect) => permit(key, effect, unbounded),
+    withPermit: (key, effect) => permit(key, effect, Fifo.unbounded),
     trackedKeys,
     policy: (call, attempt, context) => permit({ endpoint: call.endpoint, openId: call.openId }, attempt, context.bound)
   }

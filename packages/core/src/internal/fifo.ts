@@ -18,15 +18,21 @@ interface Waiter {
 
 type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
+/**
+ * Bounds an effect that may wait (the call deadline: `DouyinClient.CallContext.bound`),
+ * failing with `EB` when it ends it.
+ */
+export type Bound<EB> = <A, E, R>(wait: Effect.Effect<A, E, R>) => Effect.Effect<A, E | EB, R>
+
+/** No bound: the effect as it is. */
+export const unbounded: Bound<never> = (wait) => wait
+
 export interface FifoSemaphore {
   /**
    * Runs `self` holding one permit, waiting in line for it (interruptible while waiting). A
    * call that has to wait runs under `bound` (the call deadline), the wait and `self` alike.
    */
-  readonly withPermit: <A, E, R, EB = never>(
-    self: Effect.Effect<A, E, R>,
-    bound?: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z>
-  ) => Effect.Effect<A, E | EB, R>
+  readonly withPermit: <A, E, R, EB = never>(self: Effect.Effect<A, E, R>, bound?: Bound<EB>) => Effect.Effect<A, E | EB, R>
   /** Runs `self` holding one permit if one is free and nobody is waiting; `None` otherwise. */
   readonly withPermitIfAvailable: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<Option.Option<A>, E, R>
   /**
@@ -46,7 +52,7 @@ export interface FifoSemaphore {
  */
 export const boundedRegion = <A, E, R, EB>(
   restore: Restore,
-  bound: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z>,
+  bound: Bound<EB>,
   region: Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | EB, R> => restore(bound(Effect.uninterruptible(region)))
 
@@ -55,6 +61,13 @@ export const make = (permits: number): Effect.Effect<FifoSemaphore> => Effect.sy
 export const unsafeMake = (permits: number): FifoSemaphore => {
   let free = permits
   const queue: Array<Waiter> = []
+  const isIdle = () => free > 0 && queue.length === 0
+  // Takes a free permit if nobody is waiting for one.
+  const tryTake = () => {
+    if (!isIdle()) return false
+    free--
+    return true
+  }
 
   const release = Effect.sync(() => {
     const next = queue.shift()
@@ -68,10 +81,7 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
 
   const acquire = (restore: Restore) =>
     Effect.suspend(() => {
-      if (free > 0 && queue.length === 0) {
-        free--
-        return Effect.void
-      }
+      if (tryTake()) return Effect.void
       return Effect.flatMap(Deferred.make<void>(), (deferred) => {
         const waiter: Waiter = { deferred, handed: false }
         queue.push(waiter)
@@ -88,29 +98,18 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
       })
     })
 
-  const withPermit = <A, E, R, EB = never>(
-    self: Effect.Effect<A, E, R>,
-    bound?: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z>
-  ): Effect.Effect<A, E | EB, R> =>
-    Effect.uninterruptibleMask((restore) => {
+  const withPermit = <A, E, R, EB = never>(self: Effect.Effect<A, E, R>, bound: Bound<EB> = unbounded) =>
+    Effect.uninterruptibleMask((restore): Effect.Effect<A, E | EB, R> => {
       const held = Effect.ensuring(restore(self), release)
-      if (free > 0 && queue.length === 0) {
-        free--
-        return held
-      }
-      const waited = Effect.zipRight(acquire(restore), held)
-      // The wait and the permit's use, bounded in one region (see window.ts boundedRegion).
-      return bound === undefined ? waited : boundedRegion(restore, bound, waited)
+      if (tryTake()) return held
+      // Only a call that has to wait is bounded: the wait and the permit's use, in one region.
+      return boundedRegion(restore, bound, Effect.zipRight(acquire(restore), held))
     })
 
   const withPermitIfAvailable = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<Option.Option<A>, E, R> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.suspend(() => {
-        if (free <= 0 || queue.length > 0) return Effect.succeed(Option.none())
-        free--
-        return Effect.ensuring(Effect.asSome(restore(self)), release)
-      })
+      Effect.suspend(() => tryTake() ? Effect.ensuring(Effect.asSome(restore(self)), release) : Effect.succeed(Option.none()))
     )
 
-  return { withPermit, withPermitIfAvailable, take: acquire, release, isIdle: () => free > 0 && queue.length === 0 }
+  return { withPermit, withPermitIfAvailable, take: acquire, release, isIdle }
 }

@@ -190,7 +190,7 @@ export const withPermit = <A, E, R, EB = never>(
   cost: number,
   use: Effect.Effect<A, E, R>,
   onQueued: (wait: Effect.Effect<void>) => Effect.Effect<void> = (wait) => wait,
-  bound: <X, Y, Z>(wait: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y | EB, Z> = (wait) => wait
+  bound: Fifo.Bound<EB> = Fifo.unbounded
 ): Effect.Effect<A, E | EB, R> =>
   Effect.uninterruptibleMask((restore) => {
     const held = Effect.ensuring(restore(use), releaseAll(clock, windows, cost))
