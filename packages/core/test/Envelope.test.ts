@@ -70,4 +70,52 @@ describe("Envelope", () => {
     expect(Either.isLeft(Envelope.status("A", { data: { error_code: "abc" } }))).toBe(true)
     expect(Either.isLeft(Envelope.status("C", { message: "success" }))).toBe(true)
   })
+
+  // A body whose codes are numbers is read without Schema; the same body with its codes as
+  // numeric strings can only go through Schema. Both must give the same status, and a body
+  // that is no envelope must be refused on either path.
+  const codesAsStrings = (u: unknown): unknown =>
+    Array.isArray(u)
+      ? u.map(codesAsStrings)
+      : typeof u === "object" && u !== null
+      ? Object.fromEntries(
+        Object.entries(u).map(([k, v]) => [k, typeof v === "number" && /code|now|err_no/.test(k) ? String(v) : codesAsStrings(v)])
+      )
+      : u
+  const bodies: ReadonlyArray<readonly [Envelope.Kind, string]> = [
+    ["A", Samples.countResponse],
+    ["A", Samples.createResponse],
+    ["A", Samples.fansListResponse],
+    ["A", Samples.auditListResponse],
+    ["A", Samples.sendResponse],
+    ["A", Samples.envelopeAError],
+    ["A", `{"data":{"error_code":0,"description":null},"extra":null}`],
+    ["A", `{"data":null,"extra":{"error_code":2190008,"sub_error_code":7,"sub_description":"expired","log_id":"L"}}`],
+    ["A", `{"data":{"error_code":2100004,"description":""},"extra":{"error_code":0,"logid":"","log_id":"L2","now":1}}`],
+    ["A", `{"left_count":3}`],
+    ["B", Samples.envelopeBSuccess],
+    ["B", `{"err_no":2100004,"err_msg":null}`],
+    ["C", Samples.clientTokenResponse],
+    ["C", Samples.accessTokenResponse],
+    ["C", `{"data":{"error_code":10010,"description":"refresh expired","log_id":"L3"},"message":"error","extra":{"logid":"L4"}}`]
+  ]
+  it.each(bodies)("reads a type-%s body in decoded form as Schema decodes it: %s", (kind, text) => {
+    const body = JSON.parse(text)
+    const viaSchema = Envelope.status(kind, codesAsStrings(body))
+    expect(Either.isRight(viaSchema)).toBe(true)
+    expect(Envelope.status(kind, body)).toEqual(viaSchema)
+  })
+
+  it.each([
+    ["A", `{"data":{"error_code":0,"description":5}}`],
+    ["A", `{"data":[],"extra":{"logid":"L"}}`],
+    ["A", `{"data":{"error_code":0},"extra":{"logid":7}}`],
+    ["A", `{"extra":{"now":true}}`],
+    ["B", `{"err_no":0,"log_id":{}}`],
+    ["B", `{"err_msg":"no code"}`],
+    ["C", `{"data":{"error_code":0},"message":1}`],
+    ["C", `{"data":null}`]
+  ] as const)("refuses a type-%s body of the wrong shape: %s", (kind, text) => {
+    expect(Either.isLeft(Envelope.status(kind, JSON.parse(text)))).toBe(true)
+  })
 })
