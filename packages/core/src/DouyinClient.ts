@@ -225,30 +225,26 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   // `DouyinOutcomeUnknown`.
   const attemptOnce = <A>(call: Call<A>, token: Redacted.Redacted<string>, state: CallState, context: CallContext) => {
     const value = Redacted.value(token)
-    const spec: Attempt.Spec = {
+    const spec: Attempt.Spec<A> = {
       endpoint: call.endpoint,
       envelope: call.envelope,
       secrets: [value],
       decodeDetail: "scrub",
-      span: context.span
+      span: context.span,
+      clock: state.clock,
+      decode: call.decode,
+      settle: (error) => void (state.sent = error !== undefined && FailureClass.of(error) === "Ambiguous")
     }
-    return Effect.clockWith((clock) => {
-      const left = context.deadline - clock.unsafeCurrentTimeMillis()
+    // Each run is one attempt (a retry runs it again), so the time left is read per run.
+    return Effect.suspend(() => {
+      const left = context.deadline - state.clock.unsafeCurrentTimeMillis()
       if (left <= 0) return Effect.fail(callTimeout(call, state.sent))
       state.sent = true
       const bound: Attempt.Bound | undefined = left < attemptTimeoutMillis
         ? { millis: left, error: () => callTimeout(call, true) }
         : undefined
-      return metrics.attempt(
-        call.endpoint,
-        Effect.flatMap(sender.send(buildRequest(call, value), spec, bound), (answer) => Attempt.decode(spec, answer, call.decode))
-      )
-    }).pipe(
-      Effect.tapBoth({
-        onFailure: (error) => Effect.sync(() => void (state.sent = FailureClass.of(error) === "Ambiguous")),
-        onSuccess: () => Effect.sync(() => void (state.sent = false))
-      })
-    )
+      return metrics.attempt(call.endpoint, sender.send(buildRequest(call, value), spec, bound))
+    })
   }
 
   const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
@@ -304,7 +300,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           ...server
         }
       }, (span) => {
-        const state: CallState = { sent: false }
+        const state: CallState = { sent: false, clock }
         const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
         const context: CallContext = {
           start,
@@ -314,25 +310,23 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         }
         const override = Context.get(fiber.currentContext, AccessToken.Override)
         const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
-        const classified = Effect.mapError(
-          attempts,
-          (error): CallError<I> =>
-            call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
-              ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
-              : error
-        )
-        const reported = call.idempotency === "unsafe"
-          ? Effect.onInterrupt(
-            classified,
-            () => state.sent ? Effect.withParentSpan(logInterrupted(call, clientRequestId), span) : Effect.void
-          )
-          : classified
+        // The call's error as the caller sees it, recorded on the span and logged once.
+        const failed = (error: AttemptError) => {
+          const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
+            ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
+            : error as CallError<I>
+          span.attribute("error.type", reported._tag)
+          return Effect.zipRight(Effect.withParentSpan(logFailure(clientRequestId, reported), span), Effect.fail(reported))
+        }
+        const handled = Effect.catchAll(attempts, failed)
         return metrics.call(
           call.endpoint,
-          Effect.tapError(reported, (error) => {
-            span.attribute("error.type", error._tag)
-            return Effect.withParentSpan(logFailure(clientRequestId, error), span)
-          })
+          call.idempotency === "unsafe"
+            ? Effect.onInterrupt(
+              handled,
+              () => state.sent ? Effect.withParentSpan(logInterrupted(call, clientRequestId), span) : Effect.void
+            )
+            : handled
         )
       })
     })
@@ -351,6 +345,8 @@ const serverAttributes = (baseUrl: string): Record<string, string | number> => {
 interface CallState {
   /** A request of this call may have reached Douyin without a definitive answer. */
   sent: boolean
+  /** The calling fiber's clock. */
+  readonly clock: Clock.Clock
 }
 
 const outcomeUnknown = (call: Call<unknown>, clientRequestId: string, error: DouyinError) =>

@@ -303,7 +303,11 @@ const makeExchanger = (
     ? HttpClientRequest.bodyUrlParams(base, exchange.fields)
     : HttpClientRequest.bodyUnsafeJson(base, exchange.fields)
   const decode = Schema.decodeUnknownEither(exchange.schema, { errors: "all" })
-  const decoder = (body: unknown) => Either.mapLeft(decode(body), (e) => `unexpected token response: ${parseIssue.describe(e)}`)
+  const decoder = (body: unknown, logId: string | undefined) =>
+    Either.mapBoth(decode(body), {
+      onLeft: (e) => `unexpected token response: ${parseIssue.describe(e)}`,
+      onRight: (wire) => exchange.result(wire, Option.fromNullable(logId))
+    })
   return Effect.useSpan(exchange.endpoint, {
     kind: "client",
     captureStackTrace: false,
@@ -313,23 +317,21 @@ const makeExchanger = (
       "http.request.method": "POST",
       "url.path": exchange.path
     }
-  }, (span) => {
-    const spec: Attempt.Spec = {
-      endpoint: exchange.endpoint,
-      envelope: "C",
-      secrets: exchange.secrets,
-      decodeDetail: "withhold",
-      span
-    }
-    return Effect.flatMap(sender.send(request, spec), (answer) =>
-      Effect.map(
-        Attempt.decode(spec, answer, decoder),
-        (wire) => exchange.result(wire, Option.fromNullable(answer.logId))
-      )).pipe(
-        Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
-        Effect.withParentSpan(span)
-      )
-  })
+  }, (span) =>
+    Effect.clockWith((clock) =>
+      sender.send(request, {
+        endpoint: exchange.endpoint,
+        envelope: "C",
+        secrets: exchange.secrets,
+        decodeDetail: "withhold",
+        span,
+        clock,
+        decode: decoder
+      })
+    ).pipe(
+      Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
+      Effect.withParentSpan(span)
+    ))
 }
 
 /**

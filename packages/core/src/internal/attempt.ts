@@ -9,6 +9,8 @@
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -21,17 +23,11 @@ import * as ScopedSend from "./scopedSend.js"
 import * as secrets from "./secrets.js"
 import * as wire from "./wire.js"
 
-/** The JSON of a successful envelope and its logid. */
-export interface Answer {
-  readonly body: unknown
-  readonly logId: string | undefined
-}
-
 /** Everything one attempt can fail with. */
 export type Failure = DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
 
 /** What one attempt is, beyond its request. */
-export interface Spec {
+export interface Spec<A> {
   /** Endpoint id: the `endpoint` of every error. */
   readonly endpoint: string
   readonly envelope: Envelope.Kind
@@ -40,12 +36,18 @@ export interface Spec {
   readonly decodeDetail: secrets.DecodeDetail
   /** The call's span: gets the status and the logid, and is the parent of a client's own span. */
   readonly span: Tracer.Span
+  /** The call's clock (an HTTP-date `Retry-After` is read against it). */
+  readonly clock: Clock.Clock
+  /** The JSON of a successful envelope, and its logid, into the result (`Left`: why not). */
+  readonly decode: (body: unknown, logId: string | undefined) => Either.Either<A, string>
+  /** Told how the attempt ended, before it ends: its error, or `undefined` on success. Not on interruption. */
+  readonly settle?: ((error: Failure | undefined) => void) | undefined
 }
 
 /** Sends attempts; built once per client layer. */
 export interface Sender {
-  /** Sends one attempt within `bound` (default: the attempt timeout). */
-  readonly send: (request: HttpClientRequest.HttpClientRequest, spec: Spec, bound?: Bound) => Effect.Effect<Answer, Failure>
+  /** Sends one attempt within `bound` (default: the attempt timeout) and decodes its answer. */
+  readonly send: <A>(request: HttpClientRequest.HttpClientRequest, spec: Spec<A>, bound?: Bound) => Effect.Effect<A, Failure>
 }
 
 type Fetch = typeof globalThis.fetch
@@ -60,6 +62,9 @@ export interface Bound {
  * The sender over `http`. `fetch` is what a fetch-based client calls (default: the global
  * `fetch`); it is always asked not to follow redirects, so a token never reaches another
  * origin (a redirect then arrives as a 3xx, a typed error).
+ *
+ * An attempt is two steps (the exchange, the body's text); the rest (envelope, decode, span
+ * attributes, `settle`) is plain code in their continuations.
  */
 export const make = (
   http: HttpClient.HttpClient,
@@ -70,7 +75,7 @@ export const make = (
   const exchange = Deadline.sendOf(http) ?? ScopedSend.make(http, { fetch: options.fetch })
   const timeoutMillis = Duration.toMillis(options.attemptTimeout)
   const timeoutText = wire.formatDuration(options.attemptTimeout)
-  const attemptBound = (spec: Spec): Bound => ({
+  const attemptBound = (spec: Spec<unknown>): Bound => ({
     millis: timeoutMillis,
     error: () =>
       new DouyinTransportError({
@@ -80,48 +85,47 @@ export const make = (
       })
   })
 
-  const failed = (spec: Spec, failure: Failure) => {
-    const error = secrets.scrubError(failure, spec.secrets, spec.decodeDetail)
-    if ("logId" in error && error.logId !== undefined) spec.span.attribute("douyin.logid", error.logId)
+  const fail = (spec: Spec<unknown>, error: Failure) => {
+    spec.settle?.(error)
     return Effect.fail(error)
   }
 
-  const send = (request: HttpClientRequest.HttpClientRequest, spec: Spec, bound = attemptBound(spec)) =>
+  const failed = (spec: Spec<unknown>, failure: Failure) => {
+    const error = secrets.scrubError(failure, spec.secrets, spec.decodeDetail)
+    if ("logId" in error && error.logId !== undefined) spec.span.attribute("douyin.logid", error.logId)
+    return fail(spec, error)
+  }
+
+  // A decode failure is a `DouyinDecodeError` with the answer's logid, scrubbed of the
+  // request's secrets (a Schema error shows the values it found, and a payload field may hold
+  // an echoed token).
+  const decoded = <A>(spec: Spec<A>, text: string, response: HttpClientResponse.HttpClientResponse) => {
+    const answer = wire.readEnvelope(spec.endpoint, spec.envelope, response, text, spec.clock)
+    if (Either.isLeft(answer)) return failed(spec, answer.left)
+    const { body, logId } = answer.right
+    if (logId !== undefined) spec.span.attribute("douyin.logid", logId)
+    const result = spec.decode(body, logId)
+    if (Either.isLeft(result)) {
+      return fail(
+        spec,
+        new DouyinDecodeError(defined({ endpoint: spec.endpoint, description: secrets.scrub(result.left, spec.secrets), logId }))
+      )
+    }
+    spec.settle?.(undefined)
+    return Effect.succeed(result.right)
+  }
+
+  const send = <A>(request: HttpClientRequest.HttpClientRequest, spec: Spec<A>, bound = attemptBound(spec)) =>
     Effect.matchEffect(exchange(request, bound.millis, spec.span), {
       onFailure: (e) => failed(spec, Deadline.expiredAt(e, bound.millis) ? bound.error() : wire.fromHttpClientError(spec.endpoint, e)),
       onSuccess: (response) => {
         spec.span.attribute("http.response.status_code", response.status)
-        return Effect.matchEffect(wire.readEnvelope(spec.endpoint, spec.envelope, response), {
-          onFailure: (failure) => failed(spec, failure),
-          onSuccess: (answer) => {
-            if (answer.logId !== undefined) spec.span.attribute("douyin.logid", answer.logId)
-            return Effect.succeed(answer)
-          }
+        return Effect.matchEffect(response.text, {
+          onFailure: (e) => failed(spec, wire.fromHttpClientError(spec.endpoint, e)),
+          onSuccess: (text) => decoded(spec, text, response)
         })
       }
     })
 
   return { send }
 }
-
-/**
- * Decodes the answer's JSON into the endpoint's result; a failure is a `DouyinDecodeError`
- * with the answer's logid, scrubbed of the request's secrets (a Schema error shows the values
- * it found, and a payload field may hold an echoed token).
- */
-export const decode = <A>(
-  spec: Spec,
-  answer: Answer,
-  decoder: (body: unknown) => Either.Either<A, string>
-): Effect.Effect<A, DouyinDecodeError> =>
-  Either.match(decoder(answer.body), {
-    onLeft: (description) =>
-      Effect.fail(
-        new DouyinDecodeError(defined({
-          endpoint: spec.endpoint,
-          description: secrets.scrub(description, spec.secrets),
-          logId: answer.logId
-        }))
-      ),
-    onRight: Effect.succeed
-  })

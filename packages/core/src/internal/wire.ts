@@ -4,8 +4,8 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import {
   DouyinApiError,
@@ -133,71 +133,67 @@ const snippet = (text: string) => {
   return flat.length > 120 ? `${flat.slice(0, 120)}…` : flat
 }
 
+/** The JSON of a successful envelope and its logid. */
+export interface Answer {
+  readonly body: unknown
+  readonly logId: string | undefined
+}
+
 /**
- * Reads a response into the JSON of a successful envelope, or a typed error:
+ * Reads a response's body `text` into the JSON of a successful envelope, or a typed error:
  * a redirect → `DouyinHttpError` (Douyin's API never redirects, and a token must never follow
  * one to another origin: the client sends no second request), non-200 without envelope →
- * `DouyinHttpError`, bad JSON or shape → `DouyinDecodeError`, non-zero code → its category error.
+ * `DouyinHttpError` (an HTTP-date `Retry-After` read against `clock`), bad JSON or shape →
+ * `DouyinDecodeError`, non-zero code → its category error.
  */
 export const readEnvelope = (
   endpoint: string,
   kind: Envelope.Kind,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<
-  { readonly body: unknown; readonly logId: string | undefined },
-  DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
-> =>
-  Effect.flatMap(
-    Effect.mapError(response.text, (e) => fromHttpClientError(endpoint, e)),
-    (text): Effect.Effect<
-      { readonly body: unknown; readonly logId: string | undefined },
-      DouyinHttpError | DouyinDecodeError | DouyinCodeError
-    > => {
-      if (isRedirect(response.status)) {
-        return Effect.fail(
-          new DouyinHttpError({
-            endpoint,
-            status: response.status,
-            description: `redirect to ${redirectTarget(response.headers["location"], response.request.url)} refused: ` +
-              "Douyin's API does not redirect, and the token never follows one"
-          })
-        )
-      }
-      const headerLogId = response.headers["x-tt-logid"]
-      const json = parseJson(text)
-      const status = Either.flatMap(json, (body) => Envelope.status(kind, body))
-      if (response.status !== 200) {
-        if (Either.isRight(status) && status.right.code !== 0) {
-          return Effect.fail(codeError(endpoint, status.right))
-        }
-        return Effect.flatMap(Effect.clockWith((c) => c.currentTimeMillis), (now) =>
-          Effect.fail(
-            new DouyinHttpError(defined({
-              endpoint,
-              status: response.status,
-              description: snippet(text) || "empty body",
-              retryAfterMillis: retryAfterMillis(response.headers["retry-after"], now)
-            }))
-          ))
-      }
-      if (Either.isLeft(json)) {
-        return Effect.fail(
-          new DouyinDecodeError(defined({ endpoint, description: `malformed JSON: ${json.left}`, logId: headerLogId }))
-        )
-      }
-      if (Either.isLeft(status)) {
-        return Effect.fail(
-          new DouyinDecodeError(defined({
-            endpoint,
-            description: `not a type-${kind} envelope: ${status.left}`,
-            logId: Envelope.findLogId(json.right) ?? headerLogId
-          }))
-        )
-      }
-      if (status.right.code !== 0) return Effect.fail(codeError(endpoint, status.right))
-      return Effect.succeed({ body: json.right, logId: status.right.logId ?? headerLogId })
-    }
-  )
+  response: HttpClientResponse.HttpClientResponse,
+  text: string,
+  clock: Clock.Clock
+): Either.Either<Answer, DouyinHttpError | DouyinDecodeError | DouyinCodeError> => {
+  if (isRedirect(response.status)) {
+    return Either.left(
+      new DouyinHttpError({
+        endpoint,
+        status: response.status,
+        description: `redirect to ${redirectTarget(response.headers["location"], response.request.url)} refused: ` +
+          "Douyin's API does not redirect, and the token never follows one"
+      })
+    )
+  }
+  const headerLogId = response.headers["x-tt-logid"]
+  const json = parseJson(text)
+  const status = Either.flatMap(json, (body) => Envelope.status(kind, body))
+  if (response.status !== 200) {
+    if (Either.isRight(status) && status.right.code !== 0) return Either.left(codeError(endpoint, status.right))
+    return Either.left(
+      new DouyinHttpError(defined({
+        endpoint,
+        status: response.status,
+        description: snippet(text) || "empty body",
+        retryAfterMillis: retryAfterMillis(response.headers["retry-after"], clock.unsafeCurrentTimeMillis())
+      }))
+    )
+  }
+  if (Either.isLeft(json)) {
+    return Either.left(
+      new DouyinDecodeError(defined({ endpoint, description: `malformed JSON: ${json.left}`, logId: headerLogId }))
+    )
+  }
+  if (Either.isLeft(status)) {
+    return Either.left(
+      new DouyinDecodeError(defined({
+        endpoint,
+        description: `not a type-${kind} envelope: ${status.left}`,
+        logId: Envelope.findLogId(json.right) ?? headerLogId
+      }))
+    )
+  }
+  if (status.right.code !== 0) return Either.left(codeError(endpoint, status.right))
+  return Either.right({ body: json.right, logId: status.right.logId ?? headerLogId })
+}
 
 /** Human text for a duration in error messages. */
 export const formatDuration = (d: Duration.Duration) => Duration.format(d)
