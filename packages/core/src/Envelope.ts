@@ -176,8 +176,7 @@ const decodedForm = (fields: Schema.Struct.Fields) => {
   const checks = checksOf(fields)
   return (o: Json) => checks.every(([key, check]) => check(o[key]))
 }
-const optionalObject = (isDecoded: (o: Json) => boolean) => (u: unknown) =>
-  u === undefined || u === null || (isObject(u) && isDecoded(u))
+const optionalObject = (isDecoded: (o: Json) => boolean) => (u: unknown) => u === undefined || u === null || (isObject(u) && isDecoded(u))
 
 const isDecodedExtra = optionalObject(decodedForm(Extra.fields))
 const isDecodedData = optionalObject(decodedForm(Data.fields))

@@ -106,16 +106,18 @@ describe("Envelope", () => {
     expect(Envelope.status(kind, body)).toEqual(viaSchema)
   })
 
-  it.each([
-    ["A", `{"data":{"error_code":0,"description":5}}`],
-    ["A", `{"data":[],"extra":{"logid":"L"}}`],
-    ["A", `{"data":{"error_code":0},"extra":{"logid":7}}`],
-    ["A", `{"extra":{"now":true}}`],
-    ["B", `{"err_no":0,"log_id":{}}`],
-    ["B", `{"err_msg":"no code"}`],
-    ["C", `{"data":{"error_code":0},"message":1}`],
-    ["C", `{"data":null}`]
-  ] as const)("refuses a type-%s body of the wrong shape: %s", (kind, text) => {
+  it.each(
+    [
+      ["A", `{"data":{"error_code":0,"description":5}}`],
+      ["A", `{"data":[],"extra":{"logid":"L"}}`],
+      ["A", `{"data":{"error_code":0},"extra":{"logid":7}}`],
+      ["A", `{"extra":{"now":true}}`],
+      ["B", `{"err_no":0,"log_id":{}}`],
+      ["B", `{"err_msg":"no code"}`],
+      ["C", `{"data":{"error_code":0},"message":1}`],
+      ["C", `{"data":null}`]
+    ] as const
+  )("refuses a type-%s body of the wrong shape: %s", (kind, text) => {
     expect(Either.isLeft(Envelope.status(kind, JSON.parse(text)))).toBe(true)
   })
 })
