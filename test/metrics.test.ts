@@ -149,6 +149,24 @@ describe("DouyinMetrics: one test per metric, on the sandbox", () => {
       expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(0)
     }).pipe(Effect.provide(stack()), isolated))
 
+  it.effect("interrupted in flight: 3 reads held 1 s, interrupted at 500 ms → in flight 0, each attempt and call counted as interrupted", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+      yield* sandbox.inject(FanGroupSandbox.latency("1 second", { route: "GET /im/group/count/" }))
+      const fibers = yield* Effect.forkAll([1, 2, 3].map(() => FanGroupQuota.remaining({ openId })))
+      yield* TestClock.adjust("500 millis")
+      expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(3)
+      yield* Fiber.interrupt(fibers)
+      expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(0)
+      expect(yield* histogram(DouyinMetrics.attemptDuration, ["endpoint", quota], ["outcome", "interrupted"])).toEqual({
+        count: 3,
+        sum: 1500,
+        min: 500,
+        max: 500
+      })
+      expect(yield* counter(DouyinMetrics.calls, ["endpoint", quota], ["outcome", "interrupted"])).toBe(3)
+    }).pipe(Effect.provide(stack()), isolated))
+
   it.effect("outcome unknown: the sandbox drops the send after executing it → outcome_unknown = 1, not retried", () =>
     Effect.gen(function*() {
       const groupId = yield* newGroup

@@ -9,10 +9,13 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Cause from "effect/Cause"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberRef from "effect/FiberRef"
 import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -233,7 +236,10 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       span: context.span,
       clock: state.clock,
       decode: call.decode,
-      settle: (error) => void (state.sent = error !== undefined && FailureClass.of(error) === "Ambiguous")
+      settle: (error) => {
+        state.sent = error !== undefined && FailureClass.of(error) === "Ambiguous"
+        state.meter.attemptEnded(error === undefined ? "success" : error._tag)
+      }
     }
     // Each run is one attempt (a retry runs it again), so the time left is read per run.
     return Effect.suspend(() => {
@@ -243,7 +249,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       const bound: Attempt.Bound | undefined = left < attemptTimeoutMillis
         ? { millis: left, error: () => callTimeout(call, true) }
         : undefined
-      return metrics.attempt(call.endpoint, sender.send(buildRequest(call, value), spec, bound))
+      state.meter.attemptStarted()
+      return sender.send(buildRequest(call, value), spec, bound)
     })
   }
 
@@ -288,7 +295,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       // The span is handed down, not put in the context: that would rewrite the fiber's
       // context on every call. What may open spans of its own (a token refresh, a client
       // that traces) gets it as its parent.
-      return Effect.useSpan(call.endpoint, {
+      const span = Effect.makeSpan(call.endpoint, {
         kind: "client",
         captureStackTrace: false,
         attributes: {
@@ -299,8 +306,9 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           "url.path": call.path,
           ...server
         }
-      }, (span) => {
-        const state: CallState = { sent: false, clock }
+      })
+      return Effect.flatMap(span, (span) => {
+        const state: CallState = { sent: false, clock, meter: metrics.meter(call.endpoint, fiber) }
         const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
         const context: CallContext = {
           start,
@@ -318,16 +326,23 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           span.attribute("error.type", reported._tag)
           return Effect.zipRight(Effect.withParentSpan(logFailure(clientRequestId, reported), span), Effect.fail(reported))
         }
-        const handled = Effect.catchAll(attempts, failed)
-        return metrics.call(
-          call.endpoint,
-          call.idempotency === "unsafe"
-            ? Effect.onInterrupt(
-              handled,
-              () => state.sent ? Effect.withParentSpan(logInterrupted(call, clientRequestId), span) : Effect.void
+        // One exit hook per call: the metrics, the span's end (as `Effect.useSpan` ends it),
+        // and for an unsafe call cut while its request was in flight, the warning first.
+        const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+        const end = (exit: Exit.Exit<A, CallError<I>>) => {
+          state.meter.callEnded(exit)
+          span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+        }
+        return Effect.onExit(Effect.catchAll(attempts, failed), (exit) => {
+          if (call.idempotency === "unsafe" && state.sent && Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) {
+            return Effect.zipRight(
+              Effect.withParentSpan(logInterrupted(call, clientRequestId), span),
+              Effect.sync(() => end(exit))
             )
-            : handled
-        )
+          }
+          end(exit)
+          return Effect.void
+        })
       })
     })
 
@@ -347,6 +362,7 @@ interface CallState {
   sent: boolean
   /** The calling fiber's clock. */
   readonly clock: Clock.Clock
+  readonly meter: DouyinMetrics.CallMeter
 }
 
 const outcomeUnknown = (call: Call<unknown>, clientRequestId: string, error: DouyinError) =>

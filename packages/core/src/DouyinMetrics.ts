@@ -46,6 +46,7 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberRef from "effect/FiberRef"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
@@ -228,6 +229,22 @@ export type WebhookResult = "handled" | "duplicate" | "challenge" | "bad_signatu
 export type RefreshTrigger = "proactive" | "reactive"
 
 /**
+ * One call's metrics, told by the client as the call goes. Every attempt that starts ends
+ * once: by {@link CallMeter.attemptEnded}, or with the call when it is cut (interrupted).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface CallMeter {
+  /** An HTTP attempt starts (requests in flight +1). */
+  readonly attemptStarted: () => void
+  /** The attempt ended: `success`, or the `_tag` of its error. */
+  readonly attemptEnded: (outcome: string) => void
+  /** The call ended with `exit`; an attempt still open ends with it. */
+  readonly callEnded: (exit: Exit.Exit<unknown, { readonly _tag: string }>) => void
+}
+
+/**
  * The calls the SDK's layers record through. Obtain it with {@link recorder} when a layer is
  * built; when metrics are disabled every method leaves its effect as it is.
  *
@@ -235,16 +252,12 @@ export type RefreshTrigger = "proactive" | "reactive"
  * @category models
  */
 export interface Recorder {
-  /** Around a whole call: calls, call duration, unknown outcomes. */
-  readonly call: <A, E extends { readonly _tag: string }, R>(
-    endpoint: string,
-    effect: Effect.Effect<A, E, R>
-  ) => Effect.Effect<A, E, R>
-  /** Around one HTTP attempt, inside its permit: requests in flight, attempt duration. */
-  readonly attempt: <A, E extends { readonly _tag: string }, R>(
-    endpoint: string,
-    effect: Effect.Effect<A, E, R>
-  ) => Effect.Effect<A, E, R>
+  /**
+   * The meter of one call of `endpoint`, made when the call starts on `fiber` (its clock and
+   * metric labels): calls, call duration, unknown outcomes, attempt duration, requests in
+   * flight. It records synchronously, with no effect of its own around the call.
+   */
+  readonly meter: (endpoint: string, fiber: Fiber.RuntimeFiber<unknown, unknown>) => CallMeter
   /** A retry of `endpoint` starts after a failure with this `_tag`. */
   readonly retry: (endpoint: string, reason: string) => Effect.Effect<void>
   /** The shared retry budget now holds `remaining` tokens. */
@@ -315,13 +328,11 @@ export const outcomeOf = <A, E extends { readonly _tag: string }>(exit: Exit.Exi
  */
 const timed = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  record: (exit: Exit.Exit<A, E>, elapsed: Duration.Duration, labels: ReadonlyArray<MetricLabel.MetricLabel>) => void,
-  begin?: (labels: ReadonlyArray<MetricLabel.MetricLabel>) => void
+  record: (exit: Exit.Exit<A, E>, elapsed: Duration.Duration, labels: ReadonlyArray<MetricLabel.MetricLabel>) => void
 ): Effect.Effect<A, E, R> =>
   Effect.withFiberRuntime((fiber) => {
     const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
     const start = clock.unsafeCurrentTimeNanos()
-    begin?.(fiber.getFiberRef(FiberRef.currentMetricLabels))
     return Effect.onExit(effect, (exit) =>
       Effect.sync(() =>
         record(exit, Duration.nanos(clock.unsafeCurrentTimeNanos() - start), fiber.getFiberRef(FiberRef.currentMetricLabels))
@@ -362,21 +373,32 @@ const endpointMetrics = (endpoint: string) => {
 const makeLive = (): Recorder => {
   const of = memo(endpointMetrics)
   return {
-    call: (endpoint, effect) => {
+    meter: (endpoint, fiber) => {
       const metrics = of(endpoint)
-      return timed(effect, (exit, elapsed, labels) => {
-        const outcome = outcomeOf(exit)
-        metrics.calls(outcome).unsafeUpdate(1, labels)
-        metrics.callDuration(outcome).unsafeUpdate(elapsed, labels)
-        if (outcome === "DouyinOutcomeUnknown") metrics.outcomeUnknown.unsafeUpdate(1, labels)
-      })
-    },
-    attempt: (endpoint, effect) => {
-      const metrics = of(endpoint)
-      return timed(effect, (exit, elapsed, labels) => {
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
+      const callStart = clock.unsafeCurrentTimeNanos()
+      let attemptStart: bigint | undefined
+      const attemptEnded = (outcome: string) => {
+        if (attemptStart === undefined) return
         metrics.inFlight.unsafeUpdate(-1, labels)
-        metrics.attemptDuration(outcomeOf(exit)).unsafeUpdate(elapsed, labels)
-      }, (labels) => metrics.inFlight.unsafeUpdate(1, labels))
+        metrics.attemptDuration(outcome).unsafeUpdate(Duration.nanos(clock.unsafeCurrentTimeNanos() - attemptStart), labels)
+        attemptStart = undefined
+      }
+      return {
+        attemptStarted: () => {
+          attemptStart = clock.unsafeCurrentTimeNanos()
+          metrics.inFlight.unsafeUpdate(1, labels)
+        },
+        attemptEnded,
+        callEnded: (exit) => {
+          const outcome = outcomeOf(exit)
+          attemptEnded(outcome)
+          metrics.calls(outcome).unsafeUpdate(1, labels)
+          metrics.callDuration(outcome).unsafeUpdate(Duration.nanos(clock.unsafeCurrentTimeNanos() - callStart), labels)
+          if (outcome === "DouyinOutcomeUnknown") metrics.outcomeUnknown.unsafeUpdate(1, labels)
+        }
+      }
     },
     retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
     retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
@@ -398,9 +420,10 @@ const makeLive = (): Recorder => {
   }
 }
 
+const noMeter: CallMeter = { attemptStarted: () => {}, attemptEnded: () => {}, callEnded: () => {} }
+
 const noop: Recorder = {
-  call: (_, effect) => effect,
-  attempt: (_, effect) => effect,
+  meter: () => noMeter,
   retry: () => Effect.void,
   retryBudget: () => Effect.void,
   permitWait: (_, effect) => effect,
