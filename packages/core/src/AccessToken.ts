@@ -27,6 +27,7 @@ import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import { defined } from "./internal/defined.js"
 import * as singleFlight from "./internal/singleFlight.js"
+import * as TokenCache from "./internal/tokenCache.js"
 import * as OAuth from "./OAuth.js"
 import * as TokenStore from "./TokenStore.js"
 
@@ -50,6 +51,12 @@ export interface Service {
    * call timeout around them.
    */
   readonly immediate?: boolean | undefined
+  /**
+   * The token for `openId` when it is known at once, without waiting (a fixed token, or one
+   * the store-backed source read moments ago and that is still fresh); else `undefined`, and
+   * the client asks `get` (under the call timeout unless `immediate`). Must not block or fail.
+   */
+  readonly peek?: ((openId: string) => Redacted.Redacted<string> | undefined) | undefined
 }
 
 /**
@@ -102,11 +109,15 @@ const noRefresh = Effect.succeed(Option.none<Redacted.Redacted<string>>())
  * @since 0.1.0
  * @category constructors
  */
-export const makeStatic = (token: Redacted.Redacted<string>): Service => ({
-  get: () => Effect.succeed(token),
-  refresh: () => noRefresh,
-  immediate: true
-})
+export const makeStatic = (token: Redacted.Redacted<string>): Service => {
+  const got = Effect.succeed(token)
+  return {
+    get: () => got,
+    refresh: () => noRefresh,
+    immediate: true,
+    peek: () => token
+  }
+}
 
 /**
  * @since 0.1.0
@@ -178,6 +189,30 @@ export interface StoreOptions {
   readonly renewRefreshToken?: boolean | undefined
   /** Default 5 days (a refresh token lives 30 days). */
   readonly renewBefore?: Duration.DurationInput | undefined
+  /**
+   * How long an entry read from (or written to) the `TokenStore` is kept in memory, so that
+   * the calls that follow neither read the store nor wait (default 5 seconds; `0` reads the
+   * store on every call). A kept token is used only while it is fresh by the rules above
+   * (outside `refreshBefore`, no renewal due); anything else reads the store as without it.
+   * Failures are never kept.
+   *
+   * Staleness bound: a change to the store made by someone else (another process's refresh,
+   * `TokenStore.authorize`, a removal or revocation) is seen at most `cacheFor` after it, or
+   * at once on an expired-token code: the reactive refresh always reads the store, so a token
+   * another process refreshed meanwhile is picked up there, without a second refresh. What this
+   * source writes itself is seen at once.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@effect-douyin/core"
+   *
+   * // A revoked authorization stops being used within 1 second on this instance.
+   * const Tokens = AccessToken.layerStore({ cacheFor: "1 second" })
+   * ```
+   *
+   * @since 0.3.0
+   */
+  readonly cacheFor?: Duration.DurationInput | undefined
 }
 
 /**
@@ -205,6 +240,8 @@ export interface StoreService extends Service {
     openId: string,
     stale: Redacted.Redacted<string>
   ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
+  /** The token kept from a recent store read while it is fresh (see `StoreOptions.cacheFor`). */
+  readonly peek: (openId: string) => Redacted.Redacted<string> | undefined
 }
 
 const storeEndpoint = "AccessToken/store"
@@ -258,6 +295,7 @@ interface Settings {
   readonly leaseTtl: Duration.Duration
   readonly renew: boolean
   readonly renewBefore: number
+  readonly cacheFor: number
 }
 
 const settingsOf = (options: StoreOptions): Settings => ({
@@ -266,7 +304,8 @@ const settingsOf = (options: StoreOptions): Settings => ({
   backoffCap: Duration.toMillis(options.retryAfterFailure ?? "15 seconds"),
   leaseTtl: Duration.decode(options.leaseTtl ?? "20 seconds"),
   renew: options.renewRefreshToken ?? true,
-  renewBefore: Duration.toMillis(options.renewBefore ?? "5 days")
+  renewBefore: Duration.toMillis(options.renewBefore ?? "5 days"),
+  cacheFor: Duration.toMillis(options.cacheFor ?? "5 seconds")
 })
 
 /** A failed refresh or renewal of one key, held against the refresh token it was sent with. */
@@ -283,7 +322,9 @@ type Memo<V> = Ref.Ref<ReadonlyMap<string, V>>
 
 /** What one store source remembers per key (in the layer: nothing at module level). */
 interface Source {
+  /** The `TokenStore`, read and written through `cache`. */
   readonly store: TokenStore.Service
+  readonly cache: TokenCache.TokenCache
   readonly oauth: OAuth.Service
   readonly flights: singleFlight.SingleFlight
   readonly settings: Settings
@@ -310,6 +351,21 @@ const load = (ctx: Source, key: TokenStore.Key) =>
   Effect.flatMap(ctx.store.get(key), Option.match({ onNone: () => Effect.fail(authorizeFirst), onSome: Effect.succeed }))
 
 const isFresh = (ctx: Source, entry: TokenStore.StoredToken, now: number) => now < entry.expiresAt - ctx.settings.refreshBefore
+
+/** The refresh token should be renewed now. */
+const renewalDue = (ctx: Source, entry: TokenStore.StoredToken, now: number) =>
+  ctx.settings.renew && entry.reauthorization === undefined && now < entry.refreshExpiresAt &&
+  entry.refreshExpiresAt - now < ctx.settings.renewBefore
+
+/**
+ * The kept token of `openId` when `get` would return it from the store without more work:
+ * read moments ago, fresh, no renewal due. Synchronous, on the layer's clock.
+ */
+const peekToken = (ctx: Source, clock: Clock.Clock) => (openId: string): Redacted.Redacted<string> | undefined => {
+  const now = clock.unsafeCurrentTimeMillis()
+  const entry = ctx.cache.recent({ clientKey: ctx.clientKey, openId }, now)
+  return entry !== undefined && isFresh(ctx, entry, now) && !renewalDue(ctx, entry, now) ? entry.accessToken : undefined
+}
 
 /** The failure still held for this refresh token, if any. */
 const heldFailure = (ctx: Source, id: string, refreshToken: Redacted.Redacted<string>, now: number) =>
@@ -424,15 +480,12 @@ const refreshUnderLease = (
 
 /** Renews the refresh token when it is due; a failure never fails the call that noticed. */
 const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredToken, now: number) => {
-  const due = (e: TokenStore.StoredToken, at: number) =>
-    ctx.settings.renew && e.reauthorization === undefined && at < e.refreshExpiresAt &&
-    e.refreshExpiresAt - at < ctx.settings.renewBefore
-  if (!due(entry, now)) return Effect.void
+  if (!renewalDue(ctx, entry, now)) return Effect.void
   const id = `${TokenStore.keyString(key)}/renew`
   const renew = Effect.gen(function*() {
     const current = yield* load(ctx, key)
     const at = yield* Clock.currentTimeMillis
-    if (!due(current, at) || Option.isSome(yield* heldFailure(ctx, id, current.refreshToken, at))) return
+    if (!renewalDue(ctx, current, at) || Option.isSome(yield* heldFailure(ctx, id, current.refreshToken, at))) return
     yield* ctx.oauth.renewRefreshToken(current.refreshToken).pipe(
       Effect.flatMap((renewed) =>
         Effect.flatMap(Clock.currentTimeMillis, (t) =>
@@ -509,7 +562,10 @@ const refreshToken = (ctx: Source) => (openId: string, stale: Redacted.Redacted<
   const refreshed = refreshUnderLease(ctx, key, satisfied, "reactive").pipe(
     Effect.tap(() => Effect.flatMap(Clock.currentTimeMillis, (at) => remember(ctx.lastRefresh, id, { from: stale, at })))
   )
-  return Effect.asSome(ctx.flights.run(id, satisfied, refreshed))
+  // Douyin rejected a token of this key: nothing kept in memory is handed out for it until
+  // the store has been read again (by this refresh, or by the next `get` if it fails first).
+  const forgetKept = Effect.sync(() => ctx.cache.forget(key))
+  return Effect.zipRight(forgetKept, Effect.asSome(ctx.flights.run(id, satisfied, refreshed)))
 }
 
 /**
@@ -537,6 +593,9 @@ const refreshToken = (ctx: Source) => (openId: string, stale: Redacted.Redacted<
  *    10004 / 10020 / 10010 on renewal, or 10010 on refresh, mark the creator as needing
  *    re-authorization (`TokenStore.needingReauthorization`), logged once with the open_id.
  * 8. A `TokenStore` failure is the call's `DouyinStoreError`; nothing is sent.
+ * 9. An entry read from or written to the store is kept in memory for `cacheFor`: while it is
+ *    fresh by rule 1 and no renewal is due, `get` and `peek` answer from it without the store.
+ *    A reactive refresh drops it and reads the store; failures are never kept.
  *
  * @since 0.1.0
  * @category constructors
@@ -546,11 +605,16 @@ export const makeStore = (
 ): Effect.Effect<StoreService, never, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
   Effect.gen(function*() {
     const oauth = yield* OAuth.OAuth
+    const settings = settingsOf(options)
+    // The layer's clock, for `peek` (synchronous: it cannot ask the calling fiber).
+    const clock = yield* Effect.clock
+    const cache = TokenCache.make(yield* TokenStore.TokenStore, settings.cacheFor, clock)
     const ctx: Source = {
-      store: yield* TokenStore.TokenStore,
+      store: cache.store,
+      cache,
       oauth,
       flights: yield* singleFlight.make,
-      settings: settingsOf(options),
+      settings,
       clientKey: oauth.clientKey,
       lastRefresh: yield* Ref.make<ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>>(new Map()),
       failures: yield* Ref.make<ReadonlyMap<string, HeldFailure>>(new Map()),
@@ -560,9 +624,15 @@ export const makeStore = (
     yield* Effect.forkScoped(reportReauthorizations(ctx))
     const get = getToken(ctx)
     const refresh = refreshToken(ctx)
+    const peek = peekToken(ctx, clock)
     return {
-      get: (openId) => Effect.mapError(get(openId), toCallError),
-      refresh: (openId, stale) => Effect.mapError(refresh(openId, stale), toCallError)
+      get: (openId) =>
+        Effect.suspend(() => {
+          const known = peek(openId)
+          return known !== undefined ? Effect.succeed(known) : Effect.mapError(get(openId), toCallError)
+        }),
+      refresh: (openId, stale) => Effect.mapError(refresh(openId, stale), toCallError),
+      peek
     }
   })
 

@@ -271,20 +271,22 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   ): Effect.Effect<A, AttemptError> => {
     const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state, context), context)
     if (Option.isSome(override)) return send(override.value)
-    return Effect.flatMap(
-      ask(context, tokens.get(call.openId)),
-      (token) =>
-        Effect.catchIf(
-          send(token),
-          isRefreshable,
-          (expired) =>
-            Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
-              Option.match(fresh, {
-                onNone: () => Effect.fail(expired),
-                onSome: (fresh) => send(fresh)
-              }))
-        )
-    ) as Effect.Effect<A, AttemptError>
+    const withToken = (token: Redacted.Redacted<string>) =>
+      Effect.catchIf(
+        send(token),
+        isRefreshable,
+        (expired) =>
+          Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
+            Option.match(fresh, {
+              onNone: () => Effect.fail(expired),
+              onSome: (fresh) => send(fresh)
+            }))
+      )
+    // A token known at once (`peek`) needs no bound; asked again on every attempt (a retry).
+    return Effect.suspend(() => {
+      const known = tokens.peek?.(call.openId)
+      return known !== undefined ? withToken(known) : Effect.flatMap(ask(context, tokens.get(call.openId)), withToken)
+    }) as Effect.Effect<A, AttemptError>
   }
 
   const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> =>
