@@ -8,10 +8,11 @@ import { HttpClient } from "@effect/platform"
 import { Clock, Deferred, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { MockAgent } from "undici"
 import * as DouyinHttpClient from "../src/DouyinHttpClient.js"
-import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "../src/index.js"
 import { Count } from "./support/descriptors.js"
 import { FiberCounter } from "./support/fiberCounter.js"
 import { fakeClient } from "./support/fakeClient.js"
+import { credentials, key, stored } from "./tokenFixtures.js"
 
 const production = {
   retry: Retry.layerDefault,
@@ -36,8 +37,12 @@ const recording = (gate?: Deferred.Deferred<void>) => {
 
 const origin = "http://douyin.test"
 
+type TokenLayer = Layer.Layer<AccessToken.AccessToken, never, HttpClient.HttpClient | DouyinConfig.DouyinConfig>
+
+const staticToken: TokenLayer = AccessToken.layerStatic(Redacted.make(DouyinTest.testToken))
+
 /** The client over the fast client (`DouyinHttpClient`) and an undici `MockAgent`: no socket. */
-const fastClient = (policies: typeof production) => {
+const fastClient = (policies: typeof production, tokens: TokenLayer = staticToken) => {
   const agent = new MockAgent()
   agent.disableNetConnect()
   agent.get(origin).intercept({ path: (p) => p.startsWith("/im/group/count/") })
@@ -45,24 +50,47 @@ const fastClient = (policies: typeof production) => {
   return DouyinClient.layer.pipe(
     Layer.provide(policies.retry),
     Layer.provide(policies.rateLimit),
-    Layer.provide(AccessToken.layerStatic(Redacted.make(DouyinTest.testToken))),
+    Layer.provide(tokens),
     Layer.provide(Layer.succeed(HttpClient.HttpClient, DouyinHttpClient.fromDispatcher(agent))),
     Layer.provideMerge(DouyinConfig.layer({ baseUrl: origin }))
   )
 }
 
+/** Tokens from a (memory) `TokenStore`: a token source that can block, so calls have a deadline. */
+const storeTokens = (options: AccessToken.StoreOptions) =>
+  AccessToken.layerStore(options).pipe(
+    Layer.provide(OAuth.layer(credentials)),
+    Layer.provide(TokenStore.layerMemory([[key("op-1"), stored(DouyinTest.testToken, "rft.op-1")]]))
+  )
+
+/** Forked fibers of 20 calls after a warm-up call. */
+const forkedBy20Calls = Effect.gen(function*() {
+  const count = yield* Endpoint.handler(Count)
+  yield* count({ openId: "op-1" }) // warm: layers and keys built, the token read once
+  const counter = new FiberCounter()
+  for (let i = 0; i < 20; i++) {
+    const result = yield* Effect.supervised(count({ openId: "op-1" }), counter)
+    expect(result).toEqual({ leftCount: 2 })
+  }
+  return counter.started
+})
+
 describe("the call deadline", () => {
   it.effect("a call that goes at once forks no fiber, under the default retry, a rate limit and the call timeout", () =>
     Effect.gen(function*() {
-      const count = yield* Endpoint.handler(Count)
-      yield* count({ openId: "op-1" }) // warm: layers and keys built
-      const counter = new FiberCounter()
-      for (let i = 0; i < 20; i++) {
-        const result = yield* Effect.supervised(count({ openId: "op-1" }), counter)
-        expect(result).toEqual({ leftCount: 2 })
-      }
-      expect(counter.started).toBe(0)
+      expect(yield* forkedBy20Calls).toBe(0)
     }).pipe(Effect.provide(fastClient(production))))
+
+  it.effect("over AccessToken.layerStore with a warm cache, a call forks no fiber: the kept token is not bounded", () =>
+    Effect.gen(function*() {
+      expect(yield* forkedBy20Calls).toBe(0)
+    }).pipe(Effect.provide(fastClient(production, storeTokens({})))))
+
+  it.effect("over AccessToken.layerStore without the cache (cacheFor: 0), each store read is bounded by the call deadline", () =>
+    Effect.gen(function*() {
+      // The counter sees the bound's timer fibers (2 per call when this was written).
+      expect(yield* forkedBy20Calls).toBeGreaterThanOrEqual(20)
+    }).pipe(Effect.provide(fastClient(production, storeTokens({ cacheFor: 0 })))))
 
   it.effect("queued for a permit past the deadline: the call-timeout error, nothing sent, and the line moves on", () => {
     const { responder, seen } = recording()

@@ -67,17 +67,43 @@ export const onPath = (path: string) => Effect.map(DouyinTest.requests, (all) =>
 export const credentials: OAuth.Credentials = { clientKey, clientSecret: Redacted.make(clientSecret) }
 
 /**
+ * A memory store seeded with `seed` that counts its reads (`reads.count`) and fails the next
+ * `reads.failNext` of them with a `TokenStoreError`: what the token source asks of its store.
+ */
+export const countingStore = (
+  seed: Iterable<readonly [TokenStore.Key, TokenStore.StoredToken]>,
+  reads: { count: number; failNext: number }
+): Layer.Layer<TokenStore.TokenStore> =>
+  Layer.effect(
+    TokenStore.TokenStore,
+    Effect.map(TokenStore.makeMemory(seed), (store): TokenStore.Service => ({
+      ...store,
+      get: (key) =>
+        Effect.suspend(() => {
+          reads.count++
+          if (reads.failNext > 0) {
+            reads.failNext--
+            return Effect.fail(new TokenStore.TokenStoreError({ store: "memory", operation: "read", description: "down" }))
+          }
+          return store.get(key)
+        })
+    }))
+  )
+
+/**
  * Client + store-backed tokens + OAuth over one fake HttpClient. Exposes the client, the
- * token source, the store and the recorder.
+ * token source, the store and the recorder. `store` replaces the memory store seeded with
+ * `seed` (e.g. a {@link countingStore}).
  */
 export const stack = (
   responder: DouyinTest.Responder,
   seed: Iterable<readonly [TokenStore.Key, TokenStore.StoredToken]>,
-  options: AccessToken.StoreOptions = {}
+  options: AccessToken.StoreOptions = {},
+  store: Layer.Layer<TokenStore.TokenStore> = TokenStore.layerMemory(seed)
 ) => {
   const tokens = AccessToken.layerStore(options).pipe(
     Layer.provide(OAuth.layer(credentials)),
-    Layer.provideMerge(TokenStore.layerMemory(seed))
+    Layer.provideMerge(store)
   )
   return DouyinClient.layer.pipe(
     Layer.provide(Retry.layerDisabled),
