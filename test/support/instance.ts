@@ -31,6 +31,8 @@ export interface Config {
   readonly durationMs?: number | undefined
   readonly intervalMs?: number | undefined
   readonly leaseTtlMs?: number | undefined
+  /** `AccessToken.layerStore`'s `cacheFor` (its default when absent). */
+  readonly cacheForMs?: number | undefined
   readonly redisCommandTimeoutMs?: number | undefined
   readonly attemptTimeoutMs?: number | undefined
   readonly callTimeoutMs?: number | undefined
@@ -64,7 +66,10 @@ const Base = OAuth.layer({ clientKey: config.clientKey, clientSecret: Redacted.m
 const Client = DouyinClient.layer.pipe(
   Layer.provide(Retry.layerDisabled),
   Layer.provide(RateLimit.layerDisabled),
-  Layer.provide(AccessToken.layerStore({ leaseTtl: Duration.millis(config.leaseTtlMs ?? 20_000) })),
+  Layer.provide(AccessToken.layerStore({
+    leaseTtl: Duration.millis(config.leaseTtlMs ?? 20_000),
+    ...(config.cacheForMs === undefined ? {} : { cacheFor: Duration.millis(config.cacheForMs) })
+  })),
   Layer.provideMerge(Store),
   Layer.provideMerge(Base)
 )
