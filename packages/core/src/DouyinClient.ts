@@ -115,6 +115,11 @@ export interface CallContext {
   readonly bound: RateLimit.Bound<DouyinTransportError>
   /** The call's span: a policy annotates it, and makes it the parent of what it runs. */
   readonly span: Tracer.Span
+  /**
+   * The calling fiber's context, as the call started: a policy reads its per-call override
+   * (`Retry.with`, `RateLimit.with`) from it with `Context.get`, without an effect.
+   */
+  readonly services: Context.Context<never>
 }
 
 /**
@@ -316,7 +321,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           start,
           deadline,
           bound: canWait ? bounded(call, state, clock, deadline) : Fifo.unbounded,
-          span
+          span,
+          services: fiber.currentContext
         }
         const override = Context.get(fiber.currentContext, AccessToken.Override)
         const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)

@@ -258,27 +258,29 @@ const assemble = (options: Options, refused: Refuse, rated: Rated, trackedKeys: 
   const inFlight = options.maxConcurrent === undefined ? undefined : Fifo.unsafeMake(options.maxConcurrent)
   const inFlightLabel = `in flight ${options.maxConcurrent}`
   const permit = <A, E, R, EB>(
+    over: Override,
     key: Key,
     effect: Effect.Effect<A, E, R>,
     bound: Bound<EB>
-  ): Effect.Effect<A, E | EB | DouyinRateLimited | DouyinStoreError, R> =>
-    Effect.flatMap(CurrentOverride, (over) => {
-      const mode = over.mode ?? options.mode ?? "wait"
-      const permitted = rated(key, mode, over.cost ?? 1, effect, bound)
-      if (inFlight === undefined) return permitted
-      if (mode === "wait") return inFlight.withPermit(permitted, bound)
-      return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
-        Option.match(result, {
-          // No estimate is possible: a place frees when a request in flight finishes.
-          onNone: () => refused(key, inFlightLabel, 0),
-          onSome: Effect.succeed
-        }))
-    })
+  ): Effect.Effect<A, E | EB | DouyinRateLimited | DouyinStoreError, R> => {
+    const mode = over.mode ?? options.mode ?? "wait"
+    const permitted = rated(key, mode, over.cost ?? 1, effect, bound)
+    if (inFlight === undefined) return permitted
+    if (mode === "wait") return inFlight.withPermit(permitted, bound)
+    return Effect.flatMap(inFlight.withPermitIfAvailable(permitted), (result) =>
+      Option.match(result, {
+        // No estimate is possible: a place frees when a request in flight finishes.
+        onNone: () => refused(key, inFlightLabel, 0),
+        onSome: Effect.succeed
+      }))
+  }
   return {
     options,
-    withPermit: (key, effect) => permit(key, effect, Fifo.unbounded),
+    withPermit: (key, effect) => Effect.flatMap(CurrentOverride, (over) => permit(over, key, effect, Fifo.unbounded)),
     trackedKeys,
-    policy: (call, attempt, context) => permit({ endpoint: call.endpoint, openId: call.openId }, attempt, context.bound)
+    // The call's override, read once from its context (every attempt of the call shares it).
+    policy: (call, attempt, context) =>
+      permit(Context.get(context.services, CurrentOverride), { endpoint: call.endpoint, openId: call.openId }, attempt, context.bound)
   }
 }
 

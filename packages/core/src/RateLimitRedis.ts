@@ -122,7 +122,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
             return Effect.flatMap(restore(Effect.zipRight(clock.sleep(Duration.millis(wait)), acquire)), loop)
           })
         return Effect.uninterruptibleMask((restore) => {
-          const held = Effect.ensuring(restore(effect), release)
+          const held = Fifo.releasing(restore(effect), release)
           if (mode === "fail") {
             return Effect.flatMap(
               restore(acquire),
@@ -135,7 +135,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
           const inLine = line
           const wait = Effect.zipRight(
             inLine.take(restore),
-            Effect.ensuring(
+            Fifo.releasing(
               untilGranted(restore),
               Effect.zipRight(inLine.release, Effect.sync(() => inLine.isIdle() && lines.delete(lineKey)))
             )

@@ -252,11 +252,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
           )
       })
 
-    const policy: DouyinClient.CallPolicy = (call, attempts, context) =>
-      Effect.flatMap(CurrentOverride, (over) => {
-        const effective = Object.keys(over).length === 0 ? settings : resolve(layerPolicy, config.callTimeout, over)
-        return run(call, attempts, effective, context)
-      })
+    const policy: DouyinClient.CallPolicy = (call, attempts, context) => {
+      const over = Context.get(context.services, CurrentOverride)
+      const effective = Object.keys(over).length === 0 ? settings : resolve(layerPolicy, config.callTimeout, over)
+      return run(call, attempts, effective, context)
+    }
 
     return {
       settings,

@@ -56,6 +56,17 @@ export const boundedRegion = <A, E, R, EB>(
   region: Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | EB, R> => restore(bound(Effect.uninterruptible(region)))
 
+/**
+ * `use`, then `release` however `use` ends (success, failure, interruption). Only for code
+ * already uninterruptible (inside an `uninterruptibleMask`, `use` being what it restores):
+ * there it is what `Effect.ensuring` does, without the second mask `ensuring` would add.
+ */
+export const releasing = <A, E, R>(use: Effect.Effect<A, E, R>, release: Effect.Effect<void>): Effect.Effect<A, E, R> =>
+  Effect.matchCauseEffect(use, {
+    onFailure: (cause) => Effect.zipRight(release, Effect.failCause(cause)),
+    onSuccess: (a) => Effect.as(release, a)
+  })
+
 export const make = (permits: number): Effect.Effect<FifoSemaphore> => Effect.sync(() => unsafeMake(permits))
 
 export const unsafeMake = (permits: number): FifoSemaphore => {
@@ -100,7 +111,7 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
 
   const withPermit = <A, E, R, EB = never>(self: Effect.Effect<A, E, R>, bound: Bound<EB> = unbounded) =>
     Effect.uninterruptibleMask((restore): Effect.Effect<A, E | EB, R> => {
-      const held = Effect.ensuring(restore(self), release)
+      const held = releasing(restore(self), release)
       if (tryTake()) return held
       // Only a call that has to wait is bounded: the wait and the permit's use, in one region.
       return boundedRegion(restore, bound, Effect.zipRight(acquire(restore), held))
@@ -108,7 +119,7 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
 
   const withPermitIfAvailable = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<Option.Option<A>, E, R> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.suspend(() => tryTake() ? Effect.ensuring(Effect.asSome(restore(self)), release) : Effect.succeed(Option.none()))
+      Effect.suspend(() => tryTake() ? releasing(Effect.asSome(restore(self)), release) : Effect.succeed(Option.none()))
     )
 
   return { withPermit, withPermitIfAvailable, take: acquire, release, isIdle }

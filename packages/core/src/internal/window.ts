@@ -193,14 +193,14 @@ export const withPermit = <A, E, R, EB = never>(
   bound: Fifo.Bound<EB> = Fifo.unbounded
 ): Effect.Effect<A, E | EB, R> =>
   Effect.uninterruptibleMask((restore) => {
-    const held = Effect.ensuring(restore(use), releaseAll(clock, windows, cost))
+    const held = Fifo.releasing(restore(use), releaseAll(clock, windows, cost))
     if (tryReserve(clock, windows, cost)) return held
     const queue = (i: number): Effect.Effect<void> => {
       if (i === windows.length) return Effect.sync(() => reserveAll(windows, cost))
       const w = windows[i]!
       return Effect.zipRight(
         w.line.take(restore),
-        Effect.ensuring(Effect.zipRight(awaitRoom(clock, w, cost, restore), queue(i + 1)), w.line.release)
+        Fifo.releasing(Effect.zipRight(awaitRoom(clock, w, cost, restore), queue(i + 1)), w.line.release)
       )
     }
     // Only a call that has to queue is bounded: the wait and what it holds after it, in one
@@ -235,5 +235,5 @@ export const tryWithPermit = <A, E, R>(
       return refuse({ window, retryAfterMillis: Math.max(1, Math.ceil(wait)) })
     }
     reserveAll(windows, cost)
-    return Effect.ensuring(restore(use), releaseAll(clock, windows, cost))
+    return Fifo.releasing(restore(use), releaseAll(clock, windows, cost))
   })
