@@ -163,7 +163,8 @@ export const readEnvelope = (
       })
     )
   }
-  const headerLogId = response.headers["x-tt-logid"]
+  // Read only when the envelope has no logid of its own (a client may build its headers lazily).
+  const headerLogId = () => response.headers["x-tt-logid"]
   const json = parseJson(text)
   const status = Either.flatMap(json, (body) => Envelope.status(kind, body))
   if (response.status !== 200) {
@@ -179,7 +180,7 @@ export const readEnvelope = (
   }
   if (Either.isLeft(json)) {
     return Either.left(
-      new DouyinDecodeError(defined({ endpoint, description: `malformed JSON: ${json.left}`, logId: headerLogId }))
+      new DouyinDecodeError(defined({ endpoint, description: `malformed JSON: ${json.left}`, logId: headerLogId() }))
     )
   }
   if (Either.isLeft(status)) {
@@ -187,12 +188,12 @@ export const readEnvelope = (
       new DouyinDecodeError(defined({
         endpoint,
         description: `not a type-${kind} envelope: ${status.left}`,
-        logId: Envelope.findLogId(json.right) ?? headerLogId
+        logId: Envelope.findLogId(json.right) ?? headerLogId()
       }))
     )
   }
   if (status.right.code !== 0) return Either.left(codeError(endpoint, status.right))
-  return Either.right({ body: json.right, logId: status.right.logId ?? headerLogId })
+  return Either.right({ body: json.right, logId: status.right.logId ?? headerLogId() })
 }
 
 /** Human text for a duration in error messages. */
