@@ -137,13 +137,19 @@ describe("DouyinMetrics: one test per metric, on the sandbox", () => {
       })
     }).pipe(Effect.provide(stack()), isolated))
 
+  /** 3 reads the sandbox holds 1 s, 500 ms in: all 3 in flight. */
+  const threeHeldReads = Effect.gen(function*() {
+    const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+    yield* sandbox.inject(FanGroupSandbox.latency("1 second", { route: "GET /im/group/count/" }))
+    const fibers = yield* Effect.forkAll([1, 2, 3].map(() => FanGroupQuota.remaining({ openId })))
+    yield* TestClock.adjust("500 millis")
+    expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(3)
+    return fibers
+  })
+
   it.effect("requests in flight: 3 reads held 1 s by the sandbox → 3 while they wait, 0 after", () =>
     Effect.gen(function*() {
-      const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-      yield* sandbox.inject(FanGroupSandbox.latency("1 second", { route: "GET /im/group/count/" }))
-      const fibers = yield* Effect.forkAll([1, 2, 3].map(() => FanGroupQuota.remaining({ openId })))
-      yield* TestClock.adjust("500 millis")
-      expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(3)
+      const fibers = yield* threeHeldReads
       yield* TestClock.adjust("600 millis")
       yield* Fiber.join(fibers)
       expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(0)
@@ -151,11 +157,7 @@ describe("DouyinMetrics: one test per metric, on the sandbox", () => {
 
   it.effect("interrupted in flight: 3 reads held 1 s, interrupted at 500 ms → in flight 0, each attempt and call counted as interrupted", () =>
     Effect.gen(function*() {
-      const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-      yield* sandbox.inject(FanGroupSandbox.latency("1 second", { route: "GET /im/group/count/" }))
-      const fibers = yield* Effect.forkAll([1, 2, 3].map(() => FanGroupQuota.remaining({ openId })))
-      yield* TestClock.adjust("500 millis")
-      expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(3)
+      const fibers = yield* threeHeldReads
       yield* Fiber.interrupt(fibers)
       expect(yield* counter(DouyinMetrics.requestsInFlight, ["endpoint", quota])).toBe(0)
       expect(yield* histogram(DouyinMetrics.attemptDuration, ["endpoint", quota], ["outcome", "interrupted"])).toEqual({
