@@ -88,23 +88,19 @@ describe.each(transports)("the SDK over $name (the general path) on a loopback s
       expect(inits.map((init) => [init?.redirect, init?.signal?.aborted])).toEqual(fetches ? Array(3).fill(["manual", false]) : [])
     }))
 
-  it.scopedLive("the attempt deadline aborts a request the server never answers: the timeout error, the socket closed", () =>
+  it.scopedLive.each(
+    [
+      ["hold", "a request the server never answers"],
+      ["trickle", "a body that never completes"]
+    ] as const
+  )("the attempt deadline ends %s (%s): the timeout error, the socket closed", (mode) =>
     Effect.gen(function*() {
-      const server = yield* serve("hold")
+      const server = yield* serve(mode)
       const error = yield* Effect.flip(count).pipe(Effect.provide(client(server.url, "300 millis")), Effect.timeout("5 seconds"))
       expect(error).toMatchObject({ _tag: "DouyinTransportError", sent: true })
       expect(error.message).toContain("no response within the attempt timeout of 300ms")
       yield* server.socketClosed(0)
       expect(server.seen).toHaveLength(1)
-    }))
-
-  it.scopedLive("the deadline also ends a body that never completes: the timeout error, the socket closed", () =>
-    Effect.gen(function*() {
-      const server = yield* serve("trickle")
-      const error = yield* Effect.flip(count).pipe(Effect.provide(client(server.url, "300 millis")), Effect.timeout("5 seconds"))
-      expect(error).toMatchObject({ _tag: "DouyinTransportError", sent: true })
-      expect(error.message).toContain("no response within the attempt timeout of 300ms")
-      yield* server.socketClosed(0)
     }))
 
   it.scopedLive("interruption aborts the request: the server sees its socket close", () =>
