@@ -217,10 +217,10 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
 
   // Bounds a wait by the call deadline: a timer only while something waits.
   const bounded =
-    (call: Call<unknown>, state: CallState, clock: Clock.Clock, deadline: number) =>
+    (call: Call<unknown>, state: CallState, deadline: number) =>
     <A, E, R>(wait: Effect.Effect<A, E, R>): Effect.Effect<A, E | DouyinTransportError, R> =>
       Effect.suspend(() => {
-        const left = deadline - clock.unsafeCurrentTimeMillis()
+        const left = deadline - state.clock.unsafeCurrentTimeMillis()
         return left <= 0
           ? Effect.fail(callTimeout(call, state.sent))
           : Effect.timeoutFail(wait, { duration: Duration.millis(left), onTimeout: () => callTimeout(call, state.sent) })
@@ -320,7 +320,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         const context: CallContext = {
           start,
           deadline,
-          bound: canWait ? bounded(call, state, clock, deadline) : Fifo.unbounded,
+          bound: canWait ? bounded(call, state, deadline) : Fifo.unbounded,
           span,
           services: fiber.currentContext
         }
