@@ -93,7 +93,7 @@ describe.each(transports)("the SDK over $name (the general path) on a loopback s
       ["hold", "a request the server never answers"],
       ["trickle", "a body that never completes"]
     ] as const
-  )("the attempt deadline ends %s (%s): the timeout error, the socket closed", (mode) =>
+  )("the attempt deadline ends %s (%s): the timeout error, the socket closed", ([mode]) =>
     Effect.gen(function*() {
       const server = yield* serve(mode)
       const error = yield* Effect.flip(count).pipe(Effect.provide(client(server.url, "300 millis")), Effect.timeout("5 seconds"))
