@@ -179,8 +179,9 @@ describe("scopedSend: the deadline-taking send over a client built with HttpClie
     Effect.gen(function*() {
       const { client, inside, signals } = signalClient("answer")
       const before = yield* fiberSettings
-      const response = yield* ScopedSend.make(client)(request(), 5_000)
-      expect(yield* response.text).toBe("{}")
+      const { response, text } = yield* ScopedSend.make(client)(request(), 5_000)
+      expect(response.status).toBe(200)
+      expect(text).toBe("{}")
       expect(inside).toEqual([{ propagation: false, redacted: [...before.redacted, "access-token"], scope: true, fetch: true }])
       expect(signals[0]!.aborted).toBe(false)
       expect(yield* fiberSettings).toEqual(before)

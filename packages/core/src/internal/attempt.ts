@@ -63,8 +63,8 @@ export interface Bound {
  * `fetch`); it is always asked not to follow redirects, so a token never reaches another
  * origin (a redirect then arrives as a 3xx, a typed error).
  *
- * An attempt is two steps (the exchange, the body's text); the rest (envelope, decode, span
- * attributes, `settle`) is plain code in their continuations.
+ * An attempt is one step (the exchange, which reads the body); the rest (envelope, decode,
+ * span attributes, `settle`) is plain code in its continuation.
  */
 export const make = (
   http: HttpClient.HttpClient,
@@ -118,12 +118,9 @@ export const make = (
   const send = <A>(request: HttpClientRequest.HttpClientRequest, spec: Spec<A>, bound = attemptBound(spec)) =>
     Effect.matchEffect(exchange(request, bound.millis, spec.span), {
       onFailure: (e) => failed(spec, Deadline.expiredAt(e, bound.millis) ? bound.error() : wire.fromHttpClientError(spec.endpoint, e)),
-      onSuccess: (response) => {
+      onSuccess: ({ response, text }) => {
         spec.span.attribute("http.response.status_code", response.status)
-        return Effect.matchEffect(response.text, {
-          onFailure: (e) => failed(spec, wire.fromHttpClientError(spec.endpoint, e)),
-          onSuccess: (text) => decoded(spec, text, response)
-        })
+        return decoded(spec, text, response)
       }
     })
 

@@ -29,16 +29,23 @@ export class DeadlineExceeded extends Data.TaggedError("DeadlineExceeded")<{ rea
   }
 }
 
+/** A finished exchange: the response and its whole body, already read, as text. */
+export interface Exchanged {
+  readonly response: HttpClientResponse.HttpClientResponse
+  readonly text: string
+}
+
 /**
- * Sends `request` and ends it after at most `timeoutMillis` (or the client's own deadline, if
- * shorter) with a `DeadlineExceeded` cause carrying the deadline that fired. `parent` is the
- * call's span, for a client that opens spans of its own (the fast client opens none).
+ * Sends `request`, reads the whole body, and ends it after at most `timeoutMillis` (or the
+ * client's own deadline, if shorter) with a `DeadlineExceeded` cause carrying the deadline
+ * that fired. `parent` is the call's span, for a client that opens spans of its own (the fast
+ * client opens none). The body comes with the answer: an attempt reads it in the same step.
  */
 export type Send = (
   request: HttpClientRequest.HttpClientRequest,
   timeoutMillis: number,
   parent?: Tracer.AnySpan | undefined
-) => Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>
+) => Effect.Effect<Exchanged, HttpClientError.HttpClientError>
 
 const TypeId: unique symbol = Symbol.for("@effect-douyin/core/internal/deadline/Send")
 

@@ -21,7 +21,7 @@ import * as Option from "effect/Option"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
-import { DeadlineExceeded } from "./deadline.js"
+import { DeadlineExceeded, type Exchanged } from "./deadline.js"
 
 export { DeadlineExceeded } from "./deadline.js"
 
@@ -108,7 +108,8 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
     return new HttpClientError.ResponseError({ request: this.request, response: this, reason: "Decode", cause })
   }
 
-  private get bodyText(): string {
+  /** The body as text, decoded once. */
+  get bodyText(): string {
     return this.cachedText ??= this.body.toString("utf8")
   }
 
@@ -158,19 +159,19 @@ class BufferedResponse extends Inspectable.Class implements HttpClientResponse.H
   }
 }
 
-type Resume = (effect: Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>) => void
+type Resume<A> = (effect: Effect.Effect<A, HttpClientError.HttpClientError>) => void
 
 const isRedirect = (status: number) => status >= 300 && status < 400 && status !== 304
 
 // One module-level function for every timer (no closure per request).
-const onDeadline = (exchange: Exchange) => exchange.expire()
+const onDeadline = (exchange: { readonly expire: () => void }) => exchange.expire()
 
 /**
  * One request/response. Settles `resume` exactly once: with the buffered response on the
  * body's end, or with a typed error (transport failure, deadline, cap, redirect, refused
  * body). Whatever ends it first aborts the dispatch, which closes the connection.
  */
-class Exchange implements Dispatcher.DispatchHandler {
+class Exchange<A> implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined = undefined
   private settled = false
   private abortReason: Error | undefined = undefined
@@ -184,7 +185,9 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly request: HttpClientRequest.HttpClientRequest,
     private readonly settings: Settings,
     private readonly timeoutMillis: number,
-    private readonly resume: Resume
+    private readonly resume: Resume<A>,
+    /** What the fiber gets of a complete response. */
+    private readonly deliver: (response: BufferedResponse) => A
   ) {
     // Node fires a delay past 2^31 − 1 ms at once: a longer deadline waits that long (24.8 days).
     this.timer = setTimeout(onDeadline, Math.min(timeoutMillis, 2_147_483_647), this)
@@ -235,7 +238,7 @@ class Exchange implements Dispatcher.DispatchHandler {
     clearTimeout(this.timer)
     const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size)
     this.chunks = []
-    this.resume(Effect.succeed(this.response(body)))
+    this.resume(Effect.succeed(this.deliver(this.response(body))))
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
@@ -354,19 +357,20 @@ const prepare = (
 }
 
 interface Started {
-  exchange?: Exchange
+  exchange?: { readonly abort: () => void }
 }
 
-const exchange = (
+const exchange = <A>(
   dispatcher: Dispatcher,
   settings: Settings,
   timeoutMillis: number,
   request: HttpClientRequest.HttpClientRequest,
   options: Dispatcher.DispatchOptions,
+  deliver: (response: BufferedResponse) => A,
   started?: Started
 ) =>
-  Effect.async<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError>((resume) => {
-    const exchange = new Exchange(request, settings, timeoutMillis, resume)
+  Effect.async<A, HttpClientError.HttpClientError>((resume) => {
+    const exchange = new Exchange(request, settings, timeoutMillis, resume, deliver)
     if (started !== undefined) started.exchange = exchange
     dispatcher.dispatch(options, exchange)
     return Effect.sync(() => exchange.interrupt())
@@ -386,30 +390,34 @@ export const send = (
   if (options instanceof HttpClientError.RequestError) return Effect.fail(options)
   return Effect.withFiberRuntime((fiber) => {
     const scope = Context.getOption(fiber.getFiberRef(FiberRef.currentContext), Scope.Scope)
-    if (Option.isNone(scope)) return exchange(dispatcher, settings, settings.timeoutMillis, request, options)
+    if (Option.isNone(scope)) return exchange(dispatcher, settings, settings.timeoutMillis, request, options, asResponse)
     // A child scope, closed with the exchange, so a long-lived scope does not collect one
     // finalizer per request.
     return Effect.flatMap(Scope.fork(scope.value, ExecutionStrategy.sequential), (child) => {
       const started: Started = {}
       return Scope.addFinalizer(child, Effect.sync(() => started.exchange?.abort())).pipe(
-        Effect.zipRight(exchange(dispatcher, settings, settings.timeoutMillis, request, options, started)),
+        Effect.zipRight(exchange(dispatcher, settings, settings.timeoutMillis, request, options, asResponse, started)),
         Effect.onExit((exit) => Scope.close(child, exit))
       )
     })
   })
 }
 
+const asResponse = (response: BufferedResponse): HttpClientResponse.HttpClientResponse => response
+const withText = (response: BufferedResponse): Exchanged => ({ response, text: response.bodyText })
+
 /**
  * Sends `request` under the caller's deadline (`deadline.Send`): the shorter of it and the
- * client's own, on the exchange's one timer. No `Scope` is looked up: the caller bounds it.
+ * client's own, on the exchange's one timer, and hands over the body's text with the response.
+ * No `Scope` is looked up: the caller bounds it.
  */
 export const sendWithin = (
   dispatcher: Dispatcher,
   settings: Settings,
   request: HttpClientRequest.HttpClientRequest,
   timeoutMillis: number
-): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
+): Effect.Effect<Exchanged, HttpClientError.HttpClientError> => {
   const options = prepare(request)
   if (options instanceof HttpClientError.RequestError) return Effect.fail(options)
-  return exchange(dispatcher, settings, Math.min(timeoutMillis, settings.timeoutMillis), request, options)
+  return exchange(dispatcher, settings, Math.min(timeoutMillis, settings.timeoutMillis), request, options, withText)
 }

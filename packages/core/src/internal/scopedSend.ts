@@ -24,7 +24,6 @@ import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
-import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -36,7 +35,6 @@ import * as Tracer from "effect/Tracer"
 import * as Deadline from "./deadline.js"
 
 type Fetch = typeof globalThis.fetch
-type Response = HttpClientResponse.HttpClientResponse
 type Failure = HttpClientError.HttpClientError
 
 const withAccessToken = (names: ReadonlyArray<string | RegExp>) => names.includes("access-token") ? names : [...names, "access-token"]
@@ -111,15 +109,11 @@ const settings = <A, E, B, E2>(
   })
 }
 
-/**
- * The response with its body read: the request may be aborted once the exchange ends, so the
- * body is read inside it. The text is kept on a view of the response (its prototype is the
- * response itself) whose `text` is that string, whatever the client caches.
- */
+/** The response with its body read: the request may be aborted once the exchange ends, so the body is read inside it. */
 const readWhole = (client: HttpClient.HttpClient.With<Failure, Scope.Scope>, request: HttpClientRequest.HttpClientRequest) =>
   Effect.flatMap(
     client.execute(request),
-    (response) => Effect.map(response.text, (text): Response => Object.create(response, { text: { value: Effect.succeed(text) } }))
+    (response) => Effect.map(response.text, (text): Deadline.Exchanged => ({ response, text }))
   )
 
 /**
@@ -137,7 +131,7 @@ export const make = (http: HttpClient.HttpClient, options: { readonly fetch?: Fe
       Scope.make(),
       (scope) =>
         Effect.uninterruptibleMask((restoreInterruption) =>
-          Effect.withFiberRuntime<Response, Failure>((fiber) => {
+          Effect.withFiberRuntime<Deadline.Exchanged, Failure>((fiber) => {
             let timedOut = false
             // One timer: at the deadline it closes the exchange's scope, which aborts the request.
             const timer = Number.isFinite(timeoutMillis)
