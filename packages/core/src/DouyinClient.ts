@@ -295,64 +295,86 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   }
 
   const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> =>
-    Effect.withFiberRuntime((fiber) => {
-      const clientRequestId = crypto.randomUUID()
-      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-      const start = clock.unsafeCurrentTimeMillis()
-      // The span is handed down, not put in the context: that would rewrite the fiber's
-      // context on every call. What may open spans of its own (a token refresh, a client
-      // that traces) gets it as its parent.
-      const span = Effect.makeSpan(call.endpoint, {
-        kind: "client",
-        captureStackTrace: false,
-        attributes: {
-          "douyin.endpoint": call.endpoint,
-          "douyin.idempotency": call.idempotency,
-          "douyin.client_request_id": clientRequestId,
-          "http.request.method": call.method,
-          "url.path": call.path,
-          ...server
-        }
-      })
-      return Effect.flatMap(span, (span) => {
-        const state: CallState = { sent: false, clock, meter: metrics.meter(call.endpoint, fiber) }
-        const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
-        const context: CallContext = {
-          start,
-          deadline,
-          bound: canWait ? bounded(call, state, deadline) : Fifo.unbounded,
-          span,
-          services: fiber.currentContext
-        }
-        const override = Context.get(fiber.currentContext, AccessToken.Override)
-        const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
-        // The call's error as the caller sees it, recorded on the span and logged once.
-        const failed = (error: AttemptError) => {
-          const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
-            ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
-            : error as CallError<I>
-          span.attribute("error.type", reported._tag)
-          return Effect.zipRight(Effect.withParentSpan(logFailure(clientRequestId, reported), span), Effect.fail(reported))
-        }
-        // One exit hook per call: the metrics, the span's end (as `Effect.useSpan` ends it),
-        // and for an unsafe call cut while its request was in flight, the warning first.
-        const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
-        const end = (exit: Exit.Exit<A, CallError<I>>) => {
-          state.meter.callEnded(exit)
-          span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
-        }
-        return Effect.onExit(Effect.catchAll(attempts, failed), (exit) => {
-          if (call.idempotency === "unsafe" && state.sent && Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)) {
-            return Effect.zipRight(
-              Effect.withParentSpan(logInterrupted(call, clientRequestId), span),
-              Effect.sync(() => end(exit))
-            )
+    // One uninterruptible region per call, interruptible only inside `restore`: the span is
+    // ended, and the call's metrics and error recorded, however the call ends.
+    Effect.uninterruptibleMask((restore) =>
+      Effect.withFiberRuntime((fiber) => {
+        const clientRequestId = crypto.randomUUID()
+        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+        const start = clock.unsafeCurrentTimeMillis()
+        // The span is handed down, not put in the context: that would rewrite the fiber's
+        // context on every call. What may open spans of its own (a token refresh, a client
+        // that traces) gets it as its parent.
+        const span = Effect.makeSpan(call.endpoint, {
+          kind: "client",
+          captureStackTrace: false,
+          attributes: {
+            "douyin.endpoint": call.endpoint,
+            "douyin.idempotency": call.idempotency,
+            "douyin.client_request_id": clientRequestId,
+            "http.request.method": call.method,
+            "url.path": call.path,
+            ...server
           }
-          end(exit)
-          return Effect.void
+        })
+        return Effect.flatMap(span, (span) => {
+          const state: CallState = { sent: false, clock, meter: metrics.meter(call.endpoint, fiber) }
+          const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
+          const context: CallContext = {
+            start,
+            deadline,
+            bound: canWait ? bounded(call, state, deadline) : Fifo.unbounded,
+            span,
+            services: fiber.currentContext
+          }
+          const override = Context.get(fiber.currentContext, AccessToken.Override)
+          const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
+          // The metrics, then the span's end (as `Effect.useSpan` ends it).
+          const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
+          const end = (exit: Exit.Exit<A, CallError<I>>) => {
+            state.meter.callEnded(exit)
+            span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+          }
+          return Effect.matchCauseEffect(restore(attempts), {
+            onSuccess: (a) => {
+              end(Exit.succeed(a))
+              return Effect.succeed(a)
+            },
+            onFailure: (cause) => {
+              const failure = Cause.failureOrCause(cause)
+              if (failure._tag === "Left") {
+                // The call's error as the caller sees it, recorded on the span and logged once.
+                const error = failure.left
+                const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
+                  ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
+                  : error as CallError<I>
+                span.attribute("error.type", reported._tag)
+                return Effect.zipRight(
+                  Effect.withParentSpan(logFailure(clientRequestId, reported), span),
+                  Effect.failSync(() => {
+                    end(Exit.fail(reported))
+                    return reported
+                  })
+                )
+              }
+              const exit = Exit.failCause(failure.right)
+              // An unsafe call cut while its request was in flight: the warning first.
+              if (call.idempotency === "unsafe" && state.sent && Cause.isInterruptedOnly(failure.right)) {
+                return Effect.zipRight(
+                  Effect.withParentSpan(logInterrupted(call, clientRequestId), span),
+                  Effect.suspend(() => {
+                    end(exit)
+                    return exit
+                  })
+                )
+              }
+              end(exit)
+              return exit
+            }
+          })
         })
       })
-    })
+    )
 
   return { execute }
 })
