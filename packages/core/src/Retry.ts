@@ -232,7 +232,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
       context: DouyinClient.CallContext
     ): Effect.Effect<A, DouyinClient.AttemptError> =>
       Effect.matchEffect(attempts, {
-        onSuccess: (a) => Effect.as(budget.refund, a),
+        onSuccess: budget.refunded,
         onFailure: (first) =>
           // Retrying annotates the call's span and logs under it.
           Effect.withParentSpan(
@@ -245,7 +245,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
               // No retry starts after the policy's deadline, nor a backoff that would end past the call's.
               deadline: Math.min(context.start + Duration.toMillis(policy.deadline), context.deadline),
               budget: policy.useBudget ? budget : retryBudget.unlimited,
-              refund: budget.refund,
+              refunded: budget.refunded,
               metrics
             }),
             context.span

@@ -74,8 +74,8 @@ export const retrying = <A>(options: {
   readonly deadline: number
   /** What retries pay from (`unlimited` when this call does not use the budget). */
   readonly budget: RetryBudget
-  /** What the success refunds to the shared budget. */
-  readonly refund: Effect.Effect<void>
+  /** The success, once it has refunded the shared budget. */
+  readonly refunded: <A>(a: A) => Effect.Effect<A>
   readonly metrics: Recorder
 }): Effect.Effect<A, AttemptError> => {
   const { call, metrics } = options
@@ -117,7 +117,7 @@ export const retrying = <A>(options: {
   const counted = () => ({ "douyin.attempts": attempt, "douyin.retry_count": attempt - 1 })
   return replayingFirst(options.first, options.attempts).pipe(
     Effect.retry(schedule),
-    Effect.tap(() => Effect.zipRight(options.refund, Effect.annotateCurrentSpan(counted()))),
+    Effect.flatMap((a) => Effect.zipRight(Effect.annotateCurrentSpan(counted()), options.refunded(a))),
     Effect.catchAll((error) =>
       stoppedBy === "budget"
         ? Effect.zipRight(

@@ -1,9 +1,10 @@
 /**
- * The shared retry budget (reliability.md §2), a token bucket in a `Ref`: a retry pays its
+ * The shared retry budget (reliability.md §2), a token bucket in a `MutableRef`, changed
+ * synchronously (no other fiber runs in between, so it needs no `Ref`): a retry pays its
  * cost, a successful call refunds a little, every change is reported to the gauge.
  */
 import * as Effect from "effect/Effect"
-import * as Ref from "effect/Ref"
+import * as MutableRef from "effect/MutableRef"
 import type { AttemptError } from "../DouyinClient.js"
 import type { Recorder } from "../DouyinMetrics.js"
 
@@ -20,40 +21,43 @@ export interface RetryBudget {
   readonly remaining: Effect.Effect<number>
   /** Takes the cost of retrying after `error`; `false` (and nothing taken) when it cannot be paid. */
   readonly pay: (error: AttemptError) => Effect.Effect<boolean>
-  /** What a successful call puts back. */
-  readonly refund: Effect.Effect<void>
+  /**
+   * `a`, once a successful call has put its refund back. On every success, so the budget is
+   * changed synchronously; only a change is an effect (the gauge), and a full budget (the
+   * common case) does not change.
+   */
+  readonly refunded: <A>(a: A) => Effect.Effect<A>
 }
 
 /** No budget: every retry is paid, nothing is counted. */
 export const unlimited: RetryBudget = {
   remaining: Effect.succeed(Number.POSITIVE_INFINITY),
   pay: () => Effect.succeed(true),
-  refund: Effect.void
+  refunded: Effect.succeed
 }
 
 export const make = (costs: Costs, metrics: Recorder): Effect.Effect<RetryBudget> =>
   Effect.gen(function*() {
-    const tokens = yield* Ref.make(costs.capacity)
+    const tokens = MutableRef.make(costs.capacity)
     yield* metrics.retryBudget(costs.capacity)
     // A timeout or a broken connection costs more: the server may still be working on it.
     const costOf = (error: AttemptError) => error._tag === "DouyinTransportError" && error.sent ? costs.timeoutCost : costs.retryCost
     return {
-      remaining: Ref.get(tokens),
+      remaining: Effect.sync(() => MutableRef.get(tokens)),
       pay: (error) =>
-        Effect.tap(
-          Ref.modify(tokens, (left) => {
-            const cost = costOf(error)
-            return left >= cost ? [true, left - cost] as const : [false, left] as const
-          }),
-          (taken) => taken ? Effect.flatMap(Ref.get(tokens), metrics.retryBudget) : Effect.void
-        ),
-      // A full budget (the common case) stays as it is: no update, no gauge to set.
-      refund: Effect.flatMap(
-        Ref.modify(tokens, (left) => {
-          const next = Math.min(costs.capacity, left + costs.successRefund)
-          return [next === left ? undefined : next, next] as const
+        Effect.suspend(() => {
+          const left = MutableRef.get(tokens)
+          const cost = costOf(error)
+          if (left < cost) return Effect.succeed(false)
+          MutableRef.set(tokens, left - cost)
+          return Effect.as(metrics.retryBudget(left - cost), true)
         }),
-        (changed) => changed === undefined ? Effect.void : metrics.retryBudget(changed)
-      )
+      refunded: (a) => {
+        const left = MutableRef.get(tokens)
+        const next = Math.min(costs.capacity, left + costs.successRefund)
+        if (next === left) return Effect.succeed(a)
+        MutableRef.set(tokens, next)
+        return Effect.as(metrics.retryBudget(next), a)
+      }
     }
   })
