@@ -67,6 +67,19 @@ export const releasing = <A, E, R>(use: Effect.Effect<A, E, R>, release: Effect.
     onSuccess: (a) => Effect.as(release, a)
   })
 
+/** {@link releasing} with a synchronous `release`: no effect of its own on the way out. */
+export const releasingSync = <A, E, R>(use: Effect.Effect<A, E, R>, release: () => void): Effect.Effect<A, E, R> =>
+  Effect.matchCauseEffect(use, {
+    onFailure: (cause) => {
+      release()
+      return Effect.failCause(cause)
+    },
+    onSuccess: (a) => {
+      release()
+      return Effect.succeed(a)
+    }
+  })
+
 export const make = (permits: number): Effect.Effect<FifoSemaphore> => Effect.sync(() => unsafeMake(permits))
 
 export const unsafeMake = (permits: number): FifoSemaphore => {
@@ -80,7 +93,7 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
     return true
   }
 
-  const release = Effect.sync(() => {
+  const releaseNow = () => {
     const next = queue.shift()
     if (next === undefined) {
       free++
@@ -88,7 +101,8 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
       next.handed = true
       Deferred.unsafeDone(next.deferred, Effect.void)
     }
-  })
+  }
+  const release = Effect.sync(releaseNow)
 
   const acquire = (restore: Restore) =>
     Effect.suspend(() => {
@@ -111,7 +125,7 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
 
   const withPermit = <A, E, R, EB = never>(self: Effect.Effect<A, E, R>, bound: Bound<EB> = unbounded) =>
     Effect.uninterruptibleMask((restore): Effect.Effect<A, E | EB, R> => {
-      const held = releasing(restore(self), release)
+      const held = releasingSync(restore(self), releaseNow)
       if (tryTake()) return held
       // Only a call that has to wait is bounded: the wait and the permit's use, in one region.
       return boundedRegion(restore, bound, Effect.zipRight(acquire(restore), held))
@@ -119,7 +133,7 @@ export const unsafeMake = (permits: number): FifoSemaphore => {
 
   const withPermitIfAvailable = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<Option.Option<A>, E, R> =>
     Effect.uninterruptibleMask((restore) =>
-      Effect.suspend(() => tryTake() ? releasing(Effect.asSome(restore(self)), release) : Effect.succeed(Option.none()))
+      Effect.suspend(() => tryTake() ? releasingSync(Effect.asSome(restore(self)), releaseNow) : Effect.succeed(Option.none()))
     )
 
   return { withPermit, withPermitIfAvailable, take: acquire, release, isIdle }

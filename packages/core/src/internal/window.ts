@@ -163,11 +163,10 @@ const reserveAll = (windows: ReadonlyArray<Window>, cost: number) => {
   for (const w of windows) w.reserve(cost)
 }
 
-const releaseAll = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number) =>
-  Effect.sync(() => {
-    const now = clock.unsafeCurrentTimeMillis()
-    for (const w of windows) w.release(now, cost)
-  })
+const releaseAll = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number) => () => {
+  const now = clock.unsafeCurrentTimeMillis()
+  for (const w of windows) w.release(now, cost)
+}
 
 /** Grants at once if every window has room and nobody is queued in any line. */
 const tryReserve = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number): boolean => {
@@ -193,7 +192,7 @@ export const withPermit = <A, E, R, EB = never>(
   bound: Fifo.Bound<EB> = Fifo.unbounded
 ): Effect.Effect<A, E | EB, R> =>
   Effect.uninterruptibleMask((restore) => {
-    const held = Fifo.releasing(restore(use), releaseAll(clock, windows, cost))
+    const held = Fifo.releasingSync(restore(use), releaseAll(clock, windows, cost))
     if (tryReserve(clock, windows, cost)) return held
     const queue = (i: number): Effect.Effect<void> => {
       if (i === windows.length) return Effect.sync(() => reserveAll(windows, cost))
@@ -235,5 +234,5 @@ export const tryWithPermit = <A, E, R>(
       return refuse({ window, retryAfterMillis: Math.max(1, Math.ceil(wait)) })
     }
     reserveAll(windows, cost)
-    return Fifo.releasing(restore(use), releaseAll(clock, windows, cost))
+    return Fifo.releasingSync(restore(use), releaseAll(clock, windows, cost))
   })
