@@ -305,19 +305,16 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         // The span is handed down, not put in the context: that would rewrite the fiber's
         // context on every call. What may open spans of its own (a token refresh, a client
         // that traces) gets it as its parent.
-        const span = Effect.makeSpan(call.endpoint, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: {
-            "douyin.endpoint": call.endpoint,
-            "douyin.idempotency": call.idempotency,
-            "douyin.client_request_id": clientRequestId,
-            "http.request.method": call.method,
-            "url.path": call.path,
-            ...server
-          }
-        })
+        const span = Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false })
         return Effect.flatMap(span, (span) => {
+          // Set one by one: an `attributes` option would be copied into an array of entries first.
+          span.attribute("douyin.endpoint", call.endpoint)
+          span.attribute("douyin.idempotency", call.idempotency)
+          span.attribute("douyin.client_request_id", clientRequestId)
+          span.attribute("http.request.method", call.method)
+          span.attribute("url.path", call.path)
+          span.attribute("server.address", server.address)
+          span.attribute("server.port", server.port)
           const state: CallState = { sent: false, clock, meter: metrics.meter(call.endpoint, fiber) }
           const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
           const context: CallContext = {
@@ -380,10 +377,10 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
 })
 
 // OpenTelemetry HTTP client attributes of the host every call goes to.
-const serverAttributes = (baseUrl: string): Record<string, string | number> => {
+const serverAttributes = (baseUrl: string): { readonly address: string; readonly port: number } => {
   const url = new URL(baseUrl)
   const port = url.port === "" ? (url.protocol === "http:" ? 80 : 443) : Number(url.port)
-  return { "server.address": url.hostname, "server.port": port }
+  return { address: url.hostname, port }
 }
 
 /** Per-call bookkeeping, local to one `execute` (no state outlives the call). */

@@ -339,6 +339,9 @@ const timed = <A, E, R>(
       ))
   })
 
+/** Milliseconds (with their fraction) from `start`, in the clock's nanoseconds, to now. */
+const millisSince = (clock: Clock.Clock, start: bigint) => Number(clock.unsafeCurrentTimeNanos() - start) / 1_000_000
+
 const byEndpoint = <T, I, O>(metric: Metric.Metric<T, I, O>, endpoint: string) => Metric.tagged(metric, "endpoint", endpoint)
 
 /** `f` of each key, computed once (keys: endpoint ids and outcome tags, a bounded set). */
@@ -362,8 +365,9 @@ const endpointMetrics = (endpoint: string) => {
   const e = ["endpoint", endpoint] as const
   return {
     calls: memo((outcome) => Metric.fromMetricKey(taggedKey(callsKey, [e, ["outcome", outcome]]))),
-    callDuration: memo((outcome) => timerOf(taggedKey(callDurationKey, [e, ["outcome", outcome]]))),
-    attemptDuration: memo((outcome) => timerOf(taggedKey(attemptDurationKey, [e, ["outcome", outcome]]))),
+    // The meter's timers take milliseconds (the histograms' unit): no `Duration` per recording.
+    callMillis: memo((outcome) => Metric.fromMetricKey(taggedKey(callDurationKey, [e, ["outcome", outcome]]))),
+    attemptMillis: memo((outcome) => Metric.fromMetricKey(taggedKey(attemptDurationKey, [e, ["outcome", outcome]]))),
     inFlight: Metric.fromMetricKey(taggedKey(requestsInFlightKey, [e])),
     outcomeUnknown: Metric.fromMetricKey(taggedKey(outcomeUnknownKey, [e])),
     rateLimitWait: timerOf(taggedKey(rateLimitWaitKey, [e]))
@@ -382,7 +386,7 @@ const makeLive = (): Recorder => {
       const attemptEnded = (outcome: string) => {
         if (attemptStart === undefined) return
         metrics.inFlight.unsafeUpdate(-1, labels)
-        metrics.attemptDuration(outcome).unsafeUpdate(Duration.nanos(clock.unsafeCurrentTimeNanos() - attemptStart), labels)
+        metrics.attemptMillis(outcome).unsafeUpdate(millisSince(clock, attemptStart), labels)
         attemptStart = undefined
       }
       return {
@@ -395,7 +399,7 @@ const makeLive = (): Recorder => {
           const outcome = outcomeOf(exit)
           attemptEnded(outcome)
           metrics.calls(outcome).unsafeUpdate(1, labels)
-          metrics.callDuration(outcome).unsafeUpdate(Duration.nanos(clock.unsafeCurrentTimeNanos() - callStart), labels)
+          metrics.callMillis(outcome).unsafeUpdate(millisSince(clock, callStart), labels)
           if (outcome === "DouyinOutcomeUnknown") metrics.outcomeUnknown.unsafeUpdate(1, labels)
         }
       }
