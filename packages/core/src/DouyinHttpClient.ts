@@ -51,6 +51,7 @@ import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher } from "undici"
 import * as Deadline from "./internal/deadline.js"
+import * as RequestTarget from "./internal/requestTarget.js"
 import * as internal from "./internal/dispatchClient.js"
 
 /**
@@ -136,7 +137,8 @@ export interface Options {
 
 const settingsOf = (options: Options): internal.Settings => ({
   timeoutMillis: Math.max(1, Duration.toMillis(Duration.decode(options.timeout ?? "10 seconds"))),
-  maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024
+  maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+  target: RequestTarget.make()
 })
 
 /**

@@ -22,6 +22,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
 import { DeadlineExceeded, type Exchanged } from "./deadline.js"
+import * as RequestTarget from "./requestTarget.js"
 
 export { DeadlineExceeded } from "./deadline.js"
 
@@ -73,6 +74,8 @@ export class ScopeClosed extends Data.TaggedError("ScopeClosed")<{}> {
 export interface Settings {
   readonly timeoutMillis: number
   readonly maxBodyBytes: number
+  /** Where each request goes (`requestTarget.ts`: the client's parsed URLs). */
+  readonly target: ReturnType<typeof RequestTarget.make>
 }
 
 /** A response whose body is already in memory (the exchange read it under the cap). */
@@ -330,11 +333,12 @@ const requestBody = (request: HttpClientRequest.HttpClientRequest): Body | undef
 
 /** The dispatch of `request`, or why it cannot be sent (nothing is sent then). */
 const prepare = (
+  settings: Settings,
   request: HttpClientRequest.HttpClientRequest
 ): Dispatcher.DispatchOptions | HttpClientError.RequestError => {
-  const url = UrlParams.makeUrl(request.url, request.urlParams, Option.none())
-  if (url._tag === "Left") {
-    return new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: url.left })
+  const target = settings.target(request.url, request.urlParams)
+  if (target._tag === "Left") {
+    return new HttpClientError.RequestError({ request, reason: "InvalidUrl", cause: target.left })
   }
   const body = requestBody(request)
   if (body === undefined) {
@@ -345,8 +349,8 @@ const prepare = (
     })
   }
   return {
-    origin: url.right.origin,
-    path: url.right.pathname + url.right.search,
+    origin: target.right.origin,
+    path: target.right.path,
     method: request.method,
     headers: request.headers,
     body,
@@ -386,7 +390,7 @@ export const send = (
   settings: Settings,
   request: HttpClientRequest.HttpClientRequest
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, HttpClientError.HttpClientError> => {
-  const options = prepare(request)
+  const options = prepare(settings, request)
   if (options instanceof HttpClientError.RequestError) return Effect.fail(options)
   return Effect.withFiberRuntime((fiber) => {
     const scope = Context.getOption(fiber.getFiberRef(FiberRef.currentContext), Scope.Scope)
@@ -417,7 +421,7 @@ export const sendWithin = (
   request: HttpClientRequest.HttpClientRequest,
   timeoutMillis: number
 ): Effect.Effect<Exchanged, HttpClientError.HttpClientError> => {
-  const options = prepare(request)
+  const options = prepare(settings, request)
   if (options instanceof HttpClientError.RequestError) return Effect.fail(options)
   return exchange(dispatcher, settings, Math.min(timeoutMillis, settings.timeoutMillis), request, options, withText)
 }
