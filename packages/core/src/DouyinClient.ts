@@ -307,14 +307,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         // that traces) gets it as its parent.
         const span = Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false })
         return Effect.flatMap(span, (span) => {
-          // Set one by one: an `attributes` option would be copied into an array of entries first.
-          span.attribute("douyin.endpoint", call.endpoint)
-          span.attribute("douyin.idempotency", call.idempotency)
-          span.attribute("douyin.client_request_id", clientRequestId)
-          span.attribute("http.request.method", call.method)
-          span.attribute("url.path", call.path)
-          span.attribute("server.address", server.address)
-          span.attribute("server.port", server.port)
+          annotateCall(span, call, clientRequestId, server)
           const state: CallState = { sent: false, clock, meter: metrics.meter(call.endpoint, fiber) }
           const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
           const context: CallContext = {
@@ -332,6 +325,15 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
             state.meter.callEnded(exit)
             span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
           }
+          // Logs under the call's span, then ends the call with `exit`.
+          const endLogged = (log: Effect.Effect<void>, exit: Exit.Exit<A, CallError<I>>) =>
+            Effect.zipRight(
+              Effect.withParentSpan(log, span),
+              Effect.suspend(() => {
+                end(exit)
+                return exit
+              })
+            )
           return Effect.matchCauseEffect(restore(attempts), {
             onSuccess: (a) => {
               end(Exit.succeed(a))
@@ -346,24 +348,12 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
                   ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
                   : error as CallError<I>
                 span.attribute("error.type", reported._tag)
-                return Effect.zipRight(
-                  Effect.withParentSpan(logFailure(clientRequestId, reported), span),
-                  Effect.failSync(() => {
-                    end(Exit.fail(reported))
-                    return reported
-                  })
-                )
+                return endLogged(logFailure(clientRequestId, reported), Exit.fail(reported))
               }
               const exit = Exit.failCause(failure.right)
               // An unsafe call cut while its request was in flight: the warning first.
               if (call.idempotency === "unsafe" && state.sent && Cause.isInterruptedOnly(failure.right)) {
-                return Effect.zipRight(
-                  Effect.withParentSpan(logInterrupted(call, clientRequestId), span),
-                  Effect.suspend(() => {
-                    end(exit)
-                    return exit
-                  })
-                )
+                return endLogged(logInterrupted(call, clientRequestId), exit)
               }
               end(exit)
               return exit
@@ -376,11 +366,27 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   return { execute }
 })
 
-// OpenTelemetry HTTP client attributes of the host every call goes to.
-const serverAttributes = (baseUrl: string): { readonly address: string; readonly port: number } => {
+/** The host every call goes to (OpenTelemetry's `server.address` / `server.port`). */
+interface Server {
+  readonly address: string
+  readonly port: number
+}
+
+const serverAttributes = (baseUrl: string): Server => {
   const url = new URL(baseUrl)
   const port = url.port === "" ? (url.protocol === "http:" ? 80 : 443) : Number(url.port)
   return { address: url.hostname, port }
+}
+
+/** The call's attributes, set one by one (an `attributes` option is copied into an array of entries first). */
+const annotateCall = (span: Tracer.Span, call: Call<unknown>, clientRequestId: string, server: Server) => {
+  span.attribute("douyin.endpoint", call.endpoint)
+  span.attribute("douyin.idempotency", call.idempotency)
+  span.attribute("douyin.client_request_id", clientRequestId)
+  span.attribute("http.request.method", call.method)
+  span.attribute("url.path", call.path)
+  span.attribute("server.address", server.address)
+  span.attribute("server.port", server.port)
 }
 
 /** Per-call bookkeeping, local to one `execute` (no state outlives the call). */
