@@ -9,7 +9,7 @@
  * a fiber per idle key).
  */
 import type * as Clock from "effect/Clock"
-import type { Window } from "./window.js"
+import { nowMillis, type Window } from "./window.js"
 
 interface Slot {
   readonly window: Window
@@ -28,7 +28,7 @@ export class KeyedWindows {
   ) {}
 
   get(key: string): Window {
-    const now = this.clock.unsafeCurrentTimeMillis()
+    const now = nowMillis(this.clock)
     let slot = this.slots.get(key)
     if (slot === undefined) {
       slot = { window: this.create(key), lastUsed: now }
@@ -50,7 +50,7 @@ export class KeyedWindows {
   }
 
   keys(): ReadonlyArray<string> {
-    this.sweep(this.clock.unsafeCurrentTimeMillis())
+    this.sweep(nowMillis(this.clock))
     return [...this.slots.keys()]
   }
 }

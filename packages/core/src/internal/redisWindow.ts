@@ -29,9 +29,11 @@ export interface Spec {
 // KEYS: the windows. ARGV: member, cost, hold ms, then limit and interval ms per window.
 // Returns { 0 } when granted, else { index (1-based) of the window that refused, wait ms }
 // where wait is -1 when the room needed is still held by attempts in flight.
+// Time is in milliseconds with their microseconds (`TIME`): in whole milliseconds an end
+// stamped at .999 would expire up to 1 ms early, and a 1 s window at the wire hold limit + 1.
 const acquireScript = `
 local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local member = ARGV[1]
 local cost = tonumber(ARGV[2])
 local hold = tonumber(ARGV[3])
@@ -45,7 +47,7 @@ for i, key in ipairs(KEYS) do
     local e = redis.call("ZRANGE", key, excess - 1, excess - 1, "WITHSCORES")
     local at = tonumber(e[2])
     if at > now then return { i, -1 } end
-    return { i, at + interval - now }
+    return { i, math.ceil(at + interval - now) }
   end
 end
 for i, key in ipairs(KEYS) do
@@ -59,7 +61,7 @@ return { 0 }
 // KEYS: the windows. ARGV: member, cost. Members already trimmed stay gone (XX).
 const releaseScript = `
 local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 for _, key in ipairs(KEYS) do
   for u = 1, tonumber(ARGV[2]) do redis.call("ZADD", key, "XX", now, ARGV[1] .. ":" .. u) end
 end

@@ -150,10 +150,17 @@ export class Window {
 
 type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
+/**
+ * The clock's time in milliseconds with their fraction (read from its nanoseconds). In whole
+ * milliseconds an end stamped at .999 would expire up to 1 ms early: a request sent just
+ * before it and one sent just after it would fall in one 1 s window at the wire, `limit + 1`.
+ */
+export const nowMillis = (clock: Clock.Clock): number => Number(clock.unsafeCurrentTimeNanos()) / 1_000_000
+
 /** Waits (at the head of the window's line) until `cost` fits; interruptible through `restore`. */
 const awaitRoom = (clock: Clock.Clock, window: Window, cost: number, restore: Restore): Effect.Effect<void> =>
   Effect.suspend(function loop(): Effect.Effect<void> {
-    const wait = window.waitMillis(clock.unsafeCurrentTimeMillis(), cost)
+    const wait = window.waitMillis(nowMillis(clock), cost)
     if (wait === 0) return Effect.void
     const sleep = wait === undefined ? window.nextRelease() : clock.sleep(Duration.millis(wait))
     return Effect.flatMap(restore(sleep), () => Effect.suspend(loop))
@@ -164,13 +171,13 @@ const reserveAll = (windows: ReadonlyArray<Window>, cost: number) => {
 }
 
 const releaseAll = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number) => () => {
-  const now = clock.unsafeCurrentTimeMillis()
+  const now = nowMillis(clock)
   for (const w of windows) w.release(now, cost)
 }
 
 /** Grants at once if every window has room and nobody is queued in any line. */
 const tryReserve = (clock: Clock.Clock, windows: ReadonlyArray<Window>, cost: number): boolean => {
-  const now = clock.unsafeCurrentTimeMillis()
+  const now = nowMillis(clock)
   for (const w of windows) if (!w.line.isIdle() || !w.fits(now, cost)) return false
   reserveAll(windows, cost)
   return true
@@ -225,7 +232,7 @@ export const tryWithPermit = <A, E, R>(
   refuse: (refusal: Refusal) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E, R> =>
   Effect.uninterruptibleMask((restore) => {
-    const now = clock.unsafeCurrentTimeMillis()
+    const now = nowMillis(clock)
     for (const window of windows) {
       if (window.line.isIdle() && window.fits(now, cost)) continue
       // A full window, or one with callers already queued for it: the estimate is when it has
