@@ -22,7 +22,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Dispatcher } from "undici"
 import { DeadlineExceeded, type Exchanged } from "./deadline.js"
-import * as RequestTarget from "./requestTarget.js"
+import type * as RequestTarget from "./requestTarget.js"
 
 export { DeadlineExceeded } from "./deadline.js"
 
