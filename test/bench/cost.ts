@@ -5,20 +5,50 @@
  *   the server runs in its own) over a block of calls, taken in alternation with a block of
  *   raw undici calls so that both see the same machine; the ratio of each pair, then the
  *   median of the ratios;
- * - forked fibers per call: a `Supervisor` that counts every fiber started while `calls`
- *   sequential calls run in one fiber (so the driver itself forks none).
+ * - forked fibers and Effect steps per call: a `Supervisor` that counts every fiber started
+ *   and every Effect instruction the runtime evaluates (with op supervision on) while `calls`
+ *   sequential calls run in one fiber (so the driver itself forks none); the steps of the same
+ *   loop over `Effect.void` are subtracted, so what is left is the call's own.
  */
-import { Effect } from "effect"
-import { FiberCounter } from "../../packages/core/test/support/fiberCounter.js"
+import { Effect, RuntimeFlags, RuntimeFlagsPatch, Supervisor } from "effect"
 import * as Stats from "./stats.js"
 
-/** Fibers forked per call, over `calls` sequential calls. */
-export const forkedFibersPerCall = <E>(call: Effect.Effect<unknown, E>, calls: number): Effect.Effect<number, E> =>
+class Counter extends Supervisor.AbstractSupervisor<void> {
+  fibers = 0
+  steps = 0
+  get value() {
+    return Effect.void
+  }
+  override onStart() {
+    this.fibers++
+  }
+  override onEffect() {
+    this.steps++
+  }
+}
+
+/** What one call costs the Effect runtime: fibers forked and instructions evaluated. */
+export interface Steps {
+  readonly forkedFibers: number
+  readonly effectSteps: number
+}
+
+const counted = <E>(body: Effect.Effect<unknown, E>, calls: number): Effect.Effect<Counter, E> =>
   Effect.suspend(() => {
-    const counter = new FiberCounter()
-    const loop = Effect.loop(0, { while: (i) => i < calls, step: (i) => i + 1, body: () => call, discard: true })
-    return Effect.map(Effect.supervised(loop, counter), () => counter.started / calls)
+    const counter = new Counter()
+    const loop = Effect.loop(0, { while: (i) => i < calls, step: (i) => i + 1, body: () => body, discard: true })
+    return Effect.as(
+      Effect.withRuntimeFlagsPatch(Effect.supervised(loop, counter), RuntimeFlagsPatch.enable(RuntimeFlags.OpSupervision)),
+      counter
+    )
   })
+
+/** Fibers forked and Effect steps per call, over `calls` sequential calls. */
+export const stepsPerCall = <E>(call: Effect.Effect<unknown, E>, calls: number): Effect.Effect<Steps, E> =>
+  Effect.zipWith(counted(call, calls), counted(Effect.void, calls), (measured, empty) => ({
+    forkedFibers: measured.fibers / calls,
+    effectSteps: (measured.steps - empty.steps) / calls
+  }))
 
 /** CPU µs per call of one block of `calls` calls run by `run`. */
 export const cpuMicrosPerCall = async (run: () => Promise<unknown>, calls: number): Promise<number> => {

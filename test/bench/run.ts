@@ -140,8 +140,8 @@ type ClientName = typeof names[keyof typeof names]
 interface Driver {
   readonly name: ClientName
   readonly run: (total: number, concurrency: number, record?: boolean) => Promise<Run>
-  /** Effect clients: fibers forked per call over `calls` sequential calls. */
-  readonly fibersPerCall?: (calls: number) => Promise<number>
+  /** Effect clients: fibers forked and Effect steps per call over `calls` sequential calls. */
+  readonly stepsPerCall?: (calls: number) => Promise<Cost.Steps>
   readonly close: () => Promise<void>
 }
 
@@ -161,7 +161,7 @@ const bareDriver = (
   return {
     name,
     run: (total, c, record) => Effect.runPromise(driveEffect(call, total, c, record)),
-    fibersPerCall: (calls) => Effect.runPromise(Cost.forkedFibersPerCall(call, calls)),
+    stepsPerCall: (calls) => Effect.runPromise(Cost.stepsPerCall(call, calls)),
     close: () => agent.close()
   }
 }
@@ -183,7 +183,7 @@ const sdkDriver = (
   return {
     name,
     run: (total, c, record) => withCall((call) => driveEffect(call, total, c, record)),
-    fibersPerCall: (calls) => withCall((call) => Cost.forkedFibersPerCall(call, calls)),
+    stepsPerCall: (calls) => withCall((call) => Cost.stepsPerCall(call, calls)),
     close: async () => {
       await runtime.dispose()
       await agent.close()
@@ -292,11 +292,11 @@ const cpu = async (drivers: ReadonlyArray<Driver>) => {
   return figures
 }
 
-/** Fibers forked per call of every Effect driver. */
-const fibers = async (drivers: ReadonlyArray<Driver>) => {
-  const figures = new Map<ClientName, number>()
+/** Fibers forked and Effect steps per call of every Effect driver. */
+const steps = async (drivers: ReadonlyArray<Driver>) => {
+  const figures = new Map<ClientName, Cost.Steps>()
   for (const d of drivers) {
-    if (d.fibersPerCall !== undefined) figures.set(d.name, await d.fibersPerCall(plan.fiberCalls))
+    if (d.stepsPerCall !== undefined) figures.set(d.name, await d.stepsPerCall(plan.fiberCalls))
   }
   return figures
 }
@@ -395,21 +395,22 @@ const limiterTable = (limit: WireFigures, cost: CostFigures) =>
 // ---------------------------------------------------------------------------------------------
 // report
 
-/** CPU per call and forked fibers per call of every driver, and what recording metrics costs. */
+/** CPU, forked fibers and Effect steps per call of every driver, and what recording metrics costs. */
 const costTable = (
   drivers: ReadonlyArray<Driver>,
   cpuFigures: ReadonlyMap<ClientName, Cost.Paired>,
-  fiberFigures: ReadonlyMap<ClientName, number>
+  stepFigures: ReadonlyMap<ClientName, Cost.Steps>
 ) => {
   const rows = drivers.map((d) => {
     const paired = cpuFigures.get(d.name)!
-    const forked = fiberFigures.get(d.name)
+    const counted = stepFigures.get(d.name)
     return [
       d.name,
       `${paired.micros.toFixed(1)} µs`,
       `${paired.baselineMicros.toFixed(1)} µs`,
       Stats.formatRatio(paired.ratio),
-      forked === undefined ? "–" : forked.toFixed(2)
+      counted === undefined ? "–" : counted.forkedFibers.toFixed(2),
+      counted === undefined ? "–" : counted.effectSteps.toFixed(1)
     ]
   })
   const on = cpuFigures.get(names.production)
@@ -420,7 +421,10 @@ const costTable = (
     `${(on.micros - off.micros).toFixed(1)} µs per call, ${Stats.formatRatio(on.ratio - off.ratio)} raw undici`
   ]
   return [
-    Stats.markdownTable(["client", "CPU per call", "raw undici (paired)", "CPU vs raw undici", "forked fibers per call"], rows),
+    Stats.markdownTable(
+      ["client", "CPU per call", "raw undici (paired)", "CPU vs raw undici", "forked fibers per call", "Effect steps per call"],
+      rows
+    ),
     ...metrics
   ].join("\n")
 }
@@ -465,16 +469,16 @@ const main = async () => {
       for (const d of chosen) await d.run(plan.warmup, plan.cpu.concurrency, false)
       log(`client CPU per call, paired with raw undici (c=${plan.cpu.concurrency})…`)
       const cpuFigures = await cpu(chosen)
-      log("forked fibers per call…")
-      process.stdout.write(costTable(chosen, cpuFigures, await fibers(chosen)) + "\n")
+      log("forked fibers and Effect steps per call…")
+      process.stdout.write(costTable(chosen, cpuFigures, await steps(chosen)) + "\n")
       return
     }
     log("throughput and latency…")
     const figures = await throughput(drivers)
     log(`client CPU per call, paired with raw undici (c=${plan.cpu.concurrency})…`)
     const cpuFigures = await cpu(drivers)
-    log("forked fibers per call…")
-    const fiberFigures = await fibers(drivers)
+    log("forked fibers and Effect steps per call…")
+    const stepFigures = await steps(drivers)
     log(`heap over ${plan.heapCalls} calls of the production stack…`)
     const memory = await heap(driver(names.production))
     const { cost, limit } = await limiterStep(server)
@@ -503,7 +507,7 @@ const main = async () => {
       shown: Stats.formatRatio(value),
       met: value >= min
     })
-    const fastForked = fiberFigures.get(names.sdkFast)!
+    const fastForked = stepFigures.get(names.sdkFast)!.forkedFibers
     const productionCpu = cpuFigures.get(names.production)!
     const targets = [
       ratioTarget("SDK over the fast client, no policies: ≥ 0.85× raw undici req/s at c=32", ratio32(names.sdkFast, names.rawUndici), 0.85),
@@ -558,11 +562,12 @@ const main = async () => {
       ),
       "",
       `client CPU per call at c=${plan.cpu.concurrency} (process.cpuUsage, ${plan.cpu.pairs} blocks of ${plan.cpu.calls} calls, ` +
-      "each paired with a raw undici block in alternation; medians), and fibers forked per call " +
-      `(${plan.fiberCalls} sequential calls under a counting Supervisor). On a shared, loaded machine the CPU ratios ` +
+      "each paired with a raw undici block in alternation; medians), and fibers forked and Effect steps (instructions " +
+      `the runtime evaluates, the loop's own subtracted) per call (${plan.fiberCalls} sequential calls under a counting ` +
+      "Supervisor; steps do not depend on the machine). On a shared, loaded machine the CPU ratios " +
       "are the robust figures; req/s and latencies move with the load.",
       "",
-      costTable(drivers, cpuFigures, fiberFigures),
+      costTable(drivers, cpuFigures, stepFigures),
       "",
       "targets (issue 15):",
       "",
@@ -619,7 +624,8 @@ const main = async () => {
           })),
           addedP50UsAtC1: Object.fromEntries(drivers.map((d) => [d.name, addedP50Us(d.name)])),
           cpuPerCall: Object.fromEntries([...cpuFigures]),
-          forkedFibersPerCall: Object.fromEntries([...fiberFigures]),
+          forkedFibersPerCall: Object.fromEntries([...stepFigures].map(([name, s]) => [name, s.forkedFibers])),
+          effectStepsPerCall: Object.fromEntries([...stepFigures].map(([name, s]) => [name, s.effectSteps])),
           memory,
           limiter: limit,
           permitCost: cost,

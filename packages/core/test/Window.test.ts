@@ -19,7 +19,7 @@ describe("the sliding window (internal/window.ts)", () => {
       const clock = clockAt(time)
       const window = new Window.Window("global 1 per 1s", 1, "1 second")
       const attempt = (endAtMicros: number) =>
-        Window.tryWithPermit(
+        Window.tryWithPermit<"sent" | number, never, never>(
           clock,
           [window],
           1,
