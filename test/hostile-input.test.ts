@@ -165,17 +165,20 @@ describe("defect 7: ListEntryApplications.stream validates through the request S
 describe("defect 8: strings on the wire are well-formed Unicode", () => {
   it.effect.each(
     [
-      ["an open_id", { openId: "op\uD800x", groupId: "@g", content: MessageContent.text("hi") }],
-      ["a group id", { openId: "op-1", groupId: "@g\uDC00", content: MessageContent.text("hi") }],
-      ["message text", { openId: "op-1", groupId: "@g", content: MessageContent.text("hi \uD83D") }]
+      ["an open_id", { openId: "op\uD800x", groupId: "@g", content: MessageContent.text("hi") }, "open_id"],
+      ["a group id", { openId: "op-1", groupId: "@g\uDC00", content: MessageContent.text("hi") }, "group_id"],
+      ["message text", { openId: "op-1", groupId: "@g", content: MessageContent.text("hi \uD83D") }, "content.text.text"]
     ] as const
-  )("a lone surrogate in %s fails with DouyinInvalidInput and sends nothing", ([, input]) =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(SendGroupMessage.send(input))
-      expect(error._tag).toBe("DouyinInvalidInput")
-      expect(error.message).toContain("Unicode")
-      expect(yield* DouyinTest.requests).toHaveLength(0)
-    }).pipe(Effect.provide(api([]))))
+  )(
+    "a lone surrogate in %s fails with DouyinInvalidInput naming the wire field, and sends nothing",
+    ([, input, field]) =>
+      Effect.gen(function*() {
+        const error = yield* Effect.flip(SendGroupMessage.send(input))
+        expect(error._tag).toBe("DouyinInvalidInput")
+        expect(error.message).toContain(`${field}: invalid (not well-formed Unicode`)
+        expect(yield* DouyinTest.requests).toHaveLength(0)
+      }).pipe(Effect.provide(api([])))
+  )
 
   it.effect("a lone surrogate in a GET query value (open_id of count) is rejected before sending", () =>
     Effect.gen(function*() {
