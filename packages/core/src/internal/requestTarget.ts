@@ -30,6 +30,8 @@ interface Parsed {
  * `USVString` (where `encodeURIComponent` would throw).
  */
 export const formEncode = (text: string): string => {
+  // Letters, digits and `*-._` stay as they are: most keys and values (`open_id`, ids) need no work.
+  if (formSafe.test(text)) return text
   let encoded: string
   try {
     encoded = encodeURIComponent(text)
@@ -39,6 +41,8 @@ export const formEncode = (text: string): string => {
   }
   return encoded.replace(/%20|[!'()~]/g, escapeFormChar)
 }
+
+const formSafe = /^[\w*.-]*$/
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
