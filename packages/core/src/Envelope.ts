@@ -198,22 +198,19 @@ const isDecodedC = (b: Json): b is typeof EnvelopeC.Type =>
  * @category decoding
  */
 export const status = (kind: Kind, body: unknown): Either.Either<Status, string> => {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return Either.left("the body is not a JSON object")
-  }
-  const json = body as Json
+  if (!isObject(body)) return Either.left("the body is not a JSON object")
   switch (kind) {
     case "A":
-      return isDecodedA(json)
-        ? Either.right(statusA(json))
+      return isDecodedA(body)
+        ? Either.right(statusA(body))
         : Either.mapBoth(decodeA(body), { onLeft: parseIssue.describe, onRight: statusA })
     case "B":
-      return isDecodedB(json)
-        ? Either.right(statusB(json))
+      return isDecodedB(body)
+        ? Either.right(statusB(body))
         : Either.mapBoth(decodeB(body), { onLeft: parseIssue.describe, onRight: statusB })
     case "C":
-      return isDecodedC(json)
-        ? Either.right(statusC(json))
+      return isDecodedC(body)
+        ? Either.right(statusC(body))
         : Either.mapBoth(decodeC(body), { onLeft: parseIssue.describe, onRight: statusC })
   }
 }
