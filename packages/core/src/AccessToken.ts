@@ -322,8 +322,7 @@ type Memo<V> = Ref.Ref<ReadonlyMap<string, V>>
 
 /** What one store source remembers per key (in the layer: nothing at module level). */
 interface Source {
-  /** The `TokenStore`, read and written through `cache`. */
-  readonly store: TokenStore.Service
+  /** The `TokenStore`, read and written through it (`cache.store`). */
   readonly cache: TokenCache.TokenCache
   readonly oauth: OAuth.Service
   readonly flights: singleFlight.SingleFlight
@@ -348,7 +347,10 @@ const forget = <V>(memo: Memo<V>, id: string) =>
 const sameSecret = (a: Redacted.Redacted<string>, b: Redacted.Redacted<string>) => Redacted.value(a) === Redacted.value(b)
 
 const load = (ctx: Source, key: TokenStore.Key) =>
-  Effect.flatMap(ctx.store.get(key), Option.match({ onNone: () => Effect.fail(authorizeFirst), onSome: Effect.succeed }))
+  Effect.flatMap(ctx.cache.store.get(key), Option.match({ onNone: () => Effect.fail(authorizeFirst), onSome: Effect.succeed }))
+
+/** The store key of `openId` for this source's app. */
+const keyOf = (ctx: Source, openId: string): TokenStore.Key => ({ clientKey: ctx.clientKey, openId })
 
 const isFresh = (ctx: Source, entry: TokenStore.StoredToken, now: number) => now < entry.expiresAt - ctx.settings.refreshBefore
 
@@ -363,7 +365,7 @@ const renewalDue = (ctx: Source, entry: TokenStore.StoredToken, now: number) =>
  */
 const peekToken = (ctx: Source, clock: Clock.Clock) => (openId: string): Redacted.Redacted<string> | undefined => {
   const now = clock.unsafeCurrentTimeMillis()
-  const entry = ctx.cache.recent({ clientKey: ctx.clientKey, openId }, now)
+  const entry = ctx.cache.recent(keyOf(ctx, openId), now)
   return entry !== undefined && isFresh(ctx, entry, now) && !renewalDue(ctx, entry, now) ? entry.accessToken : undefined
 }
 
@@ -389,7 +391,7 @@ const holdFailure = (ctx: Source, id: string, refreshToken: Redacted.Redacted<st
 /** Sets the re-authorization gauge from the store (the truth across instances); never fails. */
 const reportReauthorizations = (ctx: Source) =>
   ctx.metrics.reauthorizations(
-    Effect.provideService(TokenStore.needingReauthorization(ctx.clientKey), TokenStore.TokenStore, ctx.store)
+    Effect.provideService(TokenStore.needingReauthorization(ctx.clientKey), TokenStore.TokenStore, ctx.cache.store)
   )
 
 /**
@@ -400,7 +402,7 @@ const markReauthorization = (ctx: Source, key: TokenStore.Key, entry: TokenStore
   Effect.gen(function*() {
     if (entry.reauthorization !== undefined) return
     const since = yield* Clock.currentTimeMillis
-    yield* ctx.store.set(key, { ...entry, reauthorization: { code, since } })
+    yield* ctx.cache.store.set(key, { ...entry, reauthorization: { code, since } })
     yield* Effect.logWarning("douyin creator must authorize the app again").pipe(
       Effect.annotateLogs({ "douyin.open_id": key.openId, "douyin.code": code, "douyin.client_key": key.clientKey })
     )
@@ -434,7 +436,7 @@ const requestRefresh = (ctx: Source, key: TokenStore.Key, entry: TokenStore.Stor
       )
     }
     const now = yield* Clock.currentTimeMillis
-    yield* ctx.store.set(key, refreshedEntry(entry, fresh, now))
+    yield* ctx.cache.store.set(key, refreshedEntry(entry, fresh, now))
     return fresh.accessToken
   })
 
@@ -473,7 +475,7 @@ const refreshUnderLease = (
     )
   })
   const underLease = Effect.flatMap(satisfied, Option.match({ onSome: Effect.succeed, onNone: () => refresh }))
-  return ctx.store.withLease(key, ctx.settings.leaseTtl, underLease).pipe(
+  return ctx.cache.store.withLease(key, ctx.settings.leaseTtl, underLease).pipe(
     Effect.withSpan("AccessToken.refresh", { attributes: { "douyin.client_key": ctx.clientKey } })
   )
 }
@@ -489,7 +491,7 @@ const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredTo
     yield* ctx.oauth.renewRefreshToken(current.refreshToken).pipe(
       Effect.flatMap((renewed) =>
         Effect.flatMap(Clock.currentTimeMillis, (t) =>
-          ctx.store.set(key, {
+          ctx.cache.store.set(key, {
             ...current,
             refreshToken: renewed.refreshToken,
             refreshExpiresAt: t + Duration.toMillis(renewed.expiresIn)
@@ -505,7 +507,7 @@ const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredTo
       )
     )
   })
-  return ctx.flights.run(id, Effect.succeedNone, ctx.store.withLease(key, ctx.settings.leaseTtl, renew)).pipe(Effect.ignore)
+  return ctx.flights.run(id, Effect.succeedNone, ctx.cache.store.withLease(key, ctx.settings.leaseTtl, renew)).pipe(Effect.ignore)
 }
 
 /**
@@ -515,7 +517,7 @@ const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredTo
  */
 const getToken = (ctx: Source) => (openId: string): Effect.Effect<Redacted.Redacted<string>, Failure> =>
   Effect.gen(function*() {
-    const key = { clientKey: ctx.clientKey, openId }
+    const key = keyOf(ctx, openId)
     const entry = yield* load(ctx, key)
     const now = yield* Clock.currentTimeMillis
     yield* renewIfDue(ctx, key, entry, now)
@@ -530,7 +532,7 @@ const getToken = (ctx: Source) => (openId: string): Effect.Effect<Redacted.Redac
       Effect.catchAll((error) =>
         // A failed proactive refresh leaves the stored token; use it while it is valid.
         Effect.gen(function*() {
-          const current = yield* ctx.store.get(key)
+          const current = yield* ctx.cache.store.get(key)
           const t = yield* Clock.currentTimeMillis
           if (Option.isSome(current) && t < current.value.expiresAt) {
             yield* Effect.logWarning("douyin token refresh failed; the current token is used until it expires", error.message)
@@ -548,7 +550,7 @@ const getToken = (ctx: Source) => (openId: string): Effect.Effect<Redacted.Redac
  * `stale` was refreshed within `reuseWindow`; else one refresh shared by every caller.
  */
 const refreshToken = (ctx: Source) => (openId: string, stale: Redacted.Redacted<string>) => {
-  const key = { clientKey: ctx.clientKey, openId }
+  const key = keyOf(ctx, openId)
   const id = TokenStore.keyString(key)
   const satisfied = Effect.gen(function*() {
     const current = yield* load(ctx, key)
@@ -610,7 +612,6 @@ export const makeStore = (
     const clock = yield* Effect.clock
     const cache = TokenCache.make(yield* TokenStore.TokenStore, settings.cacheFor, clock)
     const ctx: Source = {
-      store: cache.store,
       cache,
       oauth,
       flights: yield* singleFlight.make,
