@@ -11,9 +11,11 @@
  * - `TokenStoreRedis.layer` (`@effect-douyin/core/TokenStoreRedis`): for many instances of one
  *   app sharing tokens through Redis.
  *
- * File and Redis entries are Schema-encoded with a version field and can be encrypted at rest
+ * File and Redis entries are Schema-encoded with a version field, name the key they were written
+ * for (an entry copied to another `open_id` or app is refused), and can be encrypted at rest
  * (AES-256-GCM, {@link Encryption}). Every operation fails with a typed {@link TokenStoreError},
- * never a defect.
+ * never a defect; a listing reports each entry it cannot read as an {@link UnreadableEntry} and
+ * goes on.
  *
  * @example
  * ```ts
@@ -32,7 +34,6 @@
  */
 import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as Path from "@effect/platform/Path"
-import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -48,7 +49,7 @@ import type { ConfigError } from "effect/ConfigError"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as fileBackend from "./internal/fileBackend.js"
-import { type Backend, StoreFailure } from "./internal/storeBackend.js"
+import { type Backend, type Listed, StoreFailure } from "./internal/storeBackend.js"
 import * as tokenEntry from "./internal/tokenEntry.js"
 import * as OAuth from "./OAuth.js"
 
@@ -112,6 +113,59 @@ export class TokenStoreError extends Schema.TaggedError<TokenStoreError>()("Toke
 }
 
 /**
+ * One stored entry a listing could not read; the listing reports it and goes on. Never carries
+ * a token. Match on `reason`:
+ * - `name`: a file in the token directory whose name this store does not write (a stray file);
+ *   `openId` is absent;
+ * - `read`: the entry exists but could not be read (e.g. a directory or an unreadable file);
+ * - `decode`: not a token entry this release reads (corrupt, newer version, or a sealed entry
+ *   the configured keys do not open);
+ * - `foreign`: an entry written for another `client_key` + `open_id` (copied or renamed).
+ *
+ * @since 0.3.0
+ * @category errors
+ */
+export class UnreadableEntry extends Schema.TaggedError<UnreadableEntry>()("TokenStoreUnreadableEntry", {
+  /** `file`, `redis`, or the name of a custom store. */
+  store: Schema.String,
+  /** The entry as the store names it: a file name, or the open_id in Redis' index. */
+  entry: Schema.String,
+  /** The open_id the entry is stored under, when its name says it. */
+  openId: Schema.optional(Schema.String),
+  reason: Schema.Literal("name", "read", "decode", "foreign"),
+  description: Schema.String
+}) {
+  override get message() {
+    return `${this.store} token store entry ${JSON.stringify(this.entry)} unreadable (${this.reason}): ${this.description}`
+  }
+}
+
+/**
+ * What {@link Service.list} returns: the entries it read, and each one it could not read.
+ *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
+ * const audit = Effect.gen(function*() {
+ *   const { entries, unreadable } = yield* (yield* TokenStore.TokenStore).list("my_client_key")
+ *   for (const failure of unreadable) {
+ *     if (failure.reason === "foreign") yield* Effect.logError(`token entry ${failure.entry} belongs to another creator`)
+ *   }
+ *   return entries.length
+ * })
+ * ```
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface Listing {
+  readonly entries: ReadonlyArray<readonly [Key, StoredToken]>
+  readonly unreadable: ReadonlyArray<UnreadableEntry>
+}
+
+/**
  * @since 0.1.0
  * @category models
  */
@@ -122,8 +176,11 @@ export interface Service {
   /** Replaces the entry at once: a concurrent reader sees the old or the new one. */
   readonly set: (key: Key, token: StoredToken) => Effect.Effect<void, TokenStoreError>
   readonly remove: (key: Key) => Effect.Effect<void, TokenStoreError>
-  /** The stored entries of one app. */
-  readonly list: (clientKey: string) => Effect.Effect<ReadonlyArray<readonly [Key, StoredToken]>, TokenStoreError>
+  /**
+   * The stored entries of one app, and each entry that could not be read (typed, per entry: one
+   * bad entry never hides the others). Fails only when the app's entries cannot be listed at all.
+   */
+  readonly list: (clientKey: string) => Effect.Effect<Listing, TokenStoreError>
   /**
    * Runs `effect` holding the key's lease, exclusive across every process sharing the store:
    * waits while another holder has it; a holder that crashed loses it after `ttl`. The work
@@ -184,7 +241,11 @@ export const makeMemory = (
           next.delete(keyString(key))
           return next
         }),
-      list: (clientKey) => Effect.map(Ref.get(ref), (m) => [...m.values()].filter(([k]) => k.clientKey === clientKey)),
+      list: (clientKey) =>
+        Effect.map(Ref.get(ref), (m) => ({
+          entries: [...m.values()].filter(([k]) => k.clientKey === clientKey),
+          unreadable: []
+        })),
       withLease: (key, _ttl, effect) => Effect.flatMap(semaphoreOf(keyString(key)), (s) => s.withPermits(1)(effect))
     }
   })
@@ -256,8 +317,8 @@ export const makeEncoded = (backend: Backend, encryption: Encryption | undefined
   Effect.map(keyringOf(backend.name, encryption), (ring): Service => {
     const fail = storeError(backend.name)
     const decode = (key: Key, text: string) =>
-      Either.match(tokenEntry.decode(ring, keyString(key), text), {
-        onLeft: (description) => Effect.fail(new TokenStoreError({ store: backend.name, operation: "decode", description })),
+      Either.match(tokenEntry.decode(ring, key, text), {
+        onLeft: ({ description }) => Effect.fail(new TokenStoreError({ store: backend.name, operation: "decode", description })),
         onRight: (token): Effect.Effect<StoredToken, TokenStoreError> => Effect.succeed(token)
       })
     const get = (key: Key) =>
@@ -268,20 +329,30 @@ export const makeEncoded = (backend: Backend, encryption: Encryption | undefined
           onSome: (text) => Effect.asSome(decode(key, text))
         })
       )
+    const listing = (clientKey: string, listed: ReadonlyArray<Listed>): Listing => {
+      const entries: Array<readonly [Key, StoredToken]> = []
+      const unreadable: Array<UnreadableEntry> = []
+      const refuse = (entry: string, openId: string | undefined, reason: UnreadableEntry["reason"], description: string) =>
+        unreadable.push(new UnreadableEntry({ store: backend.name, entry, openId, reason, description }))
+      for (const item of listed) {
+        if (item._tag === "Unreadable") {
+          refuse(item.entry, item.openId, item.reason, item.description)
+          continue
+        }
+        const key = { clientKey, openId: item.openId }
+        Either.match(tokenEntry.decode(ring, key, item.text), {
+          onLeft: ({ description, reason }) => refuse(item.entry, item.openId, reason, description),
+          onRight: (token) => entries.push([key, token])
+        })
+      }
+      return { entries, unreadable }
+    }
     return {
       name: backend.name,
       get,
-      set: (key, token) => Effect.mapError(backend.write(key, tokenEntry.encode(ring, keyString(key), token)), fail),
+      set: (key, token) => Effect.mapError(backend.write(key, tokenEntry.encode(ring, key, token)), fail),
       remove: (key) => Effect.mapError(backend.remove(key), fail),
-      list: (clientKey) =>
-        Effect.flatMap(Effect.mapError(backend.openIds(clientKey), fail), (openIds) =>
-          Effect.map(
-            Effect.forEach(openIds, (openId) => {
-              const key = { clientKey, openId }
-              return Effect.map(get(key), Option.map((token) => [key, token] as const))
-            }),
-            Arr.getSomes
-          )),
+      list: (clientKey) => Effect.map(Effect.mapError(backend.entries(clientKey), fail), (listed) => listing(clientKey, listed)),
       withLease: (key, ttl, effect) => Effect.mapError(backend.withLease(key, ttl, effect), (e) => e instanceof StoreFailure ? fail(e) : e)
     }
   })
@@ -427,6 +498,17 @@ export const authorize = (
     return token
   })
 
+const warnUnreadable = (unreadable: ReadonlyArray<UnreadableEntry>) =>
+  Effect.forEach(unreadable, (failure) =>
+    Effect.logWarning("douyin token store entry could not be read").pipe(
+      Effect.annotateLogs({
+        "douyin.token_store": failure.store,
+        "douyin.token_entry": failure.entry,
+        "douyin.reason": failure.reason,
+        "douyin.description": failure.description
+      })
+    ), { discard: true })
+
 /**
  * A creator of the app who must authorize it again before their refresh token runs out (or
  * since it did).
@@ -447,7 +529,9 @@ export interface NeedsReauthorization {
 /**
  * The app's creators who must authorize again: marked by the token source after Douyin
  * refused to renew or refresh (10004, 10020, 10010), or whose refresh token has expired.
- * Send them through the authorization flow again; `authorize` clears the mark.
+ * Send them through the authorization flow again; `authorize` clears the mark. An entry the
+ * store cannot read (see {@link UnreadableEntry}) is logged as a warning and left out: it never
+ * fails the whole listing. Fails only when the store cannot list at all.
  *
  * @example
  * ```ts
@@ -465,7 +549,8 @@ export const needingReauthorization = (
   clientKey: string
 ): Effect.Effect<ReadonlyArray<NeedsReauthorization>, TokenStoreError, TokenStore> =>
   Effect.gen(function*() {
-    const entries = yield* (yield* TokenStore).list(clientKey)
+    const { entries, unreadable } = yield* (yield* TokenStore).list(clientKey)
+    yield* warnUnreadable(unreadable)
     const now = yield* Clock.currentTimeMillis
     return entries.flatMap(([key, token]): Array<NeedsReauthorization> => {
       const mark = token.reauthorization ??

@@ -12,12 +12,13 @@
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import type { PlatformError } from "@effect/platform/Error"
+import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Crypto from "node:crypto"
-import { type Backend, type Key, StoreFailure, withPolledLease } from "./storeBackend.js"
+import { type Backend, type Key, type Listed, StoreFailure, withPolledLease } from "./storeBackend.js"
 
 // encodeURIComponent never leaves a "+", so "+" separates the two parts unambiguously.
 const fileName = (key: Key) => `${encodeURIComponent(key.clientKey)}+${encodeURIComponent(key.openId)}.json`
@@ -59,14 +60,44 @@ export const make = (directory: string): Effect.Effect<Backend, StoreFailure, Fi
     const remove = (key: Key) =>
       fs.remove(pathOf(key)).pipe(Effect.catchIf(notFound, () => Effect.void), Effect.mapError(failure("remove")))
 
-    const openIds = (clientKey: string) => {
+    // A name this store did not write (a malformed or non-canonical escape, e.g. `ck+%.json`)
+    // is reported by its file name, never decoded into an open_id it is not.
+    const openIdOf = (encoded: string): string | undefined => {
+      try {
+        const openId = decodeURIComponent(encoded)
+        return encodeURIComponent(openId) === encoded ? openId : undefined
+      } catch {
+        return undefined
+      }
+    }
+
+    const entries = (clientKey: string) => {
       const prefix = `${encodeURIComponent(clientKey)}+`
-      return Effect.map(
-        Effect.mapError(fs.readDirectory(directory), failure("list")),
-        (names) =>
-          names
-            .filter((n) => n.startsWith(prefix) && n.endsWith(".json"))
-            .map((n) => decodeURIComponent(n.slice(prefix.length, -".json".length)))
+      const listed = (name: string): Effect.Effect<Option.Option<Listed>> => {
+        const openId = openIdOf(name.slice(prefix.length, -".json".length))
+        if (openId === undefined) {
+          return Effect.succeedSome({
+            _tag: "Unreadable",
+            entry: name,
+            openId: undefined,
+            reason: "name",
+            description: "the file name is not one this store writes (a stray file in the token directory)"
+          })
+        }
+        return fs.readFileString(path.join(directory, name)).pipe(
+          Effect.map((text): Option.Option<Listed> => Option.some({ _tag: "Stored", entry: name, openId, text })),
+          Effect.catchAll((error) =>
+            notFound(error)
+              ? Effect.succeedNone
+              : Effect.succeedSome<Listed>({ _tag: "Unreadable", entry: name, openId, reason: "read", description: error.message })
+          )
+        )
+      }
+      return Effect.mapError(fs.readDirectory(directory), failure("list")).pipe(
+        Effect.flatMap((names) =>
+          Effect.forEach(names.filter((n) => n.startsWith(prefix) && n.endsWith(".json")), listed, { concurrency: 16 })
+        ),
+        Effect.map(Arr.getSomes)
       )
     }
 
@@ -105,7 +136,7 @@ export const make = (directory: string): Effect.Effect<Backend, StoreFailure, Fi
       read,
       write: (key, text) => writeAtomically(pathOf(key), text),
       remove,
-      openIds,
+      entries,
       withLease
     } satisfies Backend
   })

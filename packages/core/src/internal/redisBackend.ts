@@ -1,6 +1,7 @@
 /**
  * Token entries in Redis, over the shared `Redis` connection. One string per entry
- * (`<prefix>token:<key>`), a set per app listing its open_ids (written in the same MULTI),
+ * (`<prefix>token:<key>`), a set per app listing its open_ids (written in the same MULTI; a
+ * listing reads the set, then each entry),
  * and a lease per key: `SET NX PX` with a random owner, released only by its owner (a Lua
  * compare-and-delete), ending by itself after its TTL when the holder crashed.
  */
@@ -10,7 +11,7 @@ import * as Option from "effect/Option"
 import type { ChainableCommander, Redis as IORedis } from "ioredis"
 import * as Crypto from "node:crypto"
 import type * as Redis from "../Redis.js"
-import { type Backend, type Key, StoreFailure, withPolledLease } from "./storeBackend.js"
+import { type Backend, type Key, type Listed, StoreFailure, withPolledLease } from "./storeBackend.js"
 
 const releaseScript = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`
 
@@ -46,7 +47,15 @@ export const make = (redis: Redis.Service): Backend => {
     read: (key) => Effect.map(run<string | null>("read", (c) => c.get(entryKey(key))), Option.fromNullable),
     write: (key, text) => transaction("write", (m) => m.set(entryKey(key), text).sadd(indexKey(key.clientKey), key.openId)),
     remove: (key) => transaction("remove", (m) => m.del(entryKey(key)).srem(indexKey(key.clientKey), key.openId)),
-    openIds: (clientKey) => run("list", (c) => c.smembers(indexKey(clientKey))),
+    entries: (clientKey) =>
+      run("list", async (c): Promise<ReadonlyArray<Listed>> => {
+        const openIds = await c.smembers(indexKey(clientKey))
+        const texts = await Promise.all(openIds.map((openId) => c.get(entryKey({ clientKey, openId }))))
+        return openIds.flatMap((openId, i): Array<Listed> => {
+          const text = texts[i]
+          return text === null || text === undefined ? [] : [{ _tag: "Stored", entry: openId, openId, text }]
+        })
+      }),
     withLease
   }
 }

@@ -1,6 +1,6 @@
 /**
  * What a persistent token store must do with stored text, whatever holds it (a directory, a
- * Redis): read, write atomically, remove, list one app's open_ids, and hold a lease per key
+ * Redis): read, write atomically, remove, list one app's entries, and hold a lease per key
  * across processes. `TokenStore` turns a backend into its service (Schema-encoded entries,
  * encryption, typed errors).
  */
@@ -20,13 +20,33 @@ export class StoreFailure extends Data.TaggedError("StoreFailure")<{
   readonly description: string
 }> {}
 
+/**
+ * One entry found by a listing: its stored text, or why it cannot be read. `entry` names it as
+ * the backend does (a file name, an open_id in Redis' index); `openId` is absent when the name
+ * itself is not one the backend writes (a stray file).
+ */
+export type Listed =
+  | { readonly _tag: "Stored"; readonly entry: string; readonly openId: string; readonly text: string }
+  | {
+    readonly _tag: "Unreadable"
+    readonly entry: string
+    readonly openId: string | undefined
+    readonly reason: "name" | "read"
+    readonly description: string
+  }
+
 export interface Backend {
   readonly name: string
   readonly read: (key: Key) => Effect.Effect<Option.Option<string>, StoreFailure>
   /** Replaces the text at once: a reader sees the old or the new text, never a mix. */
   readonly write: (key: Key, text: string) => Effect.Effect<void, StoreFailure>
   readonly remove: (key: Key) => Effect.Effect<void, StoreFailure>
-  readonly openIds: (clientKey: string) => Effect.Effect<ReadonlyArray<string>, StoreFailure>
+  /**
+   * One app's entries with their text, in one pass. Fails only when the app's entries cannot be
+   * listed at all (the directory unreadable, Redis down); an entry that cannot be read is
+   * `Unreadable` and the listing goes on. An entry removed meanwhile is left out.
+   */
+  readonly entries: (clientKey: string) => Effect.Effect<ReadonlyArray<Listed>, StoreFailure>
   readonly withLease: <A, E, R>(
     key: Key,
     ttl: Duration.Duration,

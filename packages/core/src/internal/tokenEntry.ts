@@ -4,7 +4,13 @@
  * optionally sealed with AES-256-GCM (node:crypto). A sealed entry names its key id, so keys
  * can rotate: new writes use the current key, older entries still open with a previous one.
  * The store key is the cipher's additional data, so a sealed entry copied to another
- * client_key + open_id does not open there.
+ * client_key + open_id does not open there; every entry also names its key (`key`:
+ * `[client_key, open_id]`), so a plain one copied or renamed is refused as well.
+ *
+ * Entries written before `key` existed have none: they are read as before (trusting where they
+ * are stored, as that release did) and gain it at their next write, which a token refresh or a
+ * new authorization makes within the access token's lifetime. Readers of that release ignore
+ * the field, so the format stays version 1 both ways.
  */
 import * as Crypto from "node:crypto"
 import * as Either from "effect/Either"
@@ -12,6 +18,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { StoredToken } from "../TokenStore.js"
+import type { Key as StoreKey } from "./storeBackend.js"
 
 // The stored shape is TokenStore's own model (a type-only import: no runtime cycle).
 type Token = StoredToken
@@ -23,7 +30,9 @@ const EntryV1 = Schema.Struct({
   refreshToken: Schema.Redacted(Schema.String),
   refreshExpiresAt: Schema.Number,
   scope: Schema.Array(Schema.String),
-  reauthorization: Schema.optional(Schema.Struct({ code: Schema.Number, since: Schema.Number }))
+  reauthorization: Schema.optional(Schema.Struct({ code: Schema.Number, since: Schema.Number })),
+  /** The store key it was written for: `[client_key, open_id]`. */
+  key: Schema.optional(Schema.Tuple(Schema.String, Schema.String))
 })
 
 const Sealed = Schema.Struct({
@@ -89,8 +98,11 @@ const open = (ring: Option.Option<Keyring>, aad: string, sealed: typeof Sealed.T
   }
 }
 
-/** The stored text of `token` under the store key `aad`. */
-export const encode = (ring: Option.Option<Keyring>, aad: string, token: Token): string => {
+// The cipher's additional data: the same string as `TokenStore.keyString`.
+const aadOf = (key: StoreKey) => JSON.stringify([key.clientKey, key.openId])
+
+/** The stored text of `token` under the store key `key`. */
+export const encode = (ring: Option.Option<Keyring>, key: StoreKey, token: Token): string => {
   const plain = encodeEntry({
     version: 1,
     accessToken: token.accessToken,
@@ -98,9 +110,10 @@ export const encode = (ring: Option.Option<Keyring>, aad: string, token: Token):
     refreshToken: token.refreshToken,
     refreshExpiresAt: token.refreshExpiresAt,
     scope: token.scope,
-    ...(token.reauthorization === undefined ? {} : { reauthorization: token.reauthorization })
+    ...(token.reauthorization === undefined ? {} : { reauthorization: token.reauthorization }),
+    key: [key.clientKey, key.openId]
   })
-  return Option.match(ring, { onNone: () => plain, onSome: (r) => seal(r, aad, plain) })
+  return Option.match(ring, { onNone: () => plain, onSome: (r) => seal(r, aadOf(key), plain) })
 }
 
 const fromEntry = (entry: typeof EntryV1.Type): Token => ({
@@ -112,12 +125,37 @@ const fromEntry = (entry: typeof EntryV1.Type): Token => ({
   ...(entry.reauthorization === undefined ? {} : { reauthorization: entry.reauthorization })
 })
 
-// Never quote the stored text in a description: it holds tokens.
-const unreadable = "the entry is not a token entry this release can read (corrupt, or written by a newer version)"
+/** Why stored text is not a token for the key it was read under. */
+export interface Refusal {
+  /** `decode`: not an entry this release reads (or it does not decrypt); `foreign`: another key's. */
+  readonly reason: "decode" | "foreign"
+  readonly description: string
+}
 
-/** Reads stored text; a plain entry is accepted even when keys are configured (migration). */
-export const decode = (ring: Option.Option<Keyring>, aad: string, text: string): Either.Either<Token, string> =>
+// Never quote the stored text in a description: it holds tokens.
+const unreadable: Refusal = {
+  reason: "decode",
+  description: "the entry is not a token entry this release can read (corrupt, or written by a newer version)"
+}
+const foreign: Refusal = {
+  reason: "foreign",
+  description: "the entry belongs to another client_key + open_id (copied or renamed); it is not used for this one"
+}
+
+const bound = (key: StoreKey, entry: typeof EntryV1.Type): Either.Either<Token, Refusal> =>
+  entry.key === undefined || (entry.key[0] === key.clientKey && entry.key[1] === key.openId)
+    ? Either.right(fromEntry(entry))
+    : Either.left(foreign)
+
+/**
+ * Reads stored text for `key`; a plain entry is accepted even when keys are configured
+ * (migration), an entry naming another key is refused, one naming none is read as written.
+ */
+export const decode = (ring: Option.Option<Keyring>, key: StoreKey, text: string): Either.Either<Token, Refusal> =>
   Either.flatMap(Either.mapLeft(decodeStored(text), () => unreadable), (stored) =>
     "sealed" in stored
-      ? Either.flatMap(open(ring, aad, stored), (plain) => Either.mapLeft(Either.map(decodeEntry(plain), fromEntry), () => unreadable))
-      : Either.right(fromEntry(stored)))
+      ? Either.flatMap(
+        Either.mapLeft(open(ring, aadOf(key), stored), (description): Refusal => ({ reason: "decode", description })),
+        (plain) => Either.flatMap(Either.mapLeft(decodeEntry(plain), () => unreadable), (entry) => bound(key, entry))
+      )
+      : bound(key, stored))
