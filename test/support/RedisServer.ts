@@ -21,6 +21,10 @@ export interface RedisServer {
   readonly stop: () => Promise<void>
   /** Starts it again on the same port and waits until it answers. */
   readonly start: () => Promise<void>
+  /** Freezes the server (SIGSTOP): connections stay open, commands get no answer (a stalled Redis). */
+  readonly pause: () => void
+  /** Lets a paused server run again (SIGCONT). */
+  readonly resume: () => void
 }
 
 const freePort = (): Promise<number> =>
@@ -106,12 +110,19 @@ export const startRedis = async (
     await waitUntil(async () => !(await answers(port)), "still answering after stop")
   }
 
+  const signal = (name: NodeJS.Signals) => () => {
+    if (child === undefined || child.exitCode !== null) throw new Error(`redis-server is not running (${name})`)
+    child.kill(name)
+  }
+  const pause = signal("SIGSTOP")
+  const resume = signal("SIGCONT")
+
   await start()
   const close = async () => {
     await stop()
     if (dir !== undefined) Fs.rmSync(dir, { recursive: true, force: true })
   }
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop, close }
+  return { port, url: `redis://127.0.0.1:${port}`, start, stop, pause, resume, close }
 }
 
 /** A server for the lifetime of the scope. */

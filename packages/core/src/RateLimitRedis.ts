@@ -7,8 +7,11 @@
  *
  * @since 0.2.0
  */
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import { type DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
@@ -36,11 +39,38 @@ export interface RedisOptions extends RateLimit.Options {
 }
 
 /**
+ * Callers waiting on one set of limits: only the head polls Redis. When one of its commands fails
+ * (Redis down or stalled), every caller waiting at that moment fails with it at once: each would
+ * otherwise wait for the head's command timeout, then its own in turn, and the last ones for the
+ * call timeout. Callers who come later start a new round.
+ */
+interface Line {
+  readonly fifo: Fifo.FifoSemaphore
+  /** Fails once with the failure the waiters of the current round share. */
+  readonly failures: Deferred.Deferred<never, Redis.RedisError>
+  readonly fail: (error: Redis.RedisError) => void
+}
+
+const makeLine = (): Line => {
+  const line = {
+    fifo: Fifo.unsafeMake(1),
+    failures: Deferred.unsafeMake<never, Redis.RedisError>(FiberId.none),
+    fail: (error: Redis.RedisError) => {
+      Deferred.unsafeDone(line.failures, Exit.fail(error))
+      line.failures = Deferred.unsafeMake<never, Redis.RedisError>(FiberId.none)
+    }
+  }
+  return line
+}
+
+/**
  * Builds the policy over Redis: the limits hold in total across every process of the app
  * (reliability.md row 17). `maxConcurrent` stays per process. Each permit is one atomic Lua
  * script (a sliding-window log per limit, see `internal/redisWindow.ts`); a waiting call polls
  * it at the head of a line per limit set (one poller per process, not one per call). Redis
- * down: `DouyinStoreError` within the connection's command timeout, nothing sent.
+ * down or stalled: every caller fails with `DouyinStoreError` within the connection's command
+ * timeout of the poll that met it (the callers waiting in line fail with the head's failure at
+ * once, not one command timeout after another), nothing sent.
  * `trackedKeys` is empty: the windows live in Redis, where each key expires when idle.
  *
  * @since 0.2.0
@@ -83,7 +113,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
     // While the room needed is held by requests in flight (anywhere), poll about once per slot.
     const pollMillis = (s: RedisWindow.Spec) => Math.min(100, Math.max(5, s.intervalMillis / s.limit))
     // Waiting calls of one limit set queue here; only the head of the line polls Redis.
-    const lines = new Map<string, Fifo.FifoSemaphore>()
+    const lines = new Map<string, Line>()
     const instance = crypto.randomUUID()
     let permits = 0
 
@@ -106,8 +136,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
         const release = Effect.ignore(windows.release(specs, member, cost))
         // Interrupted while the script was on its way: it may have granted; release at once.
         const acquire = windows.acquire(specs, member, cost).pipe(
-          Effect.onInterrupt(() => Effect.asVoid(Effect.forkDaemon(release))),
-          Effect.mapError(storeError)
+          Effect.onInterrupt(() => Effect.asVoid(Effect.forkDaemon(release)))
         )
         const refusal = (answer: Extract<RedisWindow.Answer, { _tag: "Refused" }>) =>
           refused(
@@ -116,7 +145,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
             Math.max(1, Math.ceil(answer.waitMillis ?? answer.spec.intervalMillis))
           )
         const untilGranted = (restore: <X, Y, Z>(e: Effect.Effect<X, Y, Z>) => Effect.Effect<X, Y, Z>) =>
-          Effect.flatMap(restore(acquire), function loop(answer): Effect.Effect<void, DouyinStoreError> {
+          Effect.flatMap(restore(acquire), function loop(answer): Effect.Effect<void, Redis.RedisError> {
             if (answer._tag === "Granted") return Effect.void
             const wait = answer.waitMillis ?? pollMillis(answer.spec)
             return Effect.flatMap(restore(Effect.zipRight(clock.sleep(Duration.millis(wait)), acquire)), loop)
@@ -125,24 +154,31 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
           const held = Fifo.releasing(restore(effect), release)
           if (mode === "fail") {
             return Effect.flatMap(
-              restore(acquire),
+              Effect.mapError(restore(acquire), storeError),
               (answer): Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R> => answer._tag === "Granted" ? held : refusal(answer)
             )
           }
           const lineKey = specs.map((s) => s.key).join("\n")
           let line = lines.get(lineKey)
-          if (line === undefined) lines.set(lineKey, line = Fifo.unsafeMake(1))
+          if (line === undefined) lines.set(lineKey, line = makeLine())
           const inLine = line
+          const leave = Effect.sync(() => inLine.fifo.isIdle() && lines.get(lineKey) === inLine && lines.delete(lineKey))
+          // The head's Redis failure is that of everyone who was waiting behind it when it came.
+          const failures = inLine.failures
           const wait = Effect.zipRight(
-            inLine.take(restore),
+            Effect.raceFirst(inLine.fifo.take(restore), restore(Deferred.await(failures))).pipe(Effect.tapError(() => leave)),
             Fifo.releasing(
-              untilGranted(restore),
-              Effect.zipRight(inLine.release, Effect.sync(() => inLine.isIdle() && lines.delete(lineKey)))
+              Effect.tapError(untilGranted(restore), (e) => Effect.sync(() => inLine.fail(e))),
+              Effect.zipRight(inLine.fifo.release, leave)
             )
           )
           // Every permit over Redis is a round trip: all of them are timed, and bounded by the
           // call deadline with the attempt they hold for.
-          return Fifo.boundedRegion(restore, bound, Effect.zipRight(metrics.permitWait(key.endpoint, wait), held))
+          return Fifo.boundedRegion(
+            restore,
+            bound,
+            Effect.zipRight(metrics.permitWait(key.endpoint, Effect.mapError(wait, storeError)), held)
+          )
         })
       })
 
