@@ -9,8 +9,8 @@
  *
  * Each instance here is its own layer stack with its own Redis connection, as two processes
  * would be (`test/instances.test.ts` runs the same rows with one OS process per instance).
- * The shared rate limit across instances is the Redis-backed `RateLimit` (issue 13 item 5);
- * until it lands each instance keeps its own in-process limit, so give each a share of it.
+ * The rate limits are shared too (`RateLimitRedis.layer`): 50 requests per second for the
+ * whole app, however many instances run (docs/reliability.md#rate-limiting).
  *
  *   DOUYIN_REDIS_URL=redis://127.0.0.1:6379 pnpm exec tsx examples/many-instances.ts
  *
@@ -18,7 +18,8 @@
  */
 import { NodeHttpClient } from "@effect/platform-node"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, OAuth, Retry, TokenStore } from "@effect-douyin/core"
+import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
 import * as Redis from "@effect-douyin/core/Redis"
 import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
 import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookHandler, WebhookSignature } from "@effect-douyin/group"
@@ -38,7 +39,7 @@ const instance = (name: string, baseUrl: string, redisUrl: Redacted.Redacted<str
   )
   const Client = FanGroupQuota.layer.pipe(Layer.provideMerge(DouyinClient.layer)).pipe(
     Layer.provide(Retry.layerDefault),
-    Layer.provide(RateLimit.layerDefault), // per process until the Redis-backed limiter lands
+    Layer.provide(RateLimitRedis.layer({ global: { limit: 50, interval: "1 second" }, maxConcurrent: 32 })), // in total
     Layer.provideMerge(Tokens)
   )
   const Webhooks = WebhookHandler.layer({

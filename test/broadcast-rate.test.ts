@@ -1,5 +1,5 @@
 /**
- * Issue 17: a broadcast to 1 000 targets under a 50/s global limit, over a real loopback
+ * A broadcast to 1 000 targets under a 50/s global limit, over a real loopback
  * socket to the sandbox server, on the wall clock (the limit is a promise about the wire).
  *
  * Measured twice: at the send instant (the injected `HttpClient`'s `execute`, send requests
@@ -43,7 +43,7 @@ const senderOver = (url: string, rateLimit: Layer.Layer<RateLimit.RateLimit>, ht
     Layer.provide(clientOver(url, { retry: Retry.layerDefault, rateLimit, http, token: FanGroupSandbox.defaultToken }))
   )
 
-describe("Broadcast under a rate limit (issue 17)", () => {
+describe("Broadcast under a rate limit", () => {
   it.live(
     `${targetCount} targets at ${limit}/s: all complete, at most ${limit} per sliding second at the send instant and at the server, journal consistent`,
     () =>

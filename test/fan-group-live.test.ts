@@ -1,5 +1,5 @@
 /**
- * The one-call layers (issue 12 item 2): `FanGroupLive.layerConfig` / `layer` build the whole
+ * The one-call layers: `FanGroupLive.layerConfig` / `layer` build the whole
  * production stack (the fast undici client, retry, rate limits, the file token store, OAuth,
  * the nine services) and really talk to the sandbox on a real loopback socket (port 0). The
  * server records every request's headers, so the `transformClient` hook is seen on the wire for

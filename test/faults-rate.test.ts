@@ -1,11 +1,11 @@
 /**
- * The rate limit measured where it matters (reliability.md §3, row 12 of §5): the instants at
+ * The rate limit measured where it matters (docs/reliability.md#rate-limiting, row 12 of #fault-matrix): the instants at
  * which requests are handed to the injected `HttpClient` (its `execute`) and the instants at
  * which they arrive at a real loopback server, checked for every sliding window.
  *
  * - Row 12 on the TestClock: 1 000 concurrent calls under a 50/s limit; the test moves the
  *   clock step by step, so 20 s of limited traffic take a few seconds of wall time.
- * - Issue 11 defect 2 on the wall clock: bursts of calls started at once, on a cold client,
+ * - The limit on the wall clock: bursts of calls started at once, on a cold client,
  *   with a global limit and with per-open_id + global limits. (Before the fix, the first
  *   batch left 90–500 ms after its permits while the next left on time: 100 in one second.)
  */
@@ -152,7 +152,7 @@ const instants = (stamps: ReadonlyArray<Stamp>, openId?: string) =>
 // so windows are checked at 999 ms. This holds on a loaded machine too; only the elapsed-time
 // bounds have slack.
 const window = 999
-describe("issue 11 defect 2: the limit holds on the wire (wall clock, real socket)", () => {
+describe("the limit holds on the wire from a cold start (wall clock, real socket)", () => {
   it.scopedLive(
     "300 calls at once under global 50/s: never above 50 in any sliding second, at execute and at the server",
     () =>

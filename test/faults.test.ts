@@ -1,5 +1,5 @@
 /**
- * The fault matrix of reliability.md §5 against a real node:http server on 127.0.0.1,
+ * The fault matrix of docs/reliability.md#fault-matrix against a real node:http server on 127.0.0.1,
  * rows 1–7, 10, 11 and 15 (row 12, the rate under load, is in faults-rate.test.ts).
  * The whole matrix runs twice: over the platform's undici client (`NodeHttpClient.layerUndici`)
  * and over the SDK's fast client (`DouyinHttpClient.layer`), which must behave the same.
@@ -60,7 +60,7 @@ const transports: ReadonlyArray<Transport> = [
   }
 ]
 
-describe.each(transports)("fault matrix on a loopback server (reliability.md §5), over $name", (transport) => {
+describe.each(transports)("fault matrix on a loopback server (docs/reliability.md#fault-matrix), over $name", (transport) => {
   /** The client over `transport` to `baseUrl`, with the `retry` policy provided into it (no rate limit). */
   const clientLayer = (
     baseUrl: string,

@@ -1,4 +1,4 @@
-// Issue 11 defects 4, 7 and 8 through the public API: hostile bodies and inputs end in typed
+// Hostile input through the public API: hostile bodies and inputs end in typed
 // errors with bounded descriptions, and nothing malformed reaches the wire.
 import { DouyinConfig, type DouyinError, DouyinTest, OAuth } from "@effect-douyin/core"
 import {
@@ -48,7 +48,7 @@ const deepWebhookBody = (depth: number, contentAsString: boolean) => {
     `"content":${contentAsString ? JSON.stringify(content) : content}}`
 }
 
-describe("defect 4: deeply nested JSON is a typed error with a bounded description", () => {
+describe("deeply nested JSON is a typed error with a bounded description", () => {
   it.effect.each([5_000, 20_000])(
     "a 200 body nested %i levels: count, send and recall fail with DouyinDecodeError",
     (depth) =>
@@ -138,7 +138,7 @@ describe("defect 4: deeply nested JSON is a typed error with a bounded descripti
     ))
 })
 
-describe("defect 7: ListEntryApplications.stream validates through the request Schema", () => {
+describe("ListEntryApplications.stream validates through the request Schema", () => {
   it.effect.each([null, undefined, { openId: "op-1", count: null }, { openId: "op-1", count: 0 }, { openId: "" }])(
     "stream(%j) fails with DouyinInvalidInput and sends nothing",
     (input) =>
@@ -162,7 +162,7 @@ describe("defect 7: ListEntryApplications.stream validates through the request S
     }).pipe(Effect.provide(api([]))))
 })
 
-describe("defect 8: strings on the wire are well-formed Unicode", () => {
+describe("strings on the wire are well-formed Unicode", () => {
   it.effect.each(
     [
       ["an open_id", { openId: "op\uD800x", groupId: "@g", content: MessageContent.text("hi") }, "open_id"],

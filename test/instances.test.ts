@@ -1,4 +1,4 @@
-// The many-instance rows of the fault matrix (reliability.md §5, rows 16 and 18–21): every
+// The many-instance rows of the fault matrix (docs/reliability.md#fault-matrix, rows 16 and 18–21): every
 // instance is its own OS process (test/support/instance.ts, spawned with `node --import tsx`),
 // state is shared through a real redis-server (or a directory), and the server is the sandbox
 // on a loopback socket, whose request log counts what reached it. Every process is killed at

@@ -1,5 +1,5 @@
 /**
- * Rate limits across instances (reliability.md §3, row 17 of §5): `RateLimitRedis.layer`
+ * Rate limits across instances (docs/reliability.md#rate-limiting, row 17 of #fault-matrix): `RateLimitRedis.layer`
  * keeps the same sliding-window promise in total across processes, measured on the wire.
  * Each instance is a separate OS process (`test/support/rateLimitWorker.ts`); the server is
  * a loopback HTTP server in this process that records every arrival on the wall clock; Redis

@@ -1,7 +1,7 @@
-// Issue 11 defect 3: a refresh storm while the OAuth endpoint is failing. 200 concurrent calls
+// A refresh storm while the OAuth endpoint is failing. 200 concurrent calls
 // over 5 open_ids whose tokens Douyin reports expired (reactive path), with
 // /oauth/refresh_token/ answering busy, HTTP 500 or malformed JSON in turn, over a real
-// loopback server that counts requests. Before the fix: 161–178 refresh requests (issue 11).
+// loopback server that counts requests. Before the fix: 161–178 refresh requests.
 import { Endpoint, Retry } from "@effect-douyin/core"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -42,7 +42,7 @@ const live = (baseUrl: string) =>
     })
   })
 
-describe("issue 11 defect 3: refresh storm while OAuth is failing", () => {
+describe("refresh storm while OAuth is failing", () => {
   it.live(
     "200 concurrent calls over 5 open_ids, refresh answering busy / 500 / malformed: a few refreshes per open_id",
     () =>
@@ -71,7 +71,7 @@ describe("issue 11 defect 3: refresh storm while OAuth is failing", () => {
           refreshes.filter((r) => new URLSearchParams(r.body).get("refresh_token") === `rft.${openId}`).length
         )
         console.log(
-          `defect 3: ${refreshes.length} refresh requests in ${elapsed} ms, per open_id ${
+          `refresh storm: ${refreshes.length} refresh requests in ${elapsed} ms, per open_id ${
             perOpenId.join("/")
           }; ${server.received.length} requests in all`
         )

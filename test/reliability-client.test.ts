@@ -1,8 +1,8 @@
 /**
- * Issue 11, the client's part: defects 1 (a failed refresh is the refresh's own error), 5 (a
- * token echoed by the server is scrubbed everywhere), 6 (a redirect never carries the token to
- * another origin, on every injected client), and "Also" (2190001 is not retried; an interrupted
- * unsafe call is logged). Every fault is played by real node:http servers on 127.0.0.1.
+ * The client's part of the security and retry promises (docs/reliability.md#security): a failed
+ * refresh is the refresh's own error, a token echoed by the server is scrubbed everywhere, a
+ * redirect never carries the token to another origin (on every injected client), 2190001 is not
+ * retried, and an interrupted unsafe call is logged. Every fault is played by real node:http servers on 127.0.0.1.
  */
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
@@ -63,7 +63,7 @@ const count = Effect.flatMap(Endpoint.handler(Count), (count) => count({ openId:
 const sendOk = DouyinTest.successA({ msg_id: "@m==" })
 const countOk = DouyinTest.successA({ left_count: 2 })
 
-describe("defect 1: a failed token refresh is the refresh's own error, not an unknown outcome", () => {
+describe("a failed token refresh is the refresh's own error, not an unknown outcome", () => {
   const refreshFaults: ReadonlyArray<readonly [string, Server.Action]> = [
     ["HTTP 500", DouyinTest.text(500, "<html>Internal Server Error</html>")],
     ["a hang past the attempt timeout", Server.hold],
@@ -176,7 +176,7 @@ const observed = <A, E, R>(effect: Effect.Effect<A, E, R>) => {
   )
 }
 
-describe("defect 5: a token echoed by the server is scrubbed from every error, log line and span", () => {
+describe("a token echoed by the server is scrubbed from every error, log line and span", () => {
   // Not shaped like a Douyin token, so only the value-based scrub can catch it.
   const token = "ECHOED-SECRET-7f3a9c1e"
   const echoes: ReadonlyArray<
@@ -220,7 +220,7 @@ describe("defect 5: a token echoed by the server is scrubbed from every error, l
   }
 })
 
-describe("defect 6: a redirect never carries the token to another origin, on every injected client", () => {
+describe("a redirect never carries the token to another origin, on every injected client", () => {
   const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
     ["FetchHttpClient", FetchHttpClient.layer],
     ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
@@ -261,7 +261,7 @@ describe("defect 6: a redirect never carries the token to another origin, on eve
     }))
 })
 
-describe("defect 6 on the OAuth path: a refresh token never follows a redirect either", () => {
+describe("on the OAuth path: a refresh token never follows a redirect either", () => {
   it.scopedLive("FetchHttpClient: the refresh answered 307 to another origin is a typed error; the other origin gets nothing", () =>
     Effect.gen(function*() {
       const other = yield* Server.make(() => DouyinTest.json({ data: { error_code: 0, access_token: "act.x", expires_in: 1 } }))

@@ -1,4 +1,4 @@
-// Fault matrix rows 8 and 9 (reliability.md §5) for the store-backed token source, against a
+// Fault matrix rows 8 and 9 (docs/reliability.md#fault-matrix) for the store-backed token source, against a
 // real node:http server on 127.0.0.1 (port 0) started by each test; once over the platform's
 // node:http client and once over the SDK's fast client (DouyinHttpClient), which must agree.
 import { Endpoint } from "@effect-douyin/core"

@@ -1,8 +1,8 @@
 /**
  * Wire conformance over the real clients: each of the nine fan-group endpoints, called with the
  * inputs of its own conformance test (packages/group/test) and answered with its recorded
- * sample (douyin-api.md §8), through the in-process recording client (`DouyinTest`, the
- * reference the per-endpoint suites check against douyin-api.md), then over a real loopback
+ * sample (docs/wire.md#recorded-samples), through the in-process recording client (`DouyinTest`, the
+ * reference the per-endpoint suites check against docs/wire.md), then over a real loopback
  * socket (127.0.0.1, port 0) with the platform's undici client and with the SDK's fast client.
  * What reaches the server (method, path, query, the two headers, the JSON body) and what the
  * caller gets back must be the same over all three.

@@ -38,7 +38,7 @@ export const openId = "op-bench"
 export const token = "act.bench-token"
 export const path = "/im/group/count/"
 
-/** The headers the SDK sends on this GET (douyin-api.md §1.3); the raw clients send the same. */
+/** The headers the SDK sends on this GET (docs/wire.md#hosts-paths-and-headers); the raw clients send the same. */
 const rawHeaders = { "access-token": token, "content-type": "application/json" }
 
 /** A call that resolves when one response has been read and parsed. */

@@ -1,5 +1,5 @@
 /**
- * The bench's limiter step (reliability.md §3: the limit is a promise about the wire, and a
+ * The bench's limiter step (docs/reliability.md#rate-limiting: the limit is a promise about the wire, and a
  * permit costs O(1) amortized).
  *
  * 1. On the wire: the SDK with `RateLimit` global `limit`/s under saturating demand for

@@ -9,7 +9,7 @@
  *    rounds (median of rounds);
  * 3. client CPU µs per call of every client, each block paired with a raw undici block in
  *    alternation (the robust figure on a shared machine), and forked fibers per call;
- * 4. markdown tables (req/s, p50, p99, ratios; CPU; the targets of issue 15, met or not) on
+ * 4. markdown tables (req/s, p50, p99, ratios; CPU; the targets, met or not) on
  *    stdout, the figures as JSON in test/bench/results/latest.json (or `--out FILE`);
  * 5. heap and RSS after GC, before and after 100 000 calls of the production stack;
  * 6. the rate limiter (`limiter.ts`): at 200 req/s for 5 s, realized rate and the largest
@@ -569,7 +569,7 @@ const main = async () => {
       "",
       costTable(drivers, cpuFigures, stepFigures),
       "",
-      "targets (issue 15):",
+      "targets:",
       "",
       Stats.markdownTable(["target", "measured", "met"], targets.map((t) => [t.name, t.shown, t.met ? "met" : "**not met**"])),
       "",

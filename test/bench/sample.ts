@@ -1,5 +1,5 @@
 /**
- * The count endpoint's recorded sample body (douyin-api.md §8, body 1): what the benchmark
+ * The count endpoint's recorded sample body (docs/wire.md#recorded-samples, sample 1): what the benchmark
  * server answers on every call.
  */
 export const countSample = JSON.stringify({

@@ -1,7 +1,7 @@
 /**
  * The benchmark's loopback server, run in its own process (`child_process.fork`) so that its
  * CPU cost does not land on the client being measured. It answers `GET /im/group/count/`
- * with the recorded count sample (douyin-api.md §8, body 1) from a pre-built buffer: the
+ * with the recorded count sample (docs/wire.md#recorded-samples, sample 1) from a pre-built buffer: the
  * server's cost per request is constant, whatever client drives it.
  *
  * IPC protocol (parent → child): `{ type: "log-start" }` starts recording arrival times,

@@ -2,7 +2,7 @@
  * A real Redis server for tests: Debian's `redis-server` (installed by
  * `scripts/ensure-redis.sh`, which `pnpm test` runs first), started on a free port of
  * 127.0.0.1 with no persistence, one per test file. `stop` and `start` again on the same port
- * let a test take Redis away mid-run and bring it back (reliability.md row 21).
+ * let a test take Redis away mid-run and bring it back (docs/reliability.md#fault-matrix, row 21).
  *
  * A missing `redis-server` fails the test that needs it: it is never skipped.
  */

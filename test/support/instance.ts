@@ -1,6 +1,6 @@
 /**
  * One instance of an app, as its own OS process, for the many-instance rows of the fault
- * matrix (reliability.md rows 16, 18–21): `node --import tsx test/support/instance.ts '<json>'`.
+ * matrix (docs/reliability.md#fault-matrix, rows 16, 18–21): `node --import tsx test/support/instance.ts '<json>'`.
  * It talks to a sandbox server over loopback and keeps its tokens in Redis or a directory;
  * it prints one JSON line per result on stdout (see `Instances.ts`, which spawns it).
  */

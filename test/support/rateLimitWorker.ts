@@ -1,5 +1,5 @@
 /**
- * One instance of an app for the multi-process rate-limit test (reliability.md row 17), run
+ * One instance of an app for the multi-process rate-limit test (docs/reliability.md#fault-matrix, row 17), run
  * as its own OS process by `test/rate-instances.test.ts`: a client whose `RateLimit` windows
  * live in the shared Redis, firing `CALLS` count calls at once against the test's loopback
  * server. It waits for `GO` on stdin so that every instance starts together, and prints one

@@ -194,7 +194,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   const buildRequest = (call: Call<unknown>, token: string) => {
     const headers: Record<string, string> = {
       "access-token": token,
-      // Douyin wants the bare type, even on GET (douyin-api.md §1.3).
+      // Douyin wants the bare type, even on GET (docs/wire.md#hosts-paths-and-headers).
       "content-type": "application/json"
     }
     if (userAgent !== undefined) headers["user-agent"] = userAgent

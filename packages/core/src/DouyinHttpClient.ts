@@ -16,7 +16,7 @@
  *
  * Why not `NodeHttpClient.layerUndici`: `HttpClient.make` adds a URL object, an
  * `AbortController` and a `FinalizationRegistry` entry per request, a span per request and a
- * body stream; issue 15's profile put that at ~3.9× the CPU of raw `undici.request`. This
+ * body stream; a CPU profile of the SDK call put that at ~3.9× the CPU of raw `undici.request`. This
  * client buffers the (small, JSON) body directly from the dispatch callbacks instead.
  *
  * It opens no span and sends no trace headers: the SDK opens one span per call (Douyin reads

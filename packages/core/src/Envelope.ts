@@ -1,5 +1,5 @@
 /**
- * Schemas of Douyin's three response envelopes (douyin-api.md §1.4) and the rule that
+ * Schemas of Douyin's three response envelopes (docs/wire.md#response-envelopes) and the rule that
  * reads a status out of each: success ⇔ every code present is 0.
  *
  * - A: `{ data: { error_code, description }, extra: { …, logid }, <payload fields> }`

@@ -1,6 +1,6 @@
 /**
  * The one table of Douyin error codes: code → category and documented meaning
- * (douyin-api.md §4). No other module spells a code number.
+ * (docs/wire.md#error-codes). No other module spells a code number.
  *
  * @since 0.1.0
  */

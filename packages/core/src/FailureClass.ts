@@ -1,5 +1,5 @@
 /**
- * Classifies a failure by whether Douyin acted on the request (reliability.md §1), which,
+ * Classifies a failure by whether Douyin acted on the request (docs/reliability.md#failure-classes-and-operation-classes), which,
  * together with the endpoint's idempotency class, decides whether a retry is safe.
  *
  * @since 0.1.0
@@ -46,7 +46,7 @@ export const of = (error: DouyinError): FailureClass => {
       return error.status === 429 ? "Rejected" : error.status >= 500 ? "Ambiguous" : "Definitive"
     case "DouyinBusyError":
       return "Rejected"
-    // Quota exhaustion does not come back within a backoff (reliability.md §1).
+    // Quota exhaustion does not come back within a backoff (docs/reliability.md#failure-classes-and-operation-classes).
     case "DouyinQuotaError":
       return "Definitive"
     case "DouyinAuthError":
@@ -61,7 +61,7 @@ export const of = (error: DouyinError): FailureClass => {
 
 /**
  * Whether this failure may be retried on an endpoint of this idempotency class (the table of
- * reliability.md §1). Invalid input fails the same way every time, a fail-fast rate-limit
+ * docs/reliability.md#failure-classes-and-operation-classes). Invalid input fails the same way every time, a fail-fast rate-limit
  * refusal was asked for, a token-store failure is bounded by the store itself, and token expiry has its own rule (refresh once, retry once), so
  * none of the three is retried here.
  *

@@ -1,5 +1,5 @@
 /**
- * The OAuth flows of the Open Platform (douyin-api.md §6): authorization code → user access
+ * The OAuth flows of the Open Platform (docs/wire.md#oauth-and-tokens): authorization code → user access
  * token, refresh, renewal of the refresh token, and the app's `client_token`. All four answer
  * with envelope C (`{ data: { …, error_code, description }, message }`, numbers possibly as
  * strings) and fail with the core error taxonomy (OAuth codes 10001–10020 in `ErrorCode`).
@@ -71,7 +71,7 @@ export interface UserToken {
   readonly refreshToken: Redacted.Redacted<string>
   /** Lifetime of the refresh token (30 days). */
   readonly refreshExpiresIn: Duration.Duration
-  /** Granted scopes (the IM scopes are not echoed here, douyin-api.md §1.2). */
+  /** Granted scopes (the IM scopes are not echoed here, docs/wire.md#hosts-paths-and-headers). */
   readonly scope: ReadonlyArray<string>
   readonly logId: Option.Option<string>
 }

@@ -1,5 +1,5 @@
 /**
- * The rate-limit policy (reliability.md §3), provided *into* `DouyinClient.layer`, which
+ * The rate-limit policy (docs/reliability.md#rate-limiting), provided *into* `DouyinClient.layer`, which
  * requires it ({@link layerDisabled} is the explicit "no limit"). It wraps
  * every HTTP attempt, retries included: take a place among the requests in flight, take a
  * permit from every limit that applies, then send.

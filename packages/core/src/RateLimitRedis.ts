@@ -1,6 +1,6 @@
 /**
  * The rate-limit policy with its windows in Redis: the same `RateLimit` options hold in total
- * across every process of the app (reliability.md row 17).
+ * across every process of the app (docs/reliability.md#fault-matrix, row 17).
  *
  * A module of its own, not re-exported by the package index, because it needs the optional peer
  * `ioredis` (through `Redis`): an app limited in-process never loads it.
@@ -65,7 +65,7 @@ const makeLine = (): Line => {
 
 /**
  * Builds the policy over Redis: the limits hold in total across every process of the app
- * (reliability.md row 17). `maxConcurrent` stays per process. Each permit is one atomic Lua
+ * (docs/reliability.md#fault-matrix, row 17). `maxConcurrent` stays per process. Each permit is one atomic Lua
  * script (a sliding-window log per limit, see `internal/redisWindow.ts`); a waiting call polls
  * it at the head of a line per limit set (one poller per process, not one per call). Redis
  * down or stalled: every caller fails with `DouyinStoreError` within the connection's command

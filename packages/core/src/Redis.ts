@@ -6,7 +6,7 @@
  * Outages are typed and bounded: a command while Redis is unreachable fails at once with
  * {@link RedisError} (no offline queue), a command that gets no answer fails after
  * `commandTimeout`, and the connection keeps reconnecting in the background, so the SDK
- * recovers without a restart when Redis returns (reliability.md row 21).
+ * recovers without a restart when Redis returns (docs/reliability.md#fault-matrix, row 21).
  *
  * `ioredis` is an optional peer dependency: install it when you use this module. For that reason
  * this module (and every module that imports `ioredis`) is only a subpath entry point

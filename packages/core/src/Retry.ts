@@ -1,5 +1,5 @@
 /**
- * The retry policy (reliability.md §1–§2), provided *into* `DouyinClient.layer`, which requires
+ * The retry policy (docs/reliability.md#failure-classes-and-operation-classes and #retry-mechanics), provided *into* `DouyinClient.layer`, which requires
  * it: a client without a decision on retrying does not compile ({@link layerDisabled} is the
  * explicit "no retry").
  *

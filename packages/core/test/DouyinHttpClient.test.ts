@@ -161,7 +161,7 @@ describe("DouyinHttpClient over loopback sockets", () => {
       yield* server.socketClosed(0).pipe(Effect.timeout("5 seconds"))
     }))
 
-  // Row 7 of reliability.md §5 with the deadlines the other way round: the client's own (1 minute)
+  // Row 7 of the fault matrix (docs/reliability.md#fault-matrix) with the deadlines the other way round: the client's own (1 minute)
   // is longer than the SDK's attempt timeout (300 ms), so the SDK's must abort the request.
   // Tolerance: the socket must close within 5 s (the held request otherwise stays open for the
   // client's minute); on an idle machine it closes ~300 ms after the call started.

@@ -9,7 +9,7 @@ const oauthLayer = (responder: DouyinTest.Responder) =>
     Layer.provide(DouyinConfig.layer({ baseUrl: "https://oauth.test/" }))
   )
 
-// Sample 10 of douyin-api.md §8 (access_token), verbatim.
+// Sample 10 of docs/wire.md#recorded-samples (access_token), verbatim.
 const sample10 = {
   data: {
     access_token: "act.f7094fbffab2ecbfc45e9af9c32bc241oYdckvBKe82BPx8T******",
@@ -27,7 +27,7 @@ const sample10 = {
   message: "success"
 }
 
-// Sample 9 of douyin-api.md §8 (client_token), verbatim.
+// Sample 9 of docs/wire.md#recorded-samples (client_token), verbatim.
 const sample9 = {
   data: {
     access_token: "clt.75c380db41e815978a733994d96f5d23RqilUxH48iobyWhbIOQFo******",

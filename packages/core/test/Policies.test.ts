@@ -1,5 +1,5 @@
 /**
- * Policies are explicit (issue 12 item 1, design.md §6): `DouyinClient.layer` requires the
+ * Policies are explicit (docs/architecture.md#policies-are-layers): `DouyinClient.layer` requires the
  * `Retry` and `RateLimit` services, so a composition that forgets or misplaces one does not
  * compile (checked by `pnpm typecheck` through the `@ts-expect-error` lines below), and a
  * correctly composed policy is the one the calls run under.
@@ -23,7 +23,7 @@ const base = Layer.mergeAll(
 /** Accepts only a layer that needs nothing more: what `Effect.provide` + `runPromise` demand. */
 const complete = <A, E>(layer: Layer.Layer<A, E, never>) => layer
 
-// The composition of issue 12 that used to compile and silently run without retry: merging the
+// A composition that used to compile and silently run without retry: merging the
 // retry layer next to the client does not provide it to the client.
 const merged = Layer.mergeAll(DouyinClient.layer, Retry.layerDefault).pipe(
   Layer.provide(RateLimit.layerDisabled),

@@ -1,7 +1,7 @@
 /**
  * The fan-group domain model: enums as literal unions with their wire codes, the
  * `FanGroup` and `EntryApplication` records, and the Schemas that map them to the
- * snake_case wire (douyin-api.md §2.2–§2.5, §2.9).
+ * snake_case wire (docs/wire.md#the-nine-endpoints).
  *
  * Request-side enums are strict (a value outside the documented set is an invalid input).
  * Response-side enums are lenient: a code this SDK does not know yet is kept as the raw

@@ -1,7 +1,7 @@
 /**
  * Message content: one tagged union for every message the fan-group endpoints send, with
  * constructors, and two wire Schemas that accept only what each endpoint allows
- * (douyin-api.md §3):
+ * (docs/wire.md#message-content):
  *
  * | variant        | wire `msg_type` | variant key            | `GroupMessageContent` (send) | `SettingMessageContent` (welcome/notice) |
  * |----------------|-----------------|------------------------|------------------------------|------------------------------------------|

@@ -1,5 +1,5 @@
 /**
- * Typed webhook events for fan groups (douyin-api.md §7.2), decoded from Douyin's wire
+ * Typed webhook events for fan groups (docs/wire.md#events), decoded from Douyin's wire
  * JSON into camelCase values tagged with `_tag`:
  *
  * | `_tag` | wire `event` | scope |

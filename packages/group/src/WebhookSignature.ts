@@ -1,5 +1,5 @@
 /**
- * Webhook signatures (douyin-api.md §7.1). Douyin sends header `X-Douyin-Signature` =
+ * Webhook signatures (docs/wire.md#signature-and-delivery). Douyin sends header `X-Douyin-Signature` =
  * lowercase hex SHA-1 of the app's `client_secret` immediately followed by the **raw**
  * request body bytes (no separator, no HMAC). Verify the bytes exactly as received, before
  * parsing: a body re-serialized from parsed JSON does not verify.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { Either, Schema } from "effect"
 import { MessageContent } from "../src/index.js"
 
-// Every variant with its documented wire shape (douyin-api.md §3): msg_type + only its own key.
+// Every variant with its documented wire shape (docs/wire.md#message-content): msg_type + only its own key.
 const cases: ReadonlyArray<readonly [string, MessageContent.MessageContent, unknown]> = [
   ["text", MessageContent.text("66666"), { msg_type: 1, text: { text: "66666" } }],
   ["image", MessageContent.image("@aaaa"), { msg_type: 2, image: { media_id: "@aaaa" } }],

@@ -19,7 +19,7 @@ const messageEvent = (content: Record<string, unknown> | string, event = "im_gro
   content
 })
 
-describe("WebhookEvent.decode: recorded samples (douyin-api.md §8)", () => {
+describe("WebhookEvent.decode: recorded samples (docs/wire.md#recorded-samples)", () => {
   it("group_fans_event with JSON-string content and create_group_type as a string", () => {
     const event = decodeText(groupFansEvent)
     expect(event).toEqual({

@@ -7,7 +7,7 @@ const secret = Redacted.make(verifyVector.secret)
 const bytes = (text: string) => new TextEncoder().encode(text)
 
 describe("WebhookSignature", () => {
-  it("matches the known-answer vector of douyin-api.md §7.1", () => {
+  it("matches the known-answer vector of docs/wire.md#signature-and-delivery", () => {
     expect(WebhookSignature.sign(secret, verifyVector.body)).toBe(verifyVector.signature)
     expect(WebhookSignature.sign(secret, bytes(verifyVector.body))).toBe(verifyVector.signature)
     expect(WebhookSignature.verify(secret, bytes(verifyVector.body), verifyVector.signature)).toBe(true)

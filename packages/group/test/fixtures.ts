@@ -1,5 +1,5 @@
 /**
- * Recorded wire bodies, copied verbatim from douyin-api.md §8 (responses) and §3 (request
+ * Recorded wire bodies, copied verbatim from docs/wire.md#recorded-samples (responses) and #message-content (request
  * examples). Do not "tidy" them: they are the contract.
  */
 

@@ -2,7 +2,7 @@
  * The fast client's exchange: one undici `Dispatcher.dispatch` per request with a handler
  * object that buffers the body under a cap, one timer for the whole exchange, and an abort on
  * interruption. No `AbortController`, no `FinalizationRegistry`, no body stream, no span:
- * those are what `HttpClient.make` + `NodeHttpClient` cost per call (issue 15's profile).
+ * those are what `HttpClient.make` + `NodeHttpClient` cost per call (measured in a CPU profile of the SDK call).
  */
 import * as Cookies from "@effect/platform/Cookies"
 import * as Headers from "@effect/platform/Headers"

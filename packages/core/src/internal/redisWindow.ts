@@ -1,6 +1,6 @@
 /**
  * The sliding windows of `window.ts`, shared by every process of an app through Redis
- * (reliability.md §3 and row 17): the same promise (at most `limit` units reach the server in
+ * (docs/reliability.md#rate-limiting and row 17 of #fault-matrix): the same promise (at most `limit` units reach the server in
  * any window of `interval`, a permit held until its attempt ends) in total across processes.
  *
  * Why not `@effect/experimental`'s `RateLimiter`: its two algorithms break that promise. Its

@@ -1,5 +1,5 @@
 /**
- * The retries of one call (reliability.md §1–§2) as `Effect.retry` with one composed
+ * The retries of one call (docs/reliability.md#failure-classes-and-operation-classes and #retry-mechanics) as `Effect.retry` with one composed
  * `Schedule`: the policy's delays with the server's `Retry-After` as a floor, stopped by the
  * idempotency class, `maxAttempts`, the deadline and the shared budget, in that order.
  */

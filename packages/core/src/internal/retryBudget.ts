@@ -1,5 +1,5 @@
 /**
- * The shared retry budget (reliability.md §2), a token bucket in a `MutableRef`, changed
+ * The shared retry budget (docs/reliability.md#retry-mechanics), a token bucket in a `MutableRef`, changed
  * synchronously (no other fiber runs in between, so it needs no `Ref`): a retry pays its
  * cost, a successful call refunds a little, every change is reported to the gauge.
  */

@@ -1,5 +1,5 @@
 /**
- * The Douyin codes the fan-group endpoints document (douyin-api.md §4), said once.
+ * The Douyin codes the fan-group endpoints document (docs/wire.md#error-codes), said once.
  */
 import { ErrorCode } from "@effect-douyin/core"
 

@@ -27,7 +27,7 @@ export const wireNumber = <const K extends string>(key: K) => Schema.propertySig
 
 /**
  * A 0/1 switch: `true` ⇄ `1`, `false` ⇄ `0`. Douyin reads any value other than `1` as off
- * (douyin-api.md §2.2), so decoding maps `1` to `true` and everything else to `false`.
+ * (docs/wire.md#the-nine-endpoints), so decoding maps `1` to `true` and everything else to `false`.
  */
 export const BooleanFromInt: Schema.Schema<boolean, number> = Schema.transform(Schema.Number, Schema.Boolean, {
   strict: true,

@@ -1,5 +1,5 @@
 /**
- * Message content checks (douyin-api.md §3): `{ msg_type, <one variant> }`, the variant's
+ * Message content checks (docs/wire.md#message-content): `{ msg_type, <one variant> }`, the variant's
  * required fields present.
  */
 import { type Body, int, invalid, isRejection, type Rejection, str } from "./request.js"

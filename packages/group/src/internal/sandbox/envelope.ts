@@ -1,5 +1,5 @@
 /**
- * Response bodies with the shapes of the recorded samples (douyin-api.md §8).
+ * Response bodies with the shapes of the recorded samples (docs/wire.md#recorded-samples).
  */
 import type { Outcome } from "./model.js"
 

@@ -1,5 +1,5 @@
 /**
- * The IM paths the sandbox serves, with their method and envelope shape (douyin-api.md §2).
+ * The IM paths the sandbox serves, with their method and envelope shape (docs/wire.md#the-nine-endpoints).
  */
 import { auditGet, auditSet } from "./entryAudit.js"
 import { count, create, list } from "./groups.js"

@@ -60,7 +60,7 @@ export interface Message {
   readonly recalled: boolean
 }
 
-/** 1 pending, 2 approved, 3 rejected (douyin-api.md §2.5). */
+/** 1 pending, 2 approved, 3 rejected (docs/wire.md#the-nine-endpoints). */
 export type ApplyStatus = 1 | 2 | 3
 
 export interface Application {

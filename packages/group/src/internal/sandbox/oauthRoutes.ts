@@ -115,7 +115,7 @@ const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =
   const current = HashMap.get(state.tokens, r.accessToken)
   const alive = current._tag === "Some" && !current.value.revoked &&
     (current.value.expiresAt === undefined || ctx.now < current.value.expiresAt)
-  // douyin-api.md §6: a live token is kept and extended; an expired one is replaced.
+  // docs/wire.md#oauth-and-tokens: a live token is kept and extended; an expired one is replaced.
   let state1 = state
   let accessToken = r.accessToken
   if (alive) {
