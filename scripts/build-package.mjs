@@ -10,7 +10,7 @@
 //   dist/src            the sources the maps point at
 //   README.md, LICENSE, CHANGELOG.md
 //
-// The entry points are every `src/*.ts` (one module each, see design.md §3): a new module is
+// The entry points are every `src/*.ts` (one module each, see docs/architecture.md#packages-and-modules): a new module is
 // exported without touching a list; `src/internal/**` is never exported.
 import { transformFileAsync } from "@babel/core"
 import { spawnSync } from "node:child_process"
