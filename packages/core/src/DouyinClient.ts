@@ -16,15 +16,14 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
-import type * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
 import * as AccessToken from "./AccessToken.js"
+import type { AttemptError, Call, CallContext, CallError } from "./Call.js"
 import { DouyinConfig } from "./DouyinConfig.js"
-import { type DouyinCommonError, type DouyinError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
-import type * as Envelope from "./Envelope.js"
+import { type DouyinError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as FailureClass from "./FailureClass.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
@@ -36,39 +35,44 @@ import * as wire from "./internal/wire.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
 
-/**
- * One call as the client sends it. Built by `Endpoint` from a descriptor and a validated input.
- *
- * @since 0.1.0
- * @category models
- */
-export interface Call<A, I extends FailureClass.Idempotency = FailureClass.Idempotency> {
-  /** Endpoint id, e.g. `group/SendGroupMessage`: the span name and the `endpoint` of errors. */
-  readonly endpoint: string
-  readonly method: "GET" | "POST"
-  readonly path: string
-  /** The operator whose token is used; sent as query `open_id`. */
-  readonly openId: string
-  /** Further query parameters (GET endpoints). */
-  readonly query: Readonly<Record<string, string>>
-  /** JSON body (POST endpoints). */
-  readonly body: unknown
-  readonly envelope: Exclude<Envelope.Kind, "C">
-  readonly idempotency: I
-  /** Decodes the JSON of a successful envelope into the endpoint's result. */
-  readonly decode: (body: unknown) => Either.Either<A, string>
-}
-
-/**
- * The errors a call of this idempotency class can fail with: every `unsafe` call may also
- * end in `DouyinOutcomeUnknown`.
- *
- * @since 0.1.0
- * @category models
- */
-export type CallError<I extends FailureClass.Idempotency> =
-  | DouyinCommonError
-  | (I extends "unsafe" ? DouyinOutcomeUnknown : never)
+export type {
+  /**
+   * Everything a single HTTP attempt can fail with (defined in `Call`).
+   *
+   * @since 0.1.0
+   */
+  AttemptError,
+  /**
+   * Wraps each HTTP attempt of a call: the rate-limit policy (defined in `Call`).
+   *
+   * @since 0.1.0
+   */
+  AttemptPolicy,
+  /**
+   * One call as the client sends it (defined in `Call`).
+   *
+   * @since 0.1.0
+   */
+  Call,
+  /**
+   * What a policy knows of the call it wraps (defined in `Call`).
+   *
+   * @since 0.3.0
+   */
+  CallContext,
+  /**
+   * The errors a call of an idempotency class can fail with (defined in `Call`).
+   *
+   * @since 0.1.0
+   */
+  CallError,
+  /**
+   * Wraps all attempts of one call: the retry policy (defined in `Call`).
+   *
+   * @since 0.1.0
+   */
+  CallPolicy
+} from "./Call.js"
 
 /**
  * @since 0.1.0
@@ -83,69 +87,6 @@ export interface Service {
  * @category tags
  */
 export class DouyinClient extends Context.Tag("@effect-douyin/core/DouyinClient")<DouyinClient, Service>() {}
-
-/**
- * Everything a single HTTP attempt can fail with.
- *
- * @since 0.1.0
- * @category models
- */
-export type AttemptError = Exclude<DouyinCommonError, { readonly _tag: "DouyinInvalidInput" }>
-
-/**
- * What a policy knows of the call it wraps, besides the call itself.
- *
- * A call waits (for a permit, a backoff, a token) only under a policy or a token source that
- * can block. Such a wait is bounded by the call timeout through {@link CallContext.bound}, so
- * the call needs no timer racing it as a whole (that forked two fibers per call): nothing is
- * forked unless something actually waits.
- *
- * @since 0.3.0
- * @category models
- */
-export interface CallContext {
-  /** When the call started, in epoch milliseconds of the `Clock`. */
-  readonly start: number
-  /** When the call times out (`DouyinConfig.callTimeout` after `start`; `Infinity` if nothing can wait). */
-  readonly deadline: number
-  /**
-   * `wait`, failing with the call-timeout error (a `DouyinTransportError`) if it has not
-   * ended by the deadline. Put it around what may wait, not around the attempt.
-   */
-  readonly bound: RateLimit.Bound<DouyinTransportError>
-  /** The call's span: a policy annotates it, and makes it the parent of what it runs. */
-  readonly span: Tracer.Span
-  /**
-   * The calling fiber's context, as the call started: a policy reads its per-call override
-   * (`Retry.with`, `RateLimit.with`) from it with `Context.get`, without an effect.
-   */
-  readonly services: Context.Context<never>
-}
-
-/**
- * Wraps each HTTP attempt of a call: the rate-limit policy (`RateLimit.Service.policy`) plugs
- * in here (take a permit, then send). Every retry is a new attempt and so takes a new permit.
- *
- * @since 0.1.0
- * @category models
- */
-export type AttemptPolicy = <A>(
-  call: Call<unknown>,
-  attempt: Effect.Effect<A, AttemptError>,
-  context: CallContext
-) => Effect.Effect<A, AttemptError>
-
-/**
- * Wraps all attempts of one call: the retry policy (`Retry.Service.policy`) plugs in here.
- *
- * @since 0.1.0
- * @category models
- */
-export type CallPolicy = <A>(
-  call: Call<unknown>,
-  attempts: Effect.Effect<A, AttemptError>,
-  context: CallContext
-) => Effect.Effect<A, AttemptError>
 
 /**
  * What building the client needs. The two policies are required on purpose: a composition

@@ -45,8 +45,8 @@ import * as Effect from "effect/Effect"
 import * as Function from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-// Types only: the client requires this module's tag, not the other way round.
-import type * as DouyinClient from "./DouyinClient.js"
+// The call model, types only: the client requires this module's tag, not the other way round.
+import type * as Call from "./Call.js"
 import type { DouyinStoreError } from "./DouyinError.js"
 import { DouyinRateLimited } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
@@ -146,7 +146,7 @@ export interface Service {
   ) => Effect.Effect<A, E | DouyinRateLimited | DouyinStoreError, R>
   readonly trackedKeys: Effect.Effect<TrackedKeys>
   /** The function the client wraps every attempt in. */
-  readonly policy: DouyinClient.AttemptPolicy
+  readonly policy: Call.AttemptPolicy
 }
 
 /**
@@ -232,7 +232,7 @@ export type Rated = <A, E, R, EB>(
 
 /**
  * Bounds what has to wait for a permit (and the attempt after it) by the call's deadline
- * (`DouyinClient.CallContext.bound`). A permit granted at once is not bounded: no timer.
+ * (`Call.CallContext.bound`). A permit granted at once is not bounded: no timer.
  *
  * @since 0.3.0
  * @category models

@@ -35,8 +35,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { dual } from "effect/Function"
-// Types only: the client requires this module's tag, not the other way round.
-import type * as DouyinClient from "./DouyinClient.js"
+// The call model, types only: the client requires this module's tag, not the other way round.
+import type * as Call from "./Call.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import * as FailureClass from "./FailureClass.js"
@@ -67,7 +67,7 @@ export interface Policy {
    * error of the failed attempt (every one, the last included, as under `Effect.retry`);
    * when it is done, retrying stops.
    */
-  readonly schedule?: Schedule.Schedule<unknown, DouyinClient.AttemptError> | undefined
+  readonly schedule?: Schedule.Schedule<unknown, Call.AttemptError> | undefined
   /**
    * No retry starts whose wait would end after this much time since the call began.
    * Default: `DouyinConfig.callTimeout`, so a call stops retrying with the real error
@@ -118,7 +118,7 @@ export interface Options extends Policy {
  */
 export interface Settings {
   readonly maxAttempts: number
-  readonly schedule: Schedule.Schedule<unknown, DouyinClient.AttemptError>
+  readonly schedule: Schedule.Schedule<unknown, Call.AttemptError>
   readonly deadline: Duration.Duration
   readonly useBudget: boolean
 }
@@ -133,7 +133,7 @@ export interface Service {
   /** Tokens left in the shared retry budget; `Infinity` when the layer has no budget. */
   readonly remainingBudget: Effect.Effect<number>
   /** The function the client wraps every call's attempts in. */
-  readonly policy: DouyinClient.CallPolicy
+  readonly policy: Call.CallPolicy
 }
 
 /**
@@ -226,11 +226,11 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
     // The first attempt runs outside `Effect.retry`: a call that succeeds at once builds no
     // schedule and forks nothing.
     const run = <A>(
-      call: DouyinClient.Call<unknown>,
-      attempts: Effect.Effect<A, DouyinClient.AttemptError>,
+      call: Call.Call<unknown>,
+      attempts: Effect.Effect<A, Call.AttemptError>,
       policy: Settings,
-      context: DouyinClient.CallContext
-    ): Effect.Effect<A, DouyinClient.AttemptError> =>
+      context: Call.CallContext
+    ): Effect.Effect<A, Call.AttemptError> =>
       Effect.matchEffect(attempts, {
         onSuccess: budget.refunded,
         onFailure: (first) =>
@@ -252,7 +252,7 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
           )
       })
 
-    const policy: DouyinClient.CallPolicy = (call, attempts, context) => {
+    const policy: Call.CallPolicy = (call, attempts, context) => {
       const over = Context.get(context.services, CurrentOverride)
       const effective = Object.keys(over).length === 0 ? settings : resolve(layerPolicy, config.callTimeout, over)
       return run(call, attempts, effective, context)

@@ -2,6 +2,7 @@
  * @since 0.1.0
  */
 export * as AccessToken from "./AccessToken.js"
+export * as Call from "./Call.js"
 export * as ClientToken from "./ClientToken.js"
 export * as DouyinClient from "./DouyinClient.js"
 export * as DouyinConfig from "./DouyinConfig.js"

@@ -19,7 +19,7 @@ interface Waiter {
 type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 /**
- * Bounds an effect that may wait (the call deadline: `DouyinClient.CallContext.bound`),
+ * Bounds an effect that may wait (the call deadline: `Call.CallContext.bound`),
  * failing with `EB` when it ends it.
  */
 export type Bound<EB> = <A, E, R>(wait: Effect.Effect<A, E, R>) => Effect.Effect<A, E | EB, R>

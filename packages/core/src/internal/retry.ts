@@ -7,7 +7,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Schedule from "effect/Schedule"
-import type { AttemptError, Call } from "../DouyinClient.js"
+import type { AttemptError, Call } from "../Call.js"
 import type { Recorder } from "../DouyinMetrics.js"
 import {
   DouyinApiError,

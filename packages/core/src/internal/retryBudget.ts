@@ -5,7 +5,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as MutableRef from "effect/MutableRef"
-import type { AttemptError } from "../DouyinClient.js"
+import type { AttemptError } from "../Call.js"
 import type { Recorder } from "../DouyinMetrics.js"
 
 /** A budget with every default filled in. */

@@ -17,11 +17,21 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import type { StoredToken } from "../TokenStore.js"
 import type { Key as StoreKey } from "./storeBackend.js"
 
-// The stored shape is TokenStore's own model (a type-only import: no runtime cycle).
-type Token = StoredToken
+/**
+ * What an entry holds: the shape of `TokenStore.StoredToken`, said here so that this module
+ * stands below `TokenStore` (which imports it) instead of importing it back. The two are
+ * assignable both ways; `pnpm typecheck` sees it where `TokenStore` passes its tokens in.
+ */
+export interface Token {
+  readonly accessToken: Redacted.Redacted<string>
+  readonly expiresAt: number
+  readonly refreshToken: Redacted.Redacted<string>
+  readonly refreshExpiresAt: number
+  readonly scope: ReadonlyArray<string>
+  readonly reauthorization?: { readonly code: number; readonly since: number } | undefined
+}
 
 const EntryV1 = Schema.Struct({
   version: Schema.Literal(1),
