@@ -8,15 +8,18 @@
  * - a span per call, named by the endpoint id (`group/SendGroupMessage`), a child of your own
  *   span, with the OpenTelemetry HTTP attributes (`http.request.method`, `url.path`,
  *   `server.address`, `http.response.status_code`, `error.type`) and `douyin.*` ones
- *   (`douyin.endpoint`, `douyin.idempotency`, `douyin.logid`, `douyin.attempts`,
- *   `douyin.client_request_id`); never a token;
+ *   (`douyin.endpoint`, `douyin.idempotency`, `douyin.logid`, `douyin.attempts` on every call,
+ *   `douyin.code` / `douyin.sub_code` on a failure, `douyin.ratelimit.wait.duration` when the
+ *   call waited for a permit, `douyin.client_request_id`); never a token;
  * - the metrics of `DouyinMetrics` (`douyin.client.calls`, `douyin.client.retries`,
- *   `douyin.client.outcome_unknown`, …) with their endpoint / outcome tags.
+ *   `douyin.client.outcome_unknown`, …) with their endpoint / outcome tags, durations in
+ *   seconds (unit `s`).
  *
  * Target (see support/Target.ts): an embedded sandbox by default. On a sandbox the example
  * makes the story visible: the send meets two "system busy" answers (retried), and the quota
  * allows one group, so the second create fails with `DouyinQuotaError` (caught).
  */
+import * as DouyinTelemetry from "@effect-douyin/core/DouyinTelemetry"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { DouyinClient, RateLimit, Retry } from "@effect-douyin/core"
@@ -30,7 +33,9 @@ import * as Target from "./support/Target.js"
 
 /**
  * Spans and metrics to an OTLP/HTTP collector at `endpoint` (`/v1/traces`, `/v1/metrics`).
- * Closing the layer flushes both, so a short program loses nothing.
+ * Closing the layer flushes both, so a short program loses nothing. The metrics go through
+ * `DouyinTelemetry.layerMetrics`, which names their units (`s` for durations) without a unit
+ * label; `NodeSdk.layer` carries the spans and the resource.
  */
 export const layerTelemetry = (options: {
   readonly endpoint: string
@@ -38,14 +43,17 @@ export const layerTelemetry = (options: {
   /** How often metrics are pushed (default 10 s); the last push happens at shutdown. */
   readonly metricsIntervalMillis?: number | undefined
 }) =>
-  NodeSdk.layer(() => ({
-    resource: { serviceName: options.serviceName ?? "fan-group-service" },
-    spanProcessor: new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` })),
-    metricReader: new PeriodicExportingMetricReader({
+  DouyinTelemetry.layerMetrics(() =>
+    new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${options.endpoint}/v1/metrics` }),
       exportIntervalMillis: options.metricsIntervalMillis ?? 10_000
     })
-  }))
+  ).pipe(
+    Layer.provideMerge(NodeSdk.layer(() => ({
+      resource: { serviceName: options.serviceName ?? "fan-group-service" },
+      spanProcessor: new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }))
+    })))
+  )
 
 /** {@link layerTelemetry} at `OTEL_EXPORTER_OTLP_ENDPOINT` (default `http://localhost:4318`). */
 export const layerTelemetryConfig = Layer.unwrapEffect(

@@ -1,9 +1,8 @@
-import { createServer, type IncomingMessage } from "node:http"
-import type { AddressInfo } from "node:net"
 import { describe, expect, it } from "@effect/vitest"
 import { FanGroupSandbox } from "@effect-douyin/group"
 import { ConfigProvider, Console, Effect } from "effect"
 import * as Observability from "../examples/observability.js"
+import { attrs, metricsOf, pointOf, receiver, spansOf } from "./support/otlp.js"
 
 // examples/observability.ts end to end: a loopback OTLP/HTTP receiver on 127.0.0.1 stands in
 // for the collector; the example runs its calls (the send meets two busy answers, the second
@@ -11,98 +10,6 @@ import * as Observability from "../examples/observability.js"
 // flushes spans and metrics to the receiver, whose JSON payloads are then asserted.
 // Bounded: at most 64 requests of 4 MB are kept, the exporters time out after 10 s, the
 // test after 60 s.
-
-interface Received {
-  readonly path: string
-  readonly contentType: string | undefined
-  readonly text: string
-}
-
-const readBody = (request: IncomingMessage, limit: number) =>
-  new Promise<string>((resolve, reject) => {
-    const chunks: Array<Buffer> = []
-    let size = 0
-    request.on("data", (chunk: Buffer) => {
-      size += chunk.length
-      if (size > limit) request.destroy(new Error("OTLP payload too large"))
-      else chunks.push(chunk)
-    })
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")))
-    request.on("error", reject)
-  })
-
-/** An OTLP/HTTP receiver on a free loopback port; closed with the scope. */
-const receiver = Effect.acquireRelease(
-  Effect.async<{ readonly url: string; readonly received: Array<Received> }>((resume) => {
-    const received: Array<Received> = []
-    const server = createServer((request, response) => {
-      if (received.length >= 64) {
-        response.writeHead(503).end()
-        return
-      }
-      readBody(request, 4 * 1024 * 1024).then(
-        (text) => {
-          received.push({ path: request.url ?? "", contentType: request.headers["content-type"], text })
-          response.writeHead(200, { "content-type": "application/json" }).end("{}")
-        },
-        () => response.writeHead(413).end()
-      )
-    })
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo
-      resume(Effect.succeed({ url: `http://127.0.0.1:${port}`, received, server }))
-    })
-  }),
-  (r) =>
-    Effect.async<void>((resume) =>
-      void (r as unknown as { server: ReturnType<typeof createServer> }).server.close(() => resume(Effect.void))
-    )
-)
-
-type AnyValue = { stringValue?: string; intValue?: number | string; doubleValue?: number; boolValue?: boolean }
-type Attributes = ReadonlyArray<{ key: string; value: AnyValue }>
-interface OtlpSpan {
-  name: string
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  kind: number
-  attributes: Attributes
-  status: { code: number; message?: string }
-}
-
-const valueOf = (v: AnyValue) =>
-  v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.doubleValue ?? v.boolValue
-const attrs = (attributes: Attributes): Record<string, unknown> =>
-  Object.fromEntries(attributes.map(({ key, value }) => [key, valueOf(value)]))
-
-const spansOf = (payloads: ReadonlyArray<Received>): Array<OtlpSpan> =>
-  payloads.flatMap((p) =>
-    (JSON.parse(p.text).resourceSpans as Array<{ scopeSpans: Array<{ spans: Array<OtlpSpan> }> }>)
-      .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
-  )
-
-interface OtlpMetric {
-  name: string
-  unit?: string
-  sum?: { isMonotonic?: boolean; dataPoints: Array<{ attributes: Attributes; asDouble?: number; asInt?: number | string }> }
-  gauge?: { dataPoints: Array<{ attributes: Attributes; asDouble?: number; asInt?: number | string }> }
-  histogram?: { dataPoints: Array<{ attributes: Attributes; count: number | string; sum?: number }> }
-}
-
-const metricsOf = (payload: Received): Map<string, OtlpMetric> =>
-  new Map(
-    (JSON.parse(payload.text).resourceMetrics as Array<{ scopeMetrics: Array<{ metrics: Array<OtlpMetric> }> }>)
-      .flatMap((rm) => rm.scopeMetrics.flatMap((sm) => sm.metrics))
-      .map((m) => [m.name, m])
-  )
-
-/** The value of the data point whose attributes include `match`. */
-const pointOf = (metric: OtlpMetric | undefined, match: Record<string, string>) => {
-  const points = metric?.sum?.dataPoints ?? metric?.gauge?.dataPoints ?? []
-  const point = points.find((p) => Object.entries(match).every(([k, v]) => attrs(p.attributes)[k] === v))
-  return point === undefined ? undefined : Number(point.asDouble ?? point.asInt)
-}
 
 describe("examples/observability.ts → OTLP/HTTP", () => {
   it.live(
@@ -150,6 +57,8 @@ describe("examples/observability.ts → OTLP/HTTP", () => {
           expect(a["http.response.status_code"]).toBe(200)
           expect(a["douyin.logid"]).toMatch(/SANDBOX/)
           expect(a["douyin.client_request_id"]).toMatch(/^[0-9a-f-]{36}$/)
+          // on every call span, not only after a retry
+          expect(a["douyin.attempts"]).toBe(s.name === "group/SendGroupMessage" ? 3 : 1)
         }
         const [quota, created, sent, refused] = sdk.map((s) => attrs(s.attributes))
         expect(quota).toMatchObject({ "douyin.idempotency": "read", "http.request.method": "GET", "url.path": "/im/group/count/" })
@@ -167,6 +76,8 @@ describe("examples/observability.ts → OTLP/HTTP", () => {
           "douyin.retry_count": 2
         })
         expect(refused["error.type"]).toBe("DouyinQuotaError")
+        expect(refused["douyin.code"]).toBe(2190001)
+        expect(created["douyin.code"]).toBeUndefined()
         expect(sdk[3].status.code).toBe(2) // ERROR
         expect(sdk[3].status.message).toContain("2190001")
         // the HttpClient's own spans (children of the SDK's) carry the header only redacted
@@ -193,7 +104,13 @@ describe("examples/observability.ts → OTLP/HTTP", () => {
           attrs(p.attributes).endpoint === send
         )
         expect(Number(sendDuration?.count)).toBe(1)
-        expect(last.get("douyin.client.call.duration")?.unit).toBe("milliseconds")
+        // seconds, named by the metric's unit, never a unit label
+        expect(last.get("douyin.client.call.duration")?.unit).toBe("s")
+        expect(last.get("douyin.client.attempt.duration")?.unit).toBe("s")
+        for (const p of last.get("douyin.client.call.duration")?.histogram?.dataPoints ?? []) {
+          expect(Object.keys(attrs(p.attributes)).sort()).toEqual(["endpoint", "outcome"])
+        }
+        expect(Number(sendDuration?.sum)).toBeLessThan(30) // seconds: the call took well under the call timeout
         const sendAttempts = last.get("douyin.client.attempt.duration")?.histogram?.dataPoints.filter((p) =>
           attrs(p.attributes).endpoint === send
         )

@@ -502,7 +502,7 @@ const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredTo
           holdFailure(ctx, id, current.refreshToken, error),
           "code" in error && reauthorizationCodes.has(error.code)
             ? markReauthorization(ctx, key, current, error.code)
-            : Effect.logWarning("douyin refresh-token renewal failed; retried later", error.message)
+            : Effect.logWarning(`douyin refresh-token renewal failed; retried later: ${error.message}`)
         )
       )
     )
@@ -535,7 +535,7 @@ const getToken = (ctx: Source) => (openId: string): Effect.Effect<Redacted.Redac
           const current = yield* ctx.cache.store.get(key)
           const t = yield* Clock.currentTimeMillis
           if (Option.isSome(current) && t < current.value.expiresAt) {
-            yield* Effect.logWarning("douyin token refresh failed; the current token is used until it expires", error.message)
+            yield* Effect.logWarning(`douyin token refresh failed; the current token is used until it expires: ${error.message}`)
             return current.value.accessToken
           }
           return yield* Effect.fail(error)

@@ -31,6 +31,7 @@ import * as Attempt from "./internal/attempt.js"
 import { defined } from "./internal/defined.js"
 import { logFailure } from "./internal/failureLog.js"
 import * as Fifo from "./internal/fifo.js"
+import * as Server from "./internal/server.js"
 import * as wire from "./internal/wire.js"
 import * as RateLimit from "./RateLimit.js"
 import * as Retry from "./Retry.js"
@@ -122,7 +123,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     fetch: Option.getOrUndefined(fetch)
   })
   const metrics = yield* DouyinMetrics.recorder
-  const server = serverAttributes(config.baseUrl)
+  const server = Server.of(config.baseUrl)
   const userAgent = Option.getOrUndefined(config.userAgent)
   const attemptTimeoutMillis = Duration.toMillis(config.attemptTimeout)
   const callTimeoutMillis = Duration.toMillis(config.callTimeout)
@@ -192,6 +193,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
       const left = context.deadline - state.clock.unsafeCurrentTimeMillis()
       if (left <= 0) return Effect.fail(callTimeout(call, state.sent))
       state.sent = true
+      state.attempts++
       const bound: Attempt.Bound | undefined = left < attemptTimeoutMillis
         ? { millis: left, error: () => callTimeout(call, true) }
         : undefined
@@ -249,7 +251,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         const span = Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false })
         return Effect.flatMap(span, (span) => {
           annotateCall(span, call, clientRequestId, server)
-          const state: CallState = { sent: false, clock, meter: metrics.meter(call.endpoint, fiber) }
+          const state: CallState = { sent: false, attempts: 0, clock, meter: metrics.meter(call.endpoint, fiber) }
           const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
           const context: CallContext = {
             start,
@@ -263,6 +265,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           // The metrics, then the span's end (as `Effect.useSpan` ends it).
           const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
           const end = (exit: Exit.Exit<A, CallError<I>>) => {
+            // On every call span, however many attempts it took (0: refused before sending).
+            span.attribute("douyin.attempts", state.attempts)
             state.meter.callEnded(exit)
             span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
           }
@@ -288,7 +292,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
                 const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
                   ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
                   : error as CallError<I>
-                span.attribute("error.type", reported._tag)
+                annotateFailure(span, reported)
                 return endLogged(logFailure(clientRequestId, reported), Exit.fail(reported))
               }
               const exit = Exit.failCause(failure.right)
@@ -307,33 +311,32 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   return { execute }
 })
 
-/** The host every call goes to (OpenTelemetry's `server.address` / `server.port`). */
-interface Server {
-  readonly address: string
-  readonly port: number
-}
-
-const serverAttributes = (baseUrl: string): Server => {
-  const url = new URL(baseUrl)
-  const port = url.port === "" ? (url.protocol === "http:" ? 80 : 443) : Number(url.port)
-  return { address: url.hostname, port }
-}
-
 /** The call's attributes, set one by one (an `attributes` option is copied into an array of entries first). */
-const annotateCall = (span: Tracer.Span, call: Call<unknown>, clientRequestId: string, server: Server) => {
+const annotateCall = (span: Tracer.Span, call: Call<unknown>, clientRequestId: string, server: Server.Server) => {
   span.attribute("douyin.endpoint", call.endpoint)
   span.attribute("douyin.idempotency", call.idempotency)
   span.attribute("douyin.client_request_id", clientRequestId)
   span.attribute("http.request.method", call.method)
   span.attribute("url.path", call.path)
-  span.attribute("server.address", server.address)
-  span.attribute("server.port", server.port)
+  Server.annotate(span, server)
+}
+
+/**
+ * The failure attributes an on-call engineer filters on: `error.type` (the error's `_tag`),
+ * and Douyin's `douyin.code` / `douyin.sub_code` when the answer carried them.
+ */
+const annotateFailure = (span: Tracer.Span, error: DouyinError) => {
+  span.attribute("error.type", error._tag)
+  if ("code" in error) span.attribute("douyin.code", error.code)
+  if ("subCode" in error && error.subCode !== undefined) span.attribute("douyin.sub_code", error.subCode)
 }
 
 /** Per-call bookkeeping, local to one `execute` (no state outlives the call). */
 interface CallState {
   /** A request of this call may have reached Douyin without a definitive answer. */
   sent: boolean
+  /** HTTP attempts started so far (`douyin.attempts` on the call's span). */
+  attempts: number
   /** The calling fiber's clock. */
   readonly clock: Clock.Clock
   readonly meter: DouyinMetrics.CallMeter

@@ -11,17 +11,24 @@
  * | metric | kind | tags |
  * |---|---|---|
  * | `douyin.client.calls` | counter | `endpoint`, `outcome` |
- * | `douyin.client.call.duration` | histogram (ms) | `endpoint`, `outcome` |
- * | `douyin.client.attempt.duration` | histogram (ms) | `endpoint`, `outcome` |
+ * | `douyin.client.call.duration` | histogram (s) | `endpoint`, `outcome` |
+ * | `douyin.client.attempt.duration` | histogram (s) | `endpoint`, `outcome` |
  * | `douyin.client.requests.in_flight` | up-down counter | `endpoint` |
  * | `douyin.client.outcome_unknown` | counter | `endpoint` |
  * | `douyin.client.retries` | counter | `endpoint`, `reason` |
  * | `douyin.client.retry_budget.remaining` | gauge | — |
- * | `douyin.ratelimit.wait.duration` | histogram (ms) | `endpoint` |
+ * | `douyin.ratelimit.wait.duration` | histogram (s) | `endpoint` |
  * | `douyin.ratelimit.rejections` | counter | `endpoint` |
+ * | `douyin.oauth.calls` | counter | `endpoint` (`oauth/…`), `outcome` |
+ * | `douyin.oauth.call.duration` | histogram (s) | `endpoint`, `outcome` |
  * | `douyin.token.refreshes` | counter | `trigger` (`proactive` / `reactive`), `result` |
  * | `douyin.token.reauthorization_required` | gauge | — |
  * | `douyin.webhook.deliveries` | counter | `event`, `result` |
+ *
+ * Durations are in seconds, the unit of the OpenTelemetry HTTP semantic conventions; the unit is
+ * the metric's ({@link units}), never a label. Effect's metric keys have no unit field, so the
+ * exporters of this SDK (`DouyinTelemetry.layerMetrics` for OpenTelemetry, `DouyinTelemetry.prometheus`
+ * for a scrape) read it from {@link units}.
  *
  * Recording is on by default; {@link layerDisabled} turns it off for every layer built on top
  * of it (the layers read {@link CurrentEnabled} once, when they are built).
@@ -56,10 +63,11 @@ import type * as MetricKeyType from "effect/MetricKeyType"
 import * as MetricLabel from "effect/MetricLabel"
 import * as Option from "effect/Option"
 
-// Latencies of calls to Douyin: a few ms from a nearby region up to the 30 s call timeout.
-const latencyBoundaries = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
+// Latencies of calls to Douyin, in seconds: a few ms from a nearby region up to the 30 s call
+// timeout (the OpenTelemetry HTTP semantic conventions' unit for durations is the second).
+const latencyBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 // Waiting for a permit: from nothing to several intervals of a busy limit.
-const waitBoundaries = [1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000]
+const waitBoundaries = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
 // The keys of the metrics recorded on every call. The recorder tags them once per endpoint
 // (and outcome) per layer: `Metric.tagged` would build and hash a new key on every update.
@@ -74,10 +82,12 @@ const outcomeUnknownKey = MetricKey.counter("douyin.client.outcome_unknown", {
   description: "Unsafe calls whose outcome is unknown (DouyinOutcomeUnknown), by endpoint",
   incremental: true
 })
-// What `Metric.timerWithBoundaries` builds: a histogram in milliseconds, tagged `time_unit`.
+// A histogram of seconds. No unit label: the unit is the metric's (see `units`), not a tag
+// (`Metric.timer` would tag `time_unit`, which every exporter then turns into a label).
 const timerKey = (name: string, boundaries: ReadonlyArray<number>, description: string) =>
-  MetricKey.tagged(MetricKey.histogram(name, MetricBoundaries.fromIterable(boundaries), description), "time_unit", "milliseconds")
-const timerOf = (key: MetricKey.MetricKey.Histogram) => Metric.mapInput(Metric.fromMetricKey(key), Duration.toMillis)
+  MetricKey.histogram(name, MetricBoundaries.fromIterable(boundaries), description)
+const timerOf = (key: MetricKey.MetricKey.Histogram) => Metric.mapInput(Metric.fromMetricKey(key), toSeconds)
+const toSeconds = (duration: Duration.DurationInput) => Duration.toMillis(duration) / 1000
 const callDurationKey = timerKey(
   "douyin.client.call.duration",
   latencyBoundaries,
@@ -92,6 +102,16 @@ const rateLimitWaitKey = timerKey(
   "douyin.ratelimit.wait.duration",
   waitBoundaries,
   "Time an attempt waited for a rate-limit permit, by endpoint"
+)
+
+const oauthCallsKey = MetricKey.counter("douyin.oauth.calls", {
+  description: "OAuth calls (code exchange, refresh, renewal, client token), by endpoint and outcome",
+  incremental: true
+})
+const oauthCallDurationKey = timerKey(
+  "douyin.oauth.call.duration",
+  latencyBoundaries,
+  "Duration of one OAuth call, by endpoint and outcome"
 )
 
 /**
@@ -176,6 +196,50 @@ export const rateLimitRejections = Metric.counter("douyin.ratelimit.rejections",
   description: "Attempts refused by the rate limit (DouyinRateLimited), by endpoint",
   incremental: true
 })
+
+/**
+ * OAuth calls (`oauth/AccessToken`, `oauth/RefreshToken`, `oauth/RenewRefreshToken`,
+ * `oauth/ClientToken`) by `endpoint` and `outcome`, whoever made them (a refresh, an
+ * authorization callback, your code).
+ *
+ * @since 0.4.0
+ * @category metrics
+ */
+export const oauthCalls = Metric.fromMetricKey(oauthCallsKey)
+
+/**
+ * Time of one OAuth call, by `endpoint` and `outcome`, in seconds.
+ *
+ * @since 0.4.0
+ * @category metrics
+ */
+export const oauthCallDuration = timerOf(oauthCallDurationKey)
+
+/**
+ * The unit of each of the SDK's metrics, by metric name, in the notation of the OpenTelemetry
+ * semantic conventions (UCUM: `s` for seconds, `{call}` for a count of calls). Effect's metric
+ * keys carry no unit, and a unit tag would become a label on every data point: the exporters
+ * read it from here.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export const units: Readonly<Record<string, string>> = {
+  "douyin.client.calls": "{call}",
+  "douyin.client.call.duration": "s",
+  "douyin.client.attempt.duration": "s",
+  "douyin.client.requests.in_flight": "{request}",
+  "douyin.client.outcome_unknown": "{call}",
+  "douyin.client.retries": "{retry}",
+  "douyin.client.retry_budget.remaining": "{token}",
+  "douyin.ratelimit.wait.duration": "s",
+  "douyin.ratelimit.rejections": "{attempt}",
+  "douyin.oauth.calls": "{call}",
+  "douyin.oauth.call.duration": "s",
+  "douyin.token.refreshes": "{refresh}",
+  "douyin.token.reauthorization_required": "{creator}",
+  "douyin.webhook.deliveries": "{delivery}"
+}
 
 /**
  * Token refreshes by `trigger` (`proactive`: before expiry; `reactive`: after an
@@ -266,6 +330,11 @@ export interface Recorder {
   readonly permitWait: <A, E, R>(endpoint: string, effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
   /** The rate limit refused an attempt of `endpoint` (`DouyinRateLimited`). */
   readonly rateLimited: (endpoint: string) => Effect.Effect<void>
+  /** Around one OAuth call of `endpoint`: its outcome and duration (`douyin.oauth.*`). */
+  readonly oauthCall: <A, E extends { readonly _tag: string }, R>(
+    endpoint: string,
+    effect: Effect.Effect<A, E, R>
+  ) => Effect.Effect<A, E, R>
   /** Around one token refresh: its trigger and result. */
   readonly tokenRefresh: <A, E extends { readonly _tag: string }, R>(
     trigger: RefreshTrigger,
@@ -339,8 +408,8 @@ const timed = <A, E, R>(
       ))
   })
 
-/** Milliseconds (with their fraction) from `start`, in the clock's nanoseconds, to now. */
-const millisSince = (clock: Clock.Clock, start: bigint) => Number(clock.unsafeCurrentTimeNanos() - start) / 1_000_000
+/** Seconds (with their fraction) from `start`, in the clock's nanoseconds, to now. */
+const secondsSince = (clock: Clock.Clock, start: bigint) => Number(clock.unsafeCurrentTimeNanos() - start) / 1_000_000_000
 
 const byEndpoint = <T, I, O>(metric: Metric.Metric<T, I, O>, endpoint: string) => Metric.tagged(metric, "endpoint", endpoint)
 
@@ -365,17 +434,27 @@ const endpointMetrics = (endpoint: string) => {
   const e = ["endpoint", endpoint] as const
   return {
     calls: memo((outcome) => Metric.fromMetricKey(taggedKey(callsKey, [e, ["outcome", outcome]]))),
-    // The meter's timers take milliseconds (the histograms' unit): no `Duration` per recording.
-    callMillis: memo((outcome) => Metric.fromMetricKey(taggedKey(callDurationKey, [e, ["outcome", outcome]]))),
-    attemptMillis: memo((outcome) => Metric.fromMetricKey(taggedKey(attemptDurationKey, [e, ["outcome", outcome]]))),
+    // The meter's timers take seconds (the histograms' unit): no `Duration` per recording.
+    callSeconds: memo((outcome) => Metric.fromMetricKey(taggedKey(callDurationKey, [e, ["outcome", outcome]]))),
+    attemptSeconds: memo((outcome) => Metric.fromMetricKey(taggedKey(attemptDurationKey, [e, ["outcome", outcome]]))),
     inFlight: Metric.fromMetricKey(taggedKey(requestsInFlightKey, [e])),
     outcomeUnknown: Metric.fromMetricKey(taggedKey(outcomeUnknownKey, [e])),
     rateLimitWait: timerOf(taggedKey(rateLimitWaitKey, [e]))
   }
 }
 
+/** Tagged OAuth metrics for one endpoint, built once per endpoint and outcome per recorder. */
+const oauthMetrics = (endpoint: string) => {
+  const e = ["endpoint", endpoint] as const
+  return {
+    calls: memo((outcome) => Metric.fromMetricKey(taggedKey(oauthCallsKey, [e, ["outcome", outcome]]))),
+    seconds: memo((outcome) => Metric.fromMetricKey(taggedKey(oauthCallDurationKey, [e, ["outcome", outcome]])))
+  }
+}
+
 const makeLive = (): Recorder => {
   const of = memo(endpointMetrics)
+  const ofOAuth = memo(oauthMetrics)
   return {
     meter: (endpoint, fiber) => {
       const metrics = of(endpoint)
@@ -386,7 +465,7 @@ const makeLive = (): Recorder => {
       const attemptEnded = (outcome: string) => {
         if (attemptStart === undefined) return
         metrics.inFlight.unsafeUpdate(-1, labels)
-        metrics.attemptMillis(outcome).unsafeUpdate(millisSince(clock, attemptStart), labels)
+        metrics.attemptSeconds(outcome).unsafeUpdate(secondsSince(clock, attemptStart), labels)
         attemptStart = undefined
       }
       return {
@@ -399,7 +478,7 @@ const makeLive = (): Recorder => {
           const outcome = outcomeOf(exit)
           attemptEnded(outcome)
           metrics.calls(outcome).unsafeUpdate(1, labels)
-          metrics.callMillis(outcome).unsafeUpdate(millisSince(clock, callStart), labels)
+          metrics.callSeconds(outcome).unsafeUpdate(secondsSince(clock, callStart), labels)
           if (outcome === "DouyinOutcomeUnknown") metrics.outcomeUnknown.unsafeUpdate(1, labels)
         }
       }
@@ -413,6 +492,14 @@ const makeLive = (): Recorder => {
       })
     },
     rateLimited: (endpoint) => Metric.increment(byEndpoint(rateLimitRejections, endpoint)),
+    oauthCall: (endpoint, effect) => {
+      const metrics = ofOAuth(endpoint)
+      return timed(effect, (exit, elapsed, labels) => {
+        const outcome = outcomeOf(exit)
+        metrics.calls(outcome).unsafeUpdate(1, labels)
+        metrics.seconds(outcome).unsafeUpdate(Duration.toMillis(elapsed) / 1000, labels)
+      })
+    },
     tokenRefresh: (trigger, effect) =>
       Effect.onExit(
         effect,
@@ -432,6 +519,7 @@ const noop: Recorder = {
   retryBudget: () => Effect.void,
   permitWait: (_, effect) => effect,
   rateLimited: () => Effect.void,
+  oauthCall: (_, effect) => effect,
   tokenRefresh: (_, effect) => effect,
   reauthorizations: () => Effect.void,
   webhookDelivery: () => Effect.void

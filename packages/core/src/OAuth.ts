@@ -40,8 +40,10 @@ import type { ConfigError } from "effect/ConfigError"
 import { DouyinConfig } from "./DouyinConfig.js"
 import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "./DouyinError.js"
 import * as Envelope from "./Envelope.js"
+import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Attempt from "./internal/attempt.js"
 import * as parseIssue from "./internal/parseIssue.js"
+import * as Server from "./internal/server.js"
 
 /**
  * What any OAuth call can fail with. Notable codes: 10007 code expired, 10008 access token
@@ -293,7 +295,8 @@ const makeExchanger = (
   sender: Attempt.Sender,
   baseUrl: string,
   userAgent: string | undefined,
-  clientKey: string
+  clientKey: string,
+  metrics: DouyinMetrics.Recorder
 ) =>
 <W, A>(exchange: Exchange<W, A>): Effect.Effect<A, OAuthError> => {
   const base = HttpClientRequest.post(baseUrl + exchange.path, {
@@ -308,6 +311,7 @@ const makeExchanger = (
       onLeft: (e) => `unexpected token response: ${parseIssue.describe(e)}`,
       onRight: (wire) => exchange.result(wire, Option.fromNullable(logId))
     })
+  const server = Server.of(baseUrl)
   return Effect.useSpan(exchange.endpoint, {
     kind: "client",
     captureStackTrace: false,
@@ -315,7 +319,9 @@ const makeExchanger = (
       "douyin.endpoint": exchange.endpoint,
       "douyin.client_key": clientKey,
       "http.request.method": "POST",
-      "url.path": exchange.path
+      "url.path": exchange.path,
+      "server.address": server.address,
+      "server.port": server.port
     }
   }, (span) =>
     Effect.clockWith((clock) =>
@@ -329,8 +335,13 @@ const makeExchanger = (
         decode: decoder
       })
     ).pipe(
-      Effect.tapError((error) => Effect.logDebug("douyin oauth call failed", error.message)),
-      Effect.withParentSpan(span)
+      Effect.tapError((error) => {
+        span.attribute("error.type", error._tag)
+        if ("code" in error) span.attribute("douyin.code", error.code)
+        return Effect.logDebug(`douyin oauth call failed: ${error.message}`)
+      }),
+      Effect.withParentSpan(span),
+      (call) => metrics.oauthCall(exchange.endpoint, call)
     ))
 }
 
@@ -352,7 +363,8 @@ export const make = (credentials: Credentials): Effect.Effect<Service, never, Ht
     })
     const { clientKey, clientSecret } = credentials
     const secret = Redacted.value(clientSecret)
-    const exchange = makeExchanger(sender, config.baseUrl, Option.getOrUndefined(config.userAgent), clientKey)
+    const metrics = yield* DouyinMetrics.recorder
+    const exchange = makeExchanger(sender, config.baseUrl, Option.getOrUndefined(config.userAgent), clientKey, metrics)
 
     const accessToken = (code: string | Redacted.Redacted<string>) => {
       const codeValue = Redacted.isRedacted(code) ? Redacted.value(code) : code

@@ -39,12 +39,14 @@
  *
  * @since 0.1.0
  */
+import type * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Function from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Tracer from "effect/Tracer"
 // The call model, types only: the client requires this module's tag, not the other way round.
 import type * as Call from "./Call.js"
 import type { DouyinStoreError } from "./DouyinError.js"
@@ -126,6 +128,12 @@ export interface TrackedKeys {
 export interface Key {
   readonly endpoint: string
   readonly openId: string
+  /**
+   * The call's span, when a call of the client takes the permit: a wait for the permit adds
+   * to its `douyin.ratelimit.wait.duration` attribute (seconds) and records a
+   * `douyin.ratelimit.wait` event, on every backend and whatever `HttpClient` sends.
+   */
+  readonly span?: Tracer.Span | undefined
 }
 
 /**
@@ -217,6 +225,30 @@ const refuserOf = (metrics: DouyinMetrics.Recorder): Refuse => (key, limit, retr
     Effect.fail(new DouyinRateLimited({ endpoint: key.endpoint, limit, retryAfterMillis }))
   )
 
+/**
+ * Around the wait for a permit (only attempts that could not go at once): its duration in
+ * `douyin.ratelimit.wait.duration` (metric, and the call span's attribute, summed over the
+ * call's attempts) and a `douyin.ratelimit.wait` span event.
+ */
+const waiterOf = (clock: Clock.Clock, metrics: DouyinMetrics.Recorder) =>
+<A, E, R>(key: Key, wait: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+  const timed = metrics.permitWait(key.endpoint, wait)
+  const span = key.span
+  if (span === undefined) return timed
+  return Effect.suspend(() => {
+    const start = clock.unsafeCurrentTimeNanos()
+    return Effect.tap(timed, () => {
+      const end = clock.unsafeCurrentTimeNanos()
+      const seconds = Number(end - start) / 1e9
+      const before = span.attributes.get(waitAttribute)
+      span.attribute(waitAttribute, (typeof before === "number" ? before : 0) + seconds)
+      span.event("douyin.ratelimit.wait", end, { [waitAttribute]: seconds })
+    })
+  })
+}
+
+const waitAttribute = "douyin.ratelimit.wait.duration"
+
 /** Runs `effect` holding a permit of every rate limit that applies to `key` (one backend). */
 /**
  * @since 0.2.0
@@ -280,7 +312,12 @@ const assemble = (options: Options, refused: Refuse, rated: Rated, trackedKeys: 
     trackedKeys,
     // The call's override, read once from its context (every attempt of the call shares it).
     policy: (call, attempt, context) =>
-      permit(Context.get(context.services, CurrentOverride), { endpoint: call.endpoint, openId: call.openId }, attempt, context.bound)
+      permit(
+        Context.get(context.services, CurrentOverride),
+        { endpoint: call.endpoint, openId: call.openId, span: context.span },
+        attempt,
+        context.bound
+      )
   }
 }
 
@@ -296,6 +333,7 @@ const endpointLimitOf = (options: Options) => (id: string): Limit | undefined =>
 export const internal = {
   validate: (options: Options) => validate(options),
   refuserOf: (metrics: DouyinMetrics.Recorder) => refuserOf(metrics),
+  waiterOf: (clock: Clock.Clock, metrics: DouyinMetrics.Recorder) => waiterOf(clock, metrics),
   unservable: (...args: Parameters<typeof unservable>) => unservable(...args),
   assemble: (...args: Parameters<typeof assemble>) => assemble(...args),
   describe: (scope: string, limit: Limit) => describe(scope, limit),
@@ -317,6 +355,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
     const clock = yield* Effect.clock
     const metrics = yield* DouyinMetrics.recorder
     const refused = refuserOf(metrics)
+    const waited = waiterOf(clock, metrics)
 
     const idle = idleMillis(options)
     // A key must outlive its log, or a fresh window would forget recent requests.
@@ -367,7 +406,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
         if (never !== undefined) return never
         return mode === "wait"
           // Only the waits of attempts that could not go at once are timed (douyin.ratelimit.wait.duration).
-          ? Window.withPermit(clock, windows, cost, effect, (wait) => metrics.permitWait(key.endpoint, wait), bound)
+          ? Window.withPermit(clock, windows, cost, effect, (wait) => waited(key, wait), bound)
           : Window.tryWithPermit<A, E | DouyinRateLimited, R>(clock, windows, cost, effect, (r) =>
             refused(key, r.window.label, r.retryAfterMillis))
       })

@@ -83,6 +83,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
     const clock = yield* Effect.clock
     const metrics = yield* DouyinMetrics.recorder
     const refused = RateLimit.internal.refuserOf(metrics)
+    const waited = RateLimit.internal.waiterOf(clock, metrics)
     const holdMillis = Duration.toMillis(Duration.decode(options.holdTimeout ?? "1 minute"))
     const windows = RedisWindow.make(redis, holdMillis)
     // One hash tag for every key of this limiter: one script may touch them all on a cluster.
@@ -174,11 +175,7 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
           )
           // Every permit over Redis is a round trip: all of them are timed, and bounded by the
           // call deadline with the attempt they hold for.
-          return Fifo.boundedRegion(
-            restore,
-            bound,
-            Effect.zipRight(metrics.permitWait(key.endpoint, Effect.mapError(wait, storeError)), held)
-          )
+          return Fifo.boundedRegion(restore, bound, Effect.zipRight(waited(key, Effect.mapError(wait, storeError)), held))
         })
       })
 

@@ -36,6 +36,7 @@ export const annotationsOf = (error: DouyinError): Record<string, string | numbe
 
 /** Logs a failed call of the client request `clientRequestId`. */
 export const logFailure = (clientRequestId: string, error: DouyinError): Effect.Effect<void> =>
-  Effect.logWithLevel(levelOf(error), "douyin call failed", error.message).pipe(
+  // One string: an OpenTelemetry log record (and a span event) is named by the whole message.
+  Effect.logWithLevel(levelOf(error), `douyin call failed: ${error.message}`).pipe(
     Effect.annotateLogs({ ...annotationsOf(error), "douyin.client_request_id": clientRequestId })
   )
