@@ -98,4 +98,3 @@ export const pointOf = (metric: OtlpMetric | undefined, match: Record<string, st
   const point = points.find((p) => Object.entries(match).every(([k, v]) => attrs(p.attributes)[k] === v))
   return point === undefined ? undefined : Number(point.asDouble ?? point.asInt)
 }
-

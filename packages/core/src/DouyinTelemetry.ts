@@ -78,8 +78,7 @@ export const withUnits = (
  */
 export const makeProducer = (
   units: Readonly<Record<string, string>> = DouyinMetrics.units
-): Effect.Effect<MetricProducer, never, Resource.Resource> =>
-  Effect.map(Metrics.makeProducer, (producer) => withUnits(producer, units))
+): Effect.Effect<MetricProducer, never, Resource.Resource> => Effect.map(Metrics.makeProducer, (producer) => withUnits(producer, units))
 
 /**
  * Hands Effect's metrics, with their units, to the readers `evaluate` makes, for the life of the

@@ -230,22 +230,22 @@ const refuserOf = (metrics: DouyinMetrics.Recorder): Refuse => (key, limit, retr
  * `douyin.ratelimit.wait.duration` (metric, and the call span's attribute, summed over the
  * call's attempts) and a `douyin.ratelimit.wait` span event.
  */
-const waiterOf = (clock: Clock.Clock, metrics: DouyinMetrics.Recorder) =>
-<A, E, R>(key: Key, wait: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
-  const timed = metrics.permitWait(key.endpoint, wait)
-  const span = key.span
-  if (span === undefined) return timed
-  return Effect.suspend(() => {
-    const start = clock.unsafeCurrentTimeNanos()
-    return Effect.tap(timed, () => {
-      const end = clock.unsafeCurrentTimeNanos()
-      const seconds = Number(end - start) / 1e9
-      const before = span.attributes.get(waitAttribute)
-      span.attribute(waitAttribute, (typeof before === "number" ? before : 0) + seconds)
-      span.event("douyin.ratelimit.wait", end, { [waitAttribute]: seconds })
+const waiterOf =
+  (clock: Clock.Clock, metrics: DouyinMetrics.Recorder) => <A, E, R>(key: Key, wait: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
+    const timed = metrics.permitWait(key.endpoint, wait)
+    const span = key.span
+    if (span === undefined) return timed
+    return Effect.suspend(() => {
+      const start = clock.unsafeCurrentTimeNanos()
+      return Effect.tap(timed, () => {
+        const end = clock.unsafeCurrentTimeNanos()
+        const seconds = Number(end - start) / 1e9
+        const before = span.attributes.get(waitAttribute)
+        span.attribute(waitAttribute, (typeof before === "number" ? before : 0) + seconds)
+        span.event("douyin.ratelimit.wait", end, { [waitAttribute]: seconds })
+      })
     })
-  })
-}
+  }
 
 const waitAttribute = "douyin.ratelimit.wait.duration"
 
