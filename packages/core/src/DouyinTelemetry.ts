@@ -31,7 +31,6 @@ import * as Metrics from "@effect/opentelemetry/Metrics"
 import type * as Resource from "@effect/opentelemetry/Resource"
 import type { CollectionResult, MetricCollectOptions, MetricProducer, MetricReader } from "@opentelemetry/sdk-metrics"
 import type { NonEmptyReadonlyArray } from "effect/Array"
-import type { DurationInput } from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type { LazyArg } from "effect/Function"
 import * as Layer from "effect/Layer"
@@ -105,10 +104,8 @@ export const makeProducer = (
 export const layerMetrics = (
   evaluate: LazyArg<MetricReader | NonEmptyReadonlyArray<MetricReader>>,
   options?: {
-    readonly shutdownTimeout?: DurationInput | undefined
+    /** Units by metric name, for metrics of your own besides the SDK's (default {@link DouyinMetrics.units}). */
     readonly units?: Readonly<Record<string, string>> | undefined
   }
 ): Layer.Layer<never, never, Resource.Resource> =>
-  Layer.scopedDiscard(
-    Effect.flatMap(makeProducer(options?.units), (producer) => Metrics.registerProducer(producer, evaluate, options))
-  )
+  Layer.scopedDiscard(Effect.flatMap(makeProducer(options?.units), (producer) => Metrics.registerProducer(producer, evaluate)))
