@@ -2,6 +2,6 @@ import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   test: {
-    projects: ["packages/core", "packages/group", "test", "examples"]
+    projects: ["packages/core", "packages/group", "packages/sandbox", "test", "examples"]
   }
 })

@@ -22,10 +22,11 @@ import { AccessToken, DouyinClient, DouyinConfig, OAuth, Retry, TokenStore } fro
 import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
 import * as Redis from "@effect-douyin/core/Redis"
 import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
-import { FanGroupQuota, FanGroupSandbox, WebhookConfig, WebhookHandler, WebhookSignature } from "@effect-douyin/group"
+import { FanGroupQuota, WebhookConfig, WebhookHandler, WebhookSignature } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as WebhookDedupeRedis from "@effect-douyin/group/WebhookDedupeRedis"
 import { Config, Console, Context, Effect, Layer, Redacted } from "effect"
-import * as SandboxServer from "./support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 
 const clientKey = "sandbox-client-key"
 const webhookSecret = Redacted.make("many-instances-webhook-secret")

@@ -7,7 +7,7 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { Console, Effect, Layer } from "effect"
-import * as SandboxServer from "./support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 
 const port = Number(process.env["SANDBOX_PORT"] ?? "8787")
 const quota = process.env["SANDBOX_QUOTA"] === undefined ? undefined : Number(process.env["SANDBOX_QUOTA"])

@@ -10,7 +10,7 @@ const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: "utf8",
 const shipped = ["README.md", "LICENSE", "CHANGELOG.md", "dist/esm/index.js", "dist/cjs/index.js", "dist/dts/index.d.ts"]
 
 /** The workspace packages in dependency order (core first). */
-export const packageDirs = ["core", "group"].map((name) => Path.join(repoRoot, "packages", name))
+export const packageDirs = ["core", "group", "sandbox"].map((name) => Path.join(repoRoot, "packages", name))
 
 /** Packs every package into `destination`; returns the tarball paths. Throws on a bad tarball. */
 export const packAll = (destination) =>

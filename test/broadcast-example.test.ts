@@ -2,7 +2,7 @@ import { execFile } from "node:child_process"
 import { resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import * as SandboxServer from "../examples/support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 
 // `examples/broadcast.ts` as the README runs it, against the loopback sandbox server: a child
 // broadcasts to 20 groups and is SIGKILLed part way; the example resumes and prints the summary.

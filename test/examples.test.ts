@@ -1,10 +1,10 @@
 import { execFile } from "node:child_process"
 import { resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
-import { FanGroupSandbox } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { ConfigProvider, Console, Effect } from "effect"
 import * as MultiCreator from "../examples/multi-creator.js"
-import * as SandboxServer from "../examples/support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as TestingYourService from "../examples/testing-your-service/main.js"
 import * as Tour from "../examples/tour.js"
 

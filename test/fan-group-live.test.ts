@@ -15,7 +15,6 @@ import {
   type DisableGroupSetting,
   type FanGroupApi,
   FanGroupQuota,
-  FanGroupSandbox,
   type ListEntryApplications,
   type ListFanGroups,
   type RecallGroupMessage,
@@ -23,6 +22,7 @@ import {
   type SendGroupMessage,
   type SetGroupSetting
 } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
 import { ConfigError, ConfigProvider, Context, Effect, Layer, Redacted } from "effect"
 import * as Fs from "node:fs"

@@ -3,7 +3,6 @@ import {
   CreateFanGroup,
   FanGroupApi,
   FanGroupQuota,
-  FanGroupSandbox,
   MessageContent,
   SendGroupMessage,
   WebhookConfig,
@@ -11,6 +10,7 @@ import {
   WebhookHandler,
   WebhookSignature
 } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Logger, LogLevel, Metric, Redacted, TestClock } from "effect"
 import { textMessage, verifyVector } from "../packages/group/test/fixtures/webhookSamples.js"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { FanGroupSandbox } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { ConfigProvider, Console, Effect } from "effect"
 import * as Observability from "../examples/observability.js"
 import { attrs, metricsOf, pointOf, receiver, spansOf } from "./support/otlp.js"

@@ -12,7 +12,7 @@ import * as Fs from "node:fs"
 import * as Path from "node:path"
 
 const root = Path.resolve(import.meta.dirname, "..")
-const packages = ["core", "group"].map((dir) => {
+const packages = ["core", "group", "sandbox"].map((dir) => {
   const pkgDir = Path.join(root, "packages", dir)
   const manifest = JSON.parse(Fs.readFileSync(Path.join(pkgDir, "package.json"), "utf8")) as {
     name: string
@@ -82,6 +82,23 @@ describe("published entry points", () => {
       }
     })
   }
+
+  it("the SDK packages never depend on the sandbox: no module of core or group imports @effect-douyin/sandbox, and neither manifest names it", () => {
+    const offenders: Array<string> = []
+    for (const p of packages.filter((p) => p.manifest.name !== "@effect-douyin/sandbox")) {
+      const walk = (dir: string): ReadonlyArray<string> =>
+        Fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? walk(Path.join(dir, e.name)) : e.name.endsWith(".ts") ? [Path.join(dir, e.name)] : []
+        )
+      for (const file of walk(Path.join(p.dir, "src"))) {
+        if (importsOf(file).some((s) => s.startsWith("@effect-douyin/sandbox"))) offenders.push(Path.relative(root, file))
+      }
+      if (Fs.readFileSync(Path.join(p.dir, "package.json"), "utf8").includes("@effect-douyin/sandbox")) {
+        offenders.push(Path.relative(root, Path.join(p.dir, "package.json")))
+      }
+    }
+    expect(offenders).toEqual([])
+  })
 
   it("the Redis module does load ioredis (so the first check can fail)", () => {
     expect(optionalPeersReached(Path.join(root, "packages/core/src/Redis.ts")).length).toBeGreaterThan(0)

@@ -2,9 +2,9 @@ import { HttpClient, HttpClientRequest } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
-import { FanGroupSandbox } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Effect, Layer } from "effect"
-import * as SandboxServer from "../examples/support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 
 // The server face on a real loopback socket (port 0), read by the platform's undici client and
 // by the SDK's fast client alike.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { CreateFanGroup, FanGroupSandbox, RecallGroupMessage, SendGroupMessage } from "@effect-douyin/group"
+import { CreateFanGroup, RecallGroupMessage, SendGroupMessage } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Effect, Fiber, Layer, TestClock } from "effect"
 import * as Announcer from "./Announcer.js"
 

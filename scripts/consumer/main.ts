@@ -4,7 +4,8 @@
 // packages, and the in-process sandbox, so nothing leaves the process.
 import { DouyinError } from "@effect-douyin/core"
 import type * as DouyinClient from "@effect-douyin/core/DouyinClient"
-import { CreateFanGroup, FanGroupSandbox, MessageContent } from "@effect-douyin/group"
+import { CreateFanGroup, MessageContent } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as SendGroupMessage from "@effect-douyin/group/SendGroupMessage"
 import { Effect, Layer } from "effect"
 

@@ -12,7 +12,8 @@ import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import * as Redis from "@effect-douyin/core/Redis"
 import * as BroadcastJournalRedis from "@effect-douyin/group/BroadcastJournalRedis"
-import { Broadcast, BroadcastJournal, FanGroupSandbox, MessageContent, SendGroupMessage } from "@effect-douyin/group"
+import { Broadcast, BroadcastJournal, MessageContent, SendGroupMessage } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Duration, Effect, Layer, Redacted, Stream } from "effect"
 
 const env = (name: string, fallback?: string): string => {

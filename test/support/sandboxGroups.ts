@@ -2,7 +2,8 @@
  * Fan groups set up in the sandbox server through the real API (over a loopback socket), for
  * tests that then broadcast to them.
  */
-import { FanGroupSandbox, CreateFanGroup } from "@effect-douyin/group"
+import { CreateFanGroup } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Effect, Layer } from "effect"
 import { clientOver } from "./loopbackClient.js"
 

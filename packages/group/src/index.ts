@@ -56,13 +56,6 @@ export * as FanGroupApi from "./FanGroupApi.js"
 export * as FanGroupQuota from "./FanGroupQuota.js"
 
 /**
- * A stateful emulator of the fan-group API (in-process `HttpClient` and `HttpApp` faces).
- *
- * @since 0.1.0
- */
-export * as FanGroupSandbox from "./FanGroupSandbox.js"
-
-/**
  * `GET /im/group/enter/audit/get/` — join applications, one page or as a `Stream` (read).
  *
  * @since 0.1.0

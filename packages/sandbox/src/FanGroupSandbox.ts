@@ -18,7 +18,8 @@
  *
  * @example
  * ```ts
- * import { FanGroupApi, FanGroupSandbox } from "@effect-douyin/group"
+import { FanGroupApi } from "@effect-douyin/group"
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
  * import { Effect, Layer } from "effect"
  *
  * // The endpoint services over the sandbox, in a test:
@@ -51,10 +52,10 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
-import * as model from "./internal/sandbox/model.js"
-import * as adminOps from "./internal/sandbox/admin.js"
-import * as faults from "./internal/sandbox/faults.js"
-import * as router from "./internal/sandbox/router.js"
+import * as model from "./internal/model.js"
+import * as adminOps from "./internal/admin.js"
+import * as faults from "./internal/faults.js"
+import * as router from "./internal/router.js"
 
 // ---------------------------------------------------------------------------------------------
 // models
@@ -235,7 +236,7 @@ export interface Service extends Admin {
  * @since 0.1.0
  * @category tags
  */
-export class FanGroupSandbox extends Context.Tag("@effect-douyin/group/FanGroupSandbox")<FanGroupSandbox, Service>() {}
+export class FanGroupSandbox extends Context.Tag("@effect-douyin/sandbox/FanGroupSandbox")<FanGroupSandbox, Service>() {}
 
 // ---------------------------------------------------------------------------------------------
 // faults

@@ -1,13 +1,34 @@
 /**
- * The sandbox's second face: `FanGroupSandbox.httpApp` served by Node on a real loopback
- * socket. Used by `pnpm sandbox`, the examples' e2e test and the fault tests.
+ * The sandbox's second face: {@link FanGroupSandbox.httpApp} served by Node on a real loopback
+ * socket (127.0.0.1 by default). The `douyin-sandbox` command, the repository's examples and
+ * its end-to-end tests start it through {@link layer}.
+ *
+ * @example
+ * ```ts
+ * import { SandboxServer } from "@effect-douyin/sandbox"
+ * import { Console, Effect, Layer } from "effect"
+ *
+ * // Serve a sandbox on a free loopback port and print its base URL.
+ * const program = Effect.flatMap(SandboxServer.url, (url) => Console.log(`sandbox at ${url}`))
+ * Effect.runFork(Layer.launch(Layer.effectDiscard(program).pipe(Layer.provideMerge(SandboxServer.layer()))))
+ * ```
+ *
+ * @since 0.1.0
  */
 import { createServer } from "node:http"
-import { HttpServer, type HttpServerError } from "@effect/platform"
+import * as HttpServer from "@effect/platform/HttpServer"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
-import { FanGroupSandbox } from "@effect-douyin/group"
-import { Effect, Layer } from "effect"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as FanGroupSandbox from "./FanGroupSandbox.js"
 
+/**
+ * The sandbox's options plus where to listen.
+ *
+ * @since 0.1.0
+ * @category models
+ */
 export interface Options extends FanGroupSandbox.Options {
   /** Default 0: any free port. */
   readonly port?: number | undefined
@@ -15,7 +36,12 @@ export interface Options extends FanGroupSandbox.Options {
   readonly host?: string | undefined
 }
 
-/** A sandbox served over HTTP, plus the sandbox itself and the server (for its address). */
+/**
+ * A sandbox served over HTTP, plus the sandbox itself and the server (for its address).
+ *
+ * @since 0.1.0
+ * @category layers
+ */
 export const layer = (
   options: Options = {}
 ): Layer.Layer<FanGroupSandbox.FanGroupSandbox | HttpServer.HttpServer, HttpServerError.ServeError> =>
@@ -31,7 +57,12 @@ export const layer = (
     )
   )
 
-/** The base URL of the running server, e.g. `http://127.0.0.1:8787`. */
+/**
+ * The base URL of the running server, e.g. `http://127.0.0.1:8787`.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
 export const url: Effect.Effect<string, never, HttpServer.HttpServer> = HttpServer.addressWith((address) =>
   Effect.succeed(
     address._tag === "TcpAddress" ? `http://${address.hostname}:${address.port}` : `http+unix://${address.path}`

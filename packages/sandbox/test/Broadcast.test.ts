@@ -1,14 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Duration, Effect, Fiber, Layer, Option, Stream, TestClock } from "effect"
-import {
-  Broadcast,
-  BroadcastJournal,
-  CreateFanGroup,
-  FanGroupSandbox,
-  MessageContent,
-  RecallGroupMessage,
-  SendGroupMessage
-} from "../src/index.js"
+import { Broadcast, BroadcastJournal, CreateFanGroup, MessageContent, RecallGroupMessage, SendGroupMessage } from "@effect-douyin/group"
+import { FanGroupSandbox } from "../src/index.js"
 
 // Broadcasts over the in-process sandbox (the exact wire, no sockets) with the memory journal.
 

@@ -5,7 +5,6 @@ import {
   DisableGroupSetting,
   FanGroupApi,
   FanGroupQuota,
-  FanGroupSandbox,
   ListEntryApplications,
   ListFanGroups,
   MessageContent,
@@ -13,7 +12,8 @@ import {
   ReviewEntryApplication,
   SendGroupMessage,
   SetGroupSetting
-} from "../src/index.js"
+} from "@effect-douyin/group"
+import { FanGroupSandbox } from "../src/index.js"
 
 // The sandbox's rules, driven through the SDK's own endpoint services.
 

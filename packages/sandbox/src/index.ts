@@ -1,0 +1,20 @@
+/**
+ * `@effect-douyin/sandbox`: a local Douyin Open Platform for the fan-group API, for tests and
+ * demos (a devDependency).
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * A stateful emulator of the fan-group API (in-process `HttpClient` and `HttpApp` faces).
+ *
+ * @since 0.1.0
+ */
+export * as FanGroupSandbox from "./FanGroupSandbox.js"
+
+/**
+ * The emulator served by Node on a real loopback socket.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxServer from "./SandboxServer.js"
