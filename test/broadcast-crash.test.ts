@@ -8,13 +8,16 @@
  * - many instances: the same with a Redis journal, and after the kill two processes resume at
  *   once: the broadcast lease lets one run (the other waits, then finds nothing left); no
  *   target is sent twice.
+ * - one runner across processes on the file journal: after the kill two processes resume at
+ *   once (`whenBusy: "fail"`, released together by a start file once both are loaded): one
+ *   sends, the other fails with `BroadcastBusy` having sent nothing; no group gets it twice.
  *
  * Sends get 25 ms of server latency so that sends are in flight when the kill lands. Bounded:
  * each process has a 120 s timeout and the kill waits at most 90 s for progress (generous: a
  * `tsx` start takes seconds on a loaded 2-core machine).
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
@@ -197,6 +200,51 @@ describe("Broadcast across processes", () => {
           `redis figures: ${atKill} messages when killed; resumers sent ${sentBy(b).length} + ${sentBy(c).length} ` +
             `(overlap ${both.length}); ${summary.unknown} unknown; ${total} messages for 120 groups, none twice`
         )
+      }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())),
+    240_000
+  )
+
+  it.live(
+    "file journal, one runner across processes: after a SIGKILL two processes resume at once; one sends, the other gets BroadcastBusy; no group twice",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* SandboxServer.url
+        const directory = yield* temporaryDirectory
+        const { file, targets } = yield* setUp(url, 300, directory)
+        const env = {
+          BASE_URL: url,
+          JOURNAL: `file:${join(directory, "journal")}`,
+          ID: "launch-file-300",
+          CONCURRENCY: "8",
+          WHEN_BUSY: "fail"
+        }
+
+        const first = start({ ...env, TARGETS: file })
+        const { atKill } = yield* killAfter(first, 60)
+        const go = join(directory, "go")
+        const b = start({ ...env, GO: go })
+        const c = start({ ...env, GO: go })
+        // Both loaded (tsx compiles for seconds on a loaded machine), then released together.
+        for (let i = 0; i < 18_000 && !(b.lines.some((l) => "ready" in l) && c.lines.some((l) => "ready" in l)); i++) {
+          yield* Effect.sleep("5 millis")
+        }
+        writeFileSync(go, "")
+        const [doneB, doneC] = yield* Effect.promise(() => Promise.all([b.exited, c.exited]))
+        const sentBy = (run: Run) => run.lines.filter((l) => l["outcome"] === "Sent").length
+        const { counts, total } = yield* messagesPerGroup
+        const twice = targets.filter((t) => (counts.get(t.groupId) ?? 0) > 1).length
+        const journalLines = readFileSync(join(directory, "journal", "launch-file-300.journal"), "utf8").split("\n").length
+        console.log(
+          `file journal, two resumers: ${atKill} messages when killed; resumers sent ${sentBy(b)} + ${sentBy(c)} ` +
+            `(exit ${doneB.code} / ${doneC.code}, errors ${JSON.stringify([...b.lines, ...c.lines].filter((l) => "error" in l))}); ` +
+            `${total} messages for 300 groups, ${twice} groups got it twice; journal ${journalLines} lines`
+        )
+        expect(twice).toBe(0)
+        const [winner, loser] = doneB.code === 0 ? [b, c] : [c, b]
+        expect([doneB.code, doneC.code].sort(), doneB.stderr + doneC.stderr).toEqual([0, 3])
+        expect(loser.lines.filter((l) => "error" in l)).toEqual([{ error: "BroadcastBusy" }])
+        expect(sentBy(loser)).toBe(0)
+        checkDelivery(targets, counts, summaryOf(winner))
       }).pipe(Effect.scoped, Effect.provide(SandboxServer.layer())),
     240_000
   )

@@ -5,9 +5,12 @@
  * (`JOURNAL=redis:<url>`, key prefix PREFIX). With TARGETS (a JSON file of targets) it runs
  * the broadcast ID, else it resumes ID. Prints one JSON line per outcome, then the summary.
  *
- * Env: BASE_URL, JOURNAL, ID, TARGETS?, PREFIX?, CONCURRENCY (default 8), LEASE_TTL_MS (default 30000).
+ * Env: BASE_URL, JOURNAL, ID, TARGETS?, PREFIX?, CONCURRENCY (default 8), LEASE_TTL_MS (default 30000),
+ * WHEN_BUSY (`wait` or `fail`, default `wait`), GO? (a file: once loaded the worker prints
+ * `{"ready":pid}` and starts only when the file exists, so that several workers start at once).
+ * A broadcast that fails as a whole prints `{"error":<_tag>}` and exits with code 3.
  */
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import * as Redis from "@effect-douyin/core/Redis"
@@ -43,7 +46,10 @@ const Send = SendGroupMessage.layer.pipe(
 const id = env("ID")
 const options: Broadcast.RunOptions = {
   concurrency: Number(env("CONCURRENCY", "8")),
-  lease: { timeToLive: Duration.millis(Number(env("LEASE_TTL_MS", "30000"))) }
+  lease: {
+    timeToLive: Duration.millis(Number(env("LEASE_TTL_MS", "30000"))),
+    whenBusy: env("WHEN_BUSY", "wait") === "fail" ? "fail" : "wait"
+  }
 }
 const targetsFile = process.env["TARGETS"]
 const outcomes = targetsFile === undefined
@@ -65,8 +71,24 @@ const program = outcomes.pipe(
   )
 )
 
-// Exit explicitly: the HTTP client's keep-alive sockets would hold the process open.
-Effect.runPromise(program.pipe(Effect.provide(Layer.merge(Send, Journal)))).then(() => process.exit(0), (e) => {
-  process.stderr.write(String(e) + "\n")
-  process.exit(1)
+const go = process.env["GO"]
+const ready = go === undefined ? Promise.resolve() : new Promise<void>((resolve) => {
+  process.stdout.write(JSON.stringify({ ready: process.pid }) + "\n")
+  // Bounded by the spawn timeout of the test.
+  const poll = setInterval(() => {
+    if (existsSync(go)) {
+      clearInterval(poll)
+      resolve()
+    }
+  }, 2)
 })
+
+// Exit explicitly: the HTTP client's keep-alive sockets would hold the process open.
+const failed = (e: { readonly _tag: string }) => Effect.zipRight(print({ error: e._tag }), Effect.sync(() => process.exit(3)))
+ready.then(() => Effect.runPromise(program.pipe(Effect.catchAll(failed), Effect.provide(Layer.merge(Send, Journal))))).then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(String(e) + "\n")
+    process.exit(1)
+  }
+)

@@ -18,7 +18,7 @@
  *   lists the unknown targets with why.
  * - Many instances: a target is claimed by one atomic compare-and-set `Pending → InFlight`, so
  *   two processes never both send to it; a run also holds the broadcast's lease (TTL, renewed
- *   while it runs; with the Redis journal it is shared by all instances), which is how it knows
+ *   while it runs; shared by every process on the file and Redis journals), which is how it knows
  *   that what it finds `InFlight` belongs to a run that died. A second run waits for the lease
  *   (or fails with {@link BroadcastBusy}, `whenBusy: "fail"`).
  *

@@ -1,5 +1,5 @@
 /**
- * Leases held within one process (memory and file journals), timed by `Clock` so `TestClock`
+ * Leases held within one process (the memory journal), timed by `Clock` so `TestClock`
  * drives their expiry.
  */
 import * as Clock from "effect/Clock"
