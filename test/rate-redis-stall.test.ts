@@ -99,4 +99,40 @@ describe("Redis rate limit: a stalled Redis (SIGSTOP)", () => {
       }),
     60_000
   )
+
+  it.scopedLive(
+    "a call whose request is under way when Redis stalls ends with its answer, not one command timeout later",
+    () =>
+      Effect.gen(function*() {
+        const redis = yield* RedisServer.scoped
+        const server = yield* Server.make((request) =>
+          request.query["open_id"] === "slow"
+            ? { _tag: "later", millis: 300, reply: DouyinTest.successA({ left_count: 2 }) }
+            : DouyinTest.successA({ left_count: 2 })
+        )
+        const client = clientOver(server.url, {
+          rateLimit: RateLimitRedis.layer({ global: { limit: 100, interval: "1 second" } }).pipe(
+            Layer.provide(Redis.layer({ url: redis.url, prefix: "stall-release:", commandTimeout: "2 seconds" }))
+          ),
+          config: { callTimeout: "6 seconds" }
+        })
+        yield* Effect.gen(function*() {
+          const count = yield* Endpoint.handler(FanGroupQuota.descriptor)
+          yield* count({ openId: "warm-up" })
+          const started = Date.now()
+          const call = yield* Effect.fork(Effect.either(count({ openId: "slow" })))
+          while (server.count() < 2) yield* Effect.sleep("5 millis")
+          redis.pause() // the permit is granted, the request is at the server
+          const result = yield* call.await.pipe(Effect.flatten)
+          const took = Date.now() - started
+          redis.resume()
+          console.log(`stalled Redis while a request was under way (server answers after 300 ms): the call ended after ${took} ms`)
+          expect(Either.isRight(result)).toBe(true)
+          // The answer comes at 300 ms; the permit's release must not hold the call for the 2 s
+          // command timeout (tolerance 1.2 s for a loaded machine).
+          expect(took).toBeLessThan(1500)
+        }).pipe(Effect.provide(client))
+      }),
+    60_000
+  )
 })

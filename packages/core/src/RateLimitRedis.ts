@@ -134,10 +134,11 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
         const storeError = (e: Redis.RedisError) =>
           new DouyinStoreError({ endpoint: key.endpoint, store: "redis rate-limit", operation: e.operation, description: e.description })
         // A release that fails leaves the permit counted until its hold timeout: safe, never over.
-        const release = Effect.ignore(windows.release(specs, member, cost))
+        // It runs on its own: a call ends with its answer, never held by a stalled Redis.
+        const release = Effect.asVoid(Effect.forkDaemon(Effect.ignore(windows.release(specs, member, cost))))
         // Interrupted while the script was on its way: it may have granted; release at once.
         const acquire = windows.acquire(specs, member, cost).pipe(
-          Effect.onInterrupt(() => Effect.asVoid(Effect.forkDaemon(release)))
+          Effect.onInterrupt(() => release)
         )
         const refusal = (answer: Extract<RedisWindow.Answer, { _tag: "Refused" }>) =>
           refused(
