@@ -10,6 +10,7 @@
  *
  * Bounded: 1 000 sends (≥ 20 s at 50/s), a 120 s test timeout, one server on 127.0.0.1.
  */
+import type * as ConfigError from "effect/ConfigError"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -39,7 +40,11 @@ const temporaryDirectory = Effect.acquireRelease(
 )
 
 /** The send service over the loopback socket, with the default retry and `rateLimit`. */
-const senderOver = (url: string, rateLimit: Layer.Layer<RateLimit.RateLimit>, http: Layer.Layer<HttpClient.HttpClient>) =>
+const senderOver = (
+  url: string,
+  rateLimit: Layer.Layer<RateLimit.RateLimit, ConfigError.ConfigError>,
+  http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>
+) =>
   SendGroupMessage.layer.pipe(
     Layer.provide(clientOver(url, { retry: Retry.layerDefault, rateLimit, http, token: FanGroupSandbox.defaultToken }))
   )

@@ -209,7 +209,7 @@ describe("FanGroupLive types", () => {
     expectTypeOf<Layer.Layer.Context<typeof _provided>>().toEqualTypeOf<never>()
     type FromCode = ReturnType<typeof FanGroupLive.layer>
     expectTypeOf<Layer.Layer.Success<FromCode>>().toEqualTypeOf<Layer.Layer.Success<Live>>()
-    expectTypeOf<Layer.Layer.Error<FromCode>>().toEqualTypeOf<TokenStore.TokenStoreError>()
+    expectTypeOf<Layer.Layer.Error<FromCode>>().toEqualTypeOf<ConfigError.ConfigError | TokenStore.TokenStoreError>()
     expectTypeOf<Layer.Layer.Context<FromCode>>().toEqualTypeOf<FanGroupLive.Requirements>()
   })
 })

@@ -4,6 +4,7 @@
  * The whole matrix runs twice: over the platform's undici client (`NodeHttpClient.layerUndici`)
  * and over the SDK's fast client (`DouyinHttpClient.layer`), which must behave the same.
  */
+import type * as ConfigError from "effect/ConfigError"
 import { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
@@ -46,7 +47,7 @@ const tag = <A>(
 interface Transport {
   readonly name: string
   /** The HttpClient layer; `timeout` is the client's own deadline, where it has one. */
-  readonly http: (timeout?: Duration.DurationInput) => Layer.Layer<HttpClient.HttpClient>
+  readonly http: (timeout?: Duration.DurationInput) => Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>
   /** Spans the HttpClient itself opens per request (the SDK opens one per call either way). */
   readonly httpSpansPerRequest: number
 }
@@ -64,9 +65,9 @@ describe.each(transports)("fault matrix on a loopback server (docs/reliability.m
   /** The client over `transport` to `baseUrl`, with the `retry` policy provided into it (no rate limit). */
   const clientLayer = (
     baseUrl: string,
-    retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>,
+    retry: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig>,
     config: DouyinConfig.Options = {},
-    http: Layer.Layer<HttpClient.HttpClient> = transport.http()
+    http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> = transport.http()
   ) => clientOver(baseUrl, { retry, http, token, config: { attemptTimeout: "5 seconds", ...config } })
 
   it.scopedLive("row 1: connection refused, then up: reads and unsafe calls are retried and succeed", () =>

@@ -8,6 +8,7 @@
  * does not depend on the machine's speed; every wait is bounded (5 s, the tolerance: the socket
  * closes ~300 ms after the call starts on an idle machine).
  */
+import type * as ConfigError from "effect/ConfigError"
 import { FetchHttpClient, Headers, HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
@@ -59,7 +60,7 @@ const recordingFetch = (inits: Array<RequestInit | undefined>): typeof globalThi
 /** `keepsAlive`: its connections outlive a request; `fetches`: it calls the provided `Fetch`. */
 const transports: ReadonlyArray<{
   readonly name: string
-  readonly http: Layer.Layer<HttpClient.HttpClient>
+  readonly http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>
   readonly keepsAlive: boolean
   readonly fetches: boolean
 }> = [
@@ -72,7 +73,8 @@ const transports: ReadonlyArray<{
 describe.each(transports)("the SDK over $name (the general path) on a loopback server", ({ fetches, http, keepsAlive }) => {
   const inits: Array<RequestInit | undefined> = []
   const client = (baseUrl: string, attemptTimeout: Duration.DurationInput = "5 seconds") =>
-    clientOver(baseUrl, { http, token, config: { attemptTimeout } }).pipe(
+    // The call timeout above every attempt timeout used here (it may not be shorter).
+    clientOver(baseUrl, { http, token, config: { attemptTimeout, callTimeout: "2 minutes" } }).pipe(
       Layer.provide(Layer.succeed(FetchHttpClient.Fetch, recordingFetch(inits)))
     )
 

@@ -4,6 +4,7 @@
  * redirect never carries the token to another origin (on every injected client), 2190001 is not
  * retried, and an interrupted unsafe call is logged. Every fault is played by real node:http servers on 127.0.0.1.
  */
+import type * as ConfigError from "effect/ConfigError"
 import { FetchHttpClient, type HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
@@ -51,8 +52,8 @@ const staticClient = (
   baseUrl: string,
   token: string,
   options: {
-    readonly http?: Layer.Layer<HttpClient.HttpClient>
-    readonly retry?: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>
+    readonly http?: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>
+    readonly retry?: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig>
     readonly config?: DouyinConfig.Options
   } = {}
 ) => clientOver(baseUrl, { retry: options.retry ?? fastRetry, token, http: options.http, config: options.config })
@@ -221,7 +222,7 @@ describe("a token echoed by the server is scrubbed from every error, log line an
 })
 
 describe("a redirect never carries the token to another origin, on every injected client", () => {
-  const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient>]> = [
+  const clients: ReadonlyArray<readonly [string, Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>]> = [
     ["FetchHttpClient", FetchHttpClient.layer],
     ["NodeHttpClient.layerUndici", NodeHttpClient.layerUndici],
     ["NodeHttpClient.layer (node:http)", NodeHttpClient.layer]

@@ -1,6 +1,7 @@
 // Fault matrix rows 8 and 9 (docs/reliability.md#fault-matrix) for the store-backed token source, against a
 // real node:http server on 127.0.0.1 (port 0) started by each test; once over the platform's
 // node:http client and once over the SDK's fast client (DouyinHttpClient), which must agree.
+import type * as ConfigError from "effect/ConfigError"
 import { Endpoint } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import type { HttpClient } from "@effect/platform"
@@ -23,7 +24,7 @@ const Count = FanGroupQuota.descriptor
 const clientKey = "ck_e2e"
 const day = 24 * 60 * 60 * 1000
 
-const live = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient>) =>
+const live = (baseUrl: string, http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>) =>
   clientOver(baseUrl, {
     http,
     tokens: storeTokens({

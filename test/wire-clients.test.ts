@@ -7,6 +7,7 @@
  * What reaches the server (method, path, query, the two headers, the JSON body) and what the
  * caller gets back must be the same over all three.
  */
+import type * as ConfigError from "effect/ConfigError"
 import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
@@ -145,7 +146,7 @@ const reference = Effect.gen(function*() {
 )
 
 /** Every case over `http` to a loopback server that answers each route with its sample. */
-const overSocket = (http: Layer.Layer<HttpClient.HttpClient>) =>
+const overSocket = (http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>) =>
   Effect.gen(function*() {
     const answers = new Map(cases.map((c) => [c.route, JSON.stringify(c.answer)]))
     const server = yield* Server.make((r) => {

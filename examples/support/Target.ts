@@ -56,44 +56,47 @@ export const layerTransport = (
   Layer.unwrapEffect(Effect.map(env, ({ baseUrl, openId, token }) => {
     const sandboxOpenId = options.sandboxOpenId ?? "creator-demo"
     if (Option.isSome(token) && Option.isSome(openId)) {
-      const config = DouyinConfig.make({ baseUrl: Option.getOrUndefined(baseUrl) })
-      return Layer.mergeAll(
-        NodeHttpClient.layerUndici,
-        Layer.succeed(DouyinConfig.DouyinConfig, config),
-        Layer.succeed(Target, {
-          kind: "douyin",
-          description: `Douyin Open Platform at ${config.baseUrl} (${
-            options.allowWrites === true ? "writes allowed" : "read-only: pass --allow-writes to create and send"
-          })`,
-          openId: openId.value,
-          admin: Option.none(),
-          allowWrites: options.allowWrites === true
-        })
-      )
+      return Layer.unwrapEffect(Effect.map(DouyinConfig.make({ baseUrl: Option.getOrUndefined(baseUrl) }), (config) =>
+        Layer.mergeAll(
+          NodeHttpClient.layerUndici,
+          Layer.succeed(DouyinConfig.DouyinConfig, config),
+          Layer.succeed(Target, {
+            kind: "douyin",
+            description: `Douyin Open Platform at ${config.baseUrl} (${
+              options.allowWrites === true ? "writes allowed" : "read-only: pass --allow-writes to create and send"
+            })`,
+            openId: openId.value,
+            admin: Option.none(),
+            allowWrites: options.allowWrites === true
+          })
+        )))
     }
     if (Option.isSome(baseUrl)) {
       return Layer.effectContext(Effect.gen(function*() {
         const admin = yield* FanGroupSandbox.makeRemote(baseUrl.value)
+        const config = yield* DouyinConfig.make({ baseUrl: baseUrl.value })
         return Context.make(Target, {
           kind: "sandbox-server",
           description: `sandbox server at ${baseUrl.value}`,
           openId: sandboxOpenId,
           admin: Option.some(admin),
           allowWrites: true
-        }).pipe(Context.add(DouyinConfig.DouyinConfig, DouyinConfig.make({ baseUrl: baseUrl.value })))
+        }).pipe(Context.add(DouyinConfig.DouyinConfig, config))
       })).pipe(Layer.provideMerge(NodeHttpClient.layerUndici))
     }
-    return Layer.effectContext(Effect.map(FanGroupSandbox.FanGroupSandbox, (sandbox) =>
-      Context.make(Target, {
-        kind: "embedded",
-        description: "embedded sandbox (in-process, no credentials; set DOUYIN_ACCESS_TOKEN and DOUYIN_OPEN_ID for the real API)",
-        openId: sandboxOpenId,
-        admin: Option.some<FanGroupSandbox.Admin>(sandbox),
-        allowWrites: true
-      }).pipe(Context.add(DouyinConfig.DouyinConfig, DouyinConfig.make())))).pipe(
-        Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)),
-        Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox))
-      )
+    return Layer.effectContext(
+      Effect.zipWith(FanGroupSandbox.FanGroupSandbox, DouyinConfig.make(), (sandbox, config) =>
+        Context.make(Target, {
+          kind: "embedded",
+          description: "embedded sandbox (in-process, no credentials; set DOUYIN_ACCESS_TOKEN and DOUYIN_OPEN_ID for the real API)",
+          openId: sandboxOpenId,
+          admin: Option.some<FanGroupSandbox.Admin>(sandbox),
+          allowWrites: true
+        }).pipe(Context.add(DouyinConfig.DouyinConfig, config)))
+    ).pipe(
+      Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)),
+      Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox))
+    )
   }))
 
 /** A static token: `DOUYIN_ACCESS_TOKEN` on the real API, the sandbox's default token otherwise. */

@@ -17,6 +17,7 @@
  * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
  * result: that is the overhead being measured.
  */
+import type * as ConfigError from "effect/ConfigError"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, RateLimit, Retry } from "@effect-douyin/core"
@@ -96,17 +97,18 @@ export const platformCall = (baseUrl: string, agent: Agent): Effect.Effect<unkno
 
 /** The SDK's fast client (`DouyinHttpClient`), alone. */
 export const fastCall = (baseUrl: string, agent: Agent): Effect.Effect<unknown, unknown> =>
-  bareCall(baseUrl, DouyinHttpClient.fromDispatcher(agent))
+  bareCall(baseUrl, Effect.runSync(DouyinHttpClient.fromDispatcher(agent)))
 
 /** HttpClient layer: the SDK's fast client through the given Agent. */
-export const fastLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> => DouyinHttpClient.layer({ dispatcher: agent })
+export const fastLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> =>
+  Layer.orDie(DouyinHttpClient.layer({ dispatcher: agent }))
 
 /** HttpClient layer: undici through the given Agent. */
-export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
+export const undiciLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> =>
   NodeHttpClient.layerUndiciWithoutDispatcher.pipe(Layer.provide(Layer.succeed(NodeHttpClient.Dispatcher, agent)))
 
 /** HttpClient layer: global fetch with the given Agent as its dispatcher. */
-export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient> =>
+export const fetchLayer = (agent: Agent): Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> =>
   FetchHttpClient.layer.pipe(
     Layer.provide(Layer.succeed(FetchHttpClient.RequestInit, { dispatcher: agent } as RequestInit))
   )
@@ -128,9 +130,9 @@ export const production = {
 /** The SDK as an application would assemble it, over the given HttpClient layer. */
 export const sdkRuntime = (
   baseUrl: string,
-  http: Layer.Layer<HttpClient.HttpClient>,
-  rateLimit: Layer.Layer<RateLimit.RateLimit> = RateLimit.layerDisabled,
-  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig> = Retry.layerDisabled,
+  http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>,
+  rateLimit: Layer.Layer<RateLimit.RateLimit, ConfigError.ConfigError> = RateLimit.layerDisabled,
+  retry: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig> = Retry.layerDisabled,
   metrics = true
 ) => {
   const client = DouyinClient.layer.pipe(

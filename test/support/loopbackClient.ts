@@ -3,18 +3,21 @@
  * real socket, with the policies, token source and HttpClient each test chooses (no retry, no
  * rate limit, the static `DouyinTest.testToken` and undici unless it says otherwise).
  */
+import type * as ConfigError from "effect/ConfigError"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import type { HttpClient } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { Layer, Redacted } from "effect"
 
 export interface ClientOptions<E = never> {
-  readonly retry?: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig> | undefined
+  readonly retry?: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig> | undefined
   readonly rateLimit?: Layer.Layer<RateLimit.RateLimit, E> | undefined
   /** A static access token; ignored when `tokens` is given. */
   readonly token?: string | undefined
-  readonly tokens?: Layer.Layer<AccessToken.AccessToken, never, HttpClient.HttpClient | DouyinConfig.DouyinConfig> | undefined
-  readonly http?: Layer.Layer<HttpClient.HttpClient> | undefined
+  readonly tokens?:
+    | Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError, HttpClient.HttpClient | DouyinConfig.DouyinConfig>
+    | undefined
+  readonly http?: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> | undefined
   readonly config?: DouyinConfig.Options | undefined
 }
 

@@ -22,6 +22,7 @@ import * as Ref from "effect/Ref"
 import type { ConfigError } from "effect/ConfigError"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
+import * as ConfigCheck from "./ConfigCheck.js"
 import { DouyinAuthError, type DouyinCommonError, DouyinPermissionError, DouyinStoreError } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
@@ -297,6 +298,17 @@ interface Settings {
   readonly renewBefore: number
   readonly cacheFor: number
 }
+
+/** Every duration of the options finite and not negative (`leaseTtl` above 0): else a `ConfigError` naming it. */
+const checkStoreOptions = (options: StoreOptions): Effect.Effect<void, ConfigError> =>
+  Effect.gen(function*() {
+    const durations = ["refreshBefore", "reuseWindow", "retryAfterFailure", "renewBefore", "cacheFor"] as const
+    for (const name of durations) {
+      const value = options[name]
+      if (value !== undefined) yield* ConfigCheck.option(name, ConfigCheck.nonNegativeDuration, value)
+    }
+    if (options.leaseTtl !== undefined) yield* ConfigCheck.option("leaseTtl", ConfigCheck.positiveDuration, options.leaseTtl)
+  })
 
 const settingsOf = (options: StoreOptions): Settings => ({
   refreshBefore: Duration.toMillis(options.refreshBefore ?? "5 minutes"),
@@ -604,8 +616,9 @@ const refreshToken = (ctx: Source) => (openId: string, stale: Redacted.Redacted<
  */
 export const makeStore = (
   options: StoreOptions = {}
-): Effect.Effect<StoreService, never, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
+): Effect.Effect<StoreService, ConfigError, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
   Effect.gen(function*() {
+    yield* checkStoreOptions(options)
     const oauth = yield* OAuth.OAuth
     const settings = settingsOf(options)
     // The layer's clock, for `peek` (synchronous: it cannot ask the calling fiber).
@@ -661,4 +674,4 @@ export const makeStore = (
  */
 export const layerStore = (
   options: StoreOptions = {}
-): Layer.Layer<AccessToken, never, TokenStore.TokenStore | OAuth.OAuth> => Layer.scoped(AccessToken, makeStore(options))
+): Layer.Layer<AccessToken, ConfigError, TokenStore.TokenStore | OAuth.OAuth> => Layer.scoped(AccessToken, makeStore(options))

@@ -129,8 +129,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   const callTimeoutMillis = Duration.toMillis(config.callTimeout)
   const callTimeoutText = wire.formatDuration(config.callTimeout)
   // A call waits (for a permit, a backoff, a token) only under a policy or a token source
-  // that can block; only then does it have a call deadline. Without them the attempt
-  // deadline bounds the call.
+  // that can block; only then are its waits bounded by a timer. The call deadline itself
+  // holds for every call: without such policies it bounds the one attempt (below).
   const canWait = retry !== Retry.disabled || rateLimit !== RateLimit.disabled || tokens.immediate !== true
 
   const buildRequest = (call: Call<unknown>, token: string) => {
@@ -252,7 +252,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         return Effect.flatMap(span, (span) => {
           annotateCall(span, call, clientRequestId, server)
           const state: CallState = { sent: false, attempts: 0, clock, meter: metrics.meter(call.endpoint, fiber) }
-          const deadline = canWait ? start + callTimeoutMillis : Number.POSITIVE_INFINITY
+          const deadline = start + callTimeoutMillis
           const context: CallContext = {
             start,
             deadline,

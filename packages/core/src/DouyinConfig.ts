@@ -5,12 +5,16 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as ConfigCheck from "./ConfigCheck.js"
+
+/** An optional key, `undefined` when absent (a present but malformed key still fails). */
+const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> => Config.map(Config.option(config), Option.getOrUndefined)
 
 /**
  * The production host.
@@ -61,28 +65,64 @@ export interface Options {
 export class DouyinConfig extends Context.Tag("@effect-douyin/core/DouyinConfig")<DouyinConfig, Settings>() {}
 
 /**
- * Builds settings from options; anything left out takes its default
- * (production URL, 10 s per attempt, 30 s per call).
+ * Checks the options and builds the settings; anything left out takes its default
+ * (production URL, 10 s per attempt but never more than the call timeout, 30 s per call).
+ * A bad value fails with a `ConfigError` naming the option (see `ConfigCheck`): a base URL
+ * that is not an absolute `http:`/`https:` URL or has credentials, a query or a fragment; a
+ * duration that is not above 0; an attempt timeout longer than the call timeout. A base URL
+ * with a path (a proxy mount) is kept, without its trailing slash.
+ *
+ * @example
+ * ```ts
+ * import { DouyinConfig } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
+ * const settings = DouyinConfig.make({ baseUrl: "https://gateway.example/douyin/", callTimeout: "5 seconds" })
+ * // Effect<Settings, ConfigError>: baseUrl "https://gateway.example/douyin", attemptTimeout 5 s
+ * const program = Effect.map(settings, (settings) => settings.baseUrl)
+ * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Settings => ({
-  baseUrl: (options.baseUrl ?? productionBaseUrl).replace(/\/+$/, ""),
-  attemptTimeout: Duration.decode(options.attemptTimeout ?? "10 seconds"),
-  callTimeout: Duration.decode(options.callTimeout ?? "30 seconds"),
-  userAgent: Option.fromNullable(options.userAgent)
-})
+export const make = (options: Options = {}): Effect.Effect<Settings, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const baseUrl = yield* ConfigCheck.option("baseUrl", ConfigCheck.httpUrl, options.baseUrl ?? productionBaseUrl)
+    const callTimeout = yield* ConfigCheck.option("callTimeout", ConfigCheck.positiveDuration, options.callTimeout ?? "30 seconds")
+    const attemptTimeout = options.attemptTimeout === undefined
+      ? Duration.min(defaultAttemptTimeout, callTimeout)
+      : yield* ConfigCheck.option("attemptTimeout", ConfigCheck.positiveDuration, options.attemptTimeout)
+    if (Duration.greaterThan(attemptTimeout, callTimeout)) {
+      return yield* Effect.fail(ConfigError.InvalidData(
+        ["attemptTimeout"],
+        `the attempt timeout (${Duration.format(attemptTimeout)}) is longer than the call timeout (${Duration.format(callTimeout)})`
+      ))
+    }
+    return { baseUrl, attemptTimeout, callTimeout, userAgent: Option.fromNullable(options.userAgent) }
+  })
+
+const defaultAttemptTimeout = Duration.seconds(10)
 
 /**
+ * The settings from options, checked as {@link make} checks them: a bad value fails the layer
+ * with a `ConfigError` naming the option.
+ *
+ * @example
+ * ```ts
+ * import { DouyinConfig } from "@effect-douyin/core"
+ * const live = DouyinConfig.layer({ baseUrl: "http://127.0.0.1:8787", callTimeout: "5 seconds" })
+ * ```
+ *
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<DouyinConfig> => Layer.succeed(DouyinConfig, make(options))
+export const layer = (options: Options = {}): Layer.Layer<DouyinConfig, ConfigError.ConfigError> =>
+  Layer.effect(DouyinConfig, make(options))
 
 /**
  * The options from config: `DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`, `DOUYIN_CALL_TIMEOUT`
- * (durations, e.g. `10 seconds`), `DOUYIN_USER_AGENT`, all optional.
+ * (durations, e.g. `10 seconds`), `DOUYIN_USER_AGENT`, all optional. Each key is checked as
+ * {@link make} checks its option; a bad value is a `ConfigError` at that key.
  *
  * @example
  * ```ts
@@ -97,14 +137,15 @@ export const layer = (options: Options = {}): Layer.Layer<DouyinConfig> => Layer
  * @category config
  */
 export const config: Config.Config<Options> = Config.all({
-  baseUrl: Config.option(Config.string("DOUYIN_BASE_URL")).pipe(Config.map(Option.getOrUndefined)),
-  attemptTimeout: Config.option(Config.duration("DOUYIN_ATTEMPT_TIMEOUT")).pipe(Config.map(Option.getOrUndefined)),
-  callTimeout: Config.option(Config.duration("DOUYIN_CALL_TIMEOUT")).pipe(Config.map(Option.getOrUndefined)),
-  userAgent: Config.option(Config.string("DOUYIN_USER_AGENT")).pipe(Config.map(Option.getOrUndefined))
+  baseUrl: optional(ConfigCheck.key("DOUYIN_BASE_URL", Config.string(), ConfigCheck.httpUrl)),
+  attemptTimeout: optional(ConfigCheck.key("DOUYIN_ATTEMPT_TIMEOUT", Config.duration(), ConfigCheck.positiveDuration)),
+  callTimeout: optional(ConfigCheck.key("DOUYIN_CALL_TIMEOUT", Config.duration(), ConfigCheck.positiveDuration)),
+  userAgent: optional(Config.string("DOUYIN_USER_AGENT"))
 })
 
 /**
- * Reads {@link config} (`DOUYIN_BASE_URL` and friends) unless another config is given.
+ * Reads {@link config} (`DOUYIN_BASE_URL` and friends) unless another config is given, and
+ * checks it as {@link make} does.
  *
  * @example
  * ```ts
@@ -117,4 +158,4 @@ export const config: Config.Config<Options> = Config.all({
  */
 export const layerConfig = (
   options: Config.Config<Options> = config
-): Layer.Layer<DouyinConfig, ConfigError.ConfigError> => Layer.effect(DouyinConfig, Effect.map(options, make))
+): Layer.Layer<DouyinConfig, ConfigError.ConfigError> => Layer.effect(DouyinConfig, Effect.flatMap(options, make))

@@ -45,11 +45,13 @@
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import { Agent, type Dispatcher } from "undici"
+import * as ConfigCheck from "./ConfigCheck.js"
 import * as Deadline from "./internal/deadline.js"
 import * as RequestTarget from "./internal/requestTarget.js"
 import * as internal from "./internal/dispatchClient.js"
@@ -135,14 +137,35 @@ export interface Options {
   readonly dispatcher?: Dispatcher | undefined
 }
 
-const settingsOf = (options: Options): internal.Settings => ({
-  timeoutMillis: Math.max(1, Duration.toMillis(Duration.decode(options.timeout ?? "10 seconds"))),
-  maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
-  target: RequestTarget.make()
-})
+/**
+ * Checks the options: durations above 0, sizes and counts whole numbers above 0; a bad value
+ * is a `ConfigError` naming the option.
+ */
+const settingsOf = (options: Options): Effect.Effect<internal.Settings, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const timeout = yield* ConfigCheck.option("timeout", ConfigCheck.positiveDuration, options.timeout ?? "10 seconds")
+    const maxBodyBytes = yield* ConfigCheck.option(
+      "maxBodyBytes",
+      ConfigCheck.positiveInteger,
+      options.maxBodyBytes ?? 1024 * 1024
+    )
+    return { timeoutMillis: Math.max(1, Duration.toMillis(timeout)), maxBodyBytes, target: RequestTarget.make() }
+  })
+
+const poolOf = (options: Options) =>
+  Effect.gen(function*() {
+    const connections = yield* ConfigCheck.option("connections", ConfigCheck.positiveInteger, options.connections ?? 64)
+    const keepAlive = yield* ConfigCheck.option(
+      "keepAliveTimeout",
+      ConfigCheck.positiveDuration,
+      options.keepAliveTimeout ?? "30 seconds"
+    )
+    return { connections, keepAliveTimeout: Duration.toMillis(keepAlive), pipelining: 1 }
+  })
 
 /**
- * The client over an undici dispatcher you own (an `Agent`, a `Pool`, a mock): nothing to close.
+ * The client over an undici dispatcher you own (an `Agent`, a `Pool`, a mock): nothing to
+ * close. A bad option fails with a `ConfigError` naming it.
  *
  * @example
  * ```ts
@@ -151,6 +174,7 @@ const settingsOf = (options: Options): internal.Settings => ({
  *
  * const agent = new Agent({ connections: 16 })
  * const client = DouyinHttpClient.fromDispatcher(agent, { timeout: "5 seconds" })
+ * // Effect<HttpClient, ConfigError>
  * ```
  *
  * @since 0.2.0
@@ -159,39 +183,36 @@ const settingsOf = (options: Options): internal.Settings => ({
 export const fromDispatcher = (
   dispatcher: Dispatcher,
   options: Omit<Options, "dispatcher" | "connections" | "keepAliveTimeout"> = {}
-): HttpClient.HttpClient => {
-  const settings = settingsOf(options)
-  const client = HttpClient.makeWith(
-    Effect.flatMap((request: HttpClientRequest.HttpClientRequest) => internal.send(dispatcher, settings, request)),
-    Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
-  )
-  // The SDK's attempt hands this client its deadline directly (one timer per attempt).
-  return Deadline.attach(client, (request, timeoutMillis) => internal.sendWithin(dispatcher, settings, request, timeoutMillis))
-}
+): Effect.Effect<HttpClient.HttpClient, ConfigError.ConfigError> =>
+  Effect.map(settingsOf(options), (settings) => {
+    const client = HttpClient.makeWith(
+      Effect.flatMap((request: HttpClientRequest.HttpClientRequest) => internal.send(dispatcher, settings, request)),
+      Effect.succeed as HttpClient.HttpClient.Preprocess<never, never>
+    )
+    // The SDK's attempt hands this client its deadline directly (one timer per attempt).
+    return Deadline.attach(client, (request, timeoutMillis) => internal.sendWithin(dispatcher, settings, request, timeoutMillis))
+  })
 
 /**
  * The client with its own keep-alive pool (or over `options.dispatcher`). The pool is
- * destroyed when the scope closes.
+ * destroyed when the scope closes. Every option is checked first: a bad value fails with a
+ * `ConfigError` naming it (e.g. `maxBodyBytes` of `NaN`), and no pool is made.
  *
  * @since 0.2.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, never, Scope.Scope> =>
+export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient, ConfigError.ConfigError, Scope.Scope> =>
   options.dispatcher !== undefined
-    ? Effect.succeed(fromDispatcher(options.dispatcher, options))
-    : Effect.map(
-      Effect.acquireRelease(
-        Effect.sync(() =>
-          new Agent({
-            connections: options.connections ?? 64,
-            keepAliveTimeout: Duration.toMillis(Duration.decode(options.keepAliveTimeout ?? "30 seconds")),
-            pipelining: 1
-          })
-        ),
+    ? fromDispatcher(options.dispatcher, options)
+    : Effect.gen(function*() {
+      yield* settingsOf(options)
+      const pool = yield* poolOf(options)
+      const agent = yield* Effect.acquireRelease(
+        Effect.sync(() => new Agent(pool)),
         (agent) => Effect.promise(() => agent.destroy())
-      ),
-      (agent) => fromDispatcher(agent, options)
-    )
+      )
+      return yield* fromDispatcher(agent, options)
+    })
 
 /**
  * `HttpClient` layer: provide it under `DouyinClient.layer` (and `OAuth.layer`).
@@ -199,4 +220,5 @@ export const make = (options: Options = {}): Effect.Effect<HttpClient.HttpClient
  * @since 0.2.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient> => Layer.scoped(HttpClient.HttpClient, make(options))
+export const layer = (options: Options = {}): Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError> =>
+  Layer.scoped(HttpClient.HttpClient, make(options))

@@ -25,6 +25,7 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as HashMap from "effect/HashMap"
 import * as Layer from "effect/Layer"
@@ -303,7 +304,8 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
  * {@link testToken}, no retry and no rate limit (`Retry.layerDisabled`,
  * `RateLimit.layerDisabled`: one request per call, so a test sees exactly what a call sends).
  * Provide the endpoint layers on top. To test under policies, build `DouyinClient.layer` over
- * {@link layer} yourself.
+ * {@link layer} yourself. Options that fail `DouyinConfig`'s checks fail the layer with a
+ * `ConfigError`.
  *
  * @since 0.1.0
  * @category layers
@@ -311,7 +313,7 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
 export const layerClient = (
   responder: Responder,
   options: DouyinConfig.Options & { readonly token?: string } = {}
-): Layer.Layer<DouyinClient.DouyinClient | Recorder> =>
+): Layer.Layer<DouyinClient.DouyinClient | Recorder, ConfigError.ConfigError> =>
   DouyinClient.layer.pipe(
     Layer.provideMerge(layer(responder)),
     Layer.provide(Retry.layerDisabled),

@@ -37,6 +37,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
+import * as ConfigCheck from "./ConfigCheck.js"
 import { DouyinConfig } from "./DouyinConfig.js"
 import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "./DouyinError.js"
 import * as Envelope from "./Envelope.js"
@@ -348,13 +349,18 @@ const makeExchanger = (
 /**
  * Builds the OAuth service for `credentials` over the injected `HttpClient`, with the base URL
  * and the per-attempt timeout of `DouyinConfig`. No retries: the caller (or the token store)
- * decides.
+ * decides. An empty or blank client key or secret fails with a `ConfigError` naming it (the
+ * secret is never part of it), so no request is sent with them.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (credentials: Credentials): Effect.Effect<Service, never, HttpClient.HttpClient | DouyinConfig> =>
+export const make = (
+  credentials: Credentials
+): Effect.Effect<Service, ConfigError, HttpClient.HttpClient | DouyinConfig> =>
   Effect.gen(function*() {
+    yield* ConfigCheck.option("clientKey", ConfigCheck.nonBlank, credentials.clientKey)
+    yield* ConfigCheck.option("clientSecret", ConfigCheck.nonBlank, credentials.clientSecret)
     const config = yield* DouyinConfig
     const fetch = yield* Effect.serviceOption(FetchHttpClient.Fetch)
     const sender = Attempt.make(yield* HttpClient.HttpClient, {
@@ -418,12 +424,12 @@ export const make = (credentials: Credentials): Effect.Effect<Service, never, Ht
  * @since 0.1.0
  * @category layers
  */
-export const layer = (credentials: Credentials): Layer.Layer<OAuth, never, HttpClient.HttpClient | DouyinConfig> =>
+export const layer = (credentials: Credentials): Layer.Layer<OAuth, ConfigError, HttpClient.HttpClient | DouyinConfig> =>
   Layer.effect(OAuth, make(credentials))
 
 /**
- * The credentials from config: `DOUYIN_CLIENT_KEY` (non-empty) and `DOUYIN_CLIENT_SECRET`
- * (kept `Redacted`), both required.
+ * The credentials from config: `DOUYIN_CLIENT_KEY` and `DOUYIN_CLIENT_SECRET` (kept
+ * `Redacted`), both required and not empty or blank.
  *
  * @example
  * ```ts
@@ -437,8 +443,8 @@ export const layer = (credentials: Credentials): Layer.Layer<OAuth, never, HttpC
  * @category config
  */
 export const credentialsConfig: Config.Config<Credentials> = Config.all({
-  clientKey: Config.nonEmptyString("DOUYIN_CLIENT_KEY"),
-  clientSecret: Config.redacted("DOUYIN_CLIENT_SECRET")
+  clientKey: ConfigCheck.key("DOUYIN_CLIENT_KEY", Config.string(), ConfigCheck.nonBlank),
+  clientSecret: ConfigCheck.key("DOUYIN_CLIENT_SECRET", Config.redacted(), ConfigCheck.nonBlank)
 })
 
 /**

@@ -42,11 +42,13 @@
 import type * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Function from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Tracer from "effect/Tracer"
+import * as ConfigCheck from "./ConfigCheck.js"
 // The call model, types only: the client requires this module's tag, not the other way round.
 import type * as Call from "./Call.js"
 import type { DouyinStoreError } from "./DouyinError.js"
@@ -192,23 +194,30 @@ export const defaults: Options = {
 
 const describe = (scope: string, limit: Limit) => `${scope} ${limit.limit} per ${Duration.format(Duration.decode(limit.interval))}`
 
-const checkLimit = (name: string, limit: Limit | undefined) => {
-  if (limit === undefined) return
-  if (!Number.isFinite(limit.limit) || limit.limit <= 0) throw new Error(`RateLimit: ${name}.limit must be > 0`)
-  if (Duration.toMillis(Duration.decode(limit.interval)) <= 0) throw new Error(`RateLimit: ${name}.interval must be > 0`)
-}
+const checkLimit = (name: string, limit: Limit | undefined): Effect.Effect<void, ConfigError.ConfigError> =>
+  limit === undefined ? Effect.void : Effect.zipRight(
+    ConfigCheck.option(`${name}.limit`, ConfigCheck.positiveInteger, limit.limit),
+    ConfigCheck.option(`${name}.interval`, ConfigCheck.positiveDuration, limit.interval)
+  )
 
-/** Checks the options; a bad limit is a bug in the app's composition (a defect at build). */
-const validate = (options: Options) =>
-  Effect.orDie(Effect.try(() => {
-    checkLimit("global", options.global)
-    checkLimit("perOpenId", options.perOpenId)
-    checkLimit("perEndpoint", options.perEndpoint)
-    for (const [id, limit] of Object.entries(options.endpoints ?? {})) checkLimit(`endpoints["${id}"]`, limit)
-    if (options.maxConcurrent !== undefined && !(options.maxConcurrent >= 1)) {
-      throw new Error("RateLimit: maxConcurrent must be >= 1")
+/**
+ * Checks the options (shared with `RateLimitRedis`): every limit a whole number above 0 per a
+ * positive interval, `maxConcurrent` a whole number above 0, `idleTimeToLive` positive. A bad
+ * value is a `ConfigError` naming the option, e.g. `global.limit`.
+ */
+const validate = (options: Options): Effect.Effect<void, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    yield* checkLimit("global", options.global)
+    yield* checkLimit("perOpenId", options.perOpenId)
+    yield* checkLimit("perEndpoint", options.perEndpoint)
+    for (const [id, limit] of Object.entries(options.endpoints ?? {})) yield* checkLimit(`endpoints.${id}`, limit)
+    if (options.maxConcurrent !== undefined) {
+      yield* ConfigCheck.option("maxConcurrent", ConfigCheck.positiveInteger, options.maxConcurrent)
     }
-  }))
+    if (options.idleTimeToLive !== undefined) {
+      yield* ConfigCheck.option("idleTimeToLive", ConfigCheck.positiveDuration, options.idleTimeToLive)
+    }
+  })
 
 /**
  * Building blocks shared with `RateLimitRedis` (not a public API).
@@ -349,7 +358,7 @@ const hasEndpointLimits = (options: Options) => options.perEndpoint !== undefine
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service> =>
+export const make = (options: Options = {}): Effect.Effect<Service, ConfigError.ConfigError> =>
   Effect.gen(function*() {
     yield* validate(options)
     const clock = yield* Effect.clock
@@ -426,7 +435,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.effect(RateLimit, make(options))
+export const layer = (options: Options): Layer.Layer<RateLimit, ConfigError.ConfigError> => Layer.effect(RateLimit, make(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -434,7 +443,7 @@ export const layer = (options: Options): Layer.Layer<RateLimit> => Layer.effect(
  * @since 0.1.0
  * @category layers
  */
-export const layerDefault: Layer.Layer<RateLimit> = layer(defaults)
+export const layerDefault: Layer.Layer<RateLimit> = Layer.orDie(layer(defaults)) // the defaults pass the checks
 
 /**
  * The service of {@link layerDisabled}: every attempt goes at once.

@@ -7,6 +7,7 @@
  *
  * @since 0.2.0
  */
+import type * as ConfigError from "effect/ConfigError"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -14,6 +15,7 @@ import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Layer from "effect/Layer"
 import { type DouyinRateLimited, DouyinStoreError } from "./DouyinError.js"
+import * as ConfigCheck from "./ConfigCheck.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Fifo from "./internal/fifo.js"
 import * as RedisWindow from "./internal/redisWindow.js"
@@ -76,9 +78,14 @@ const makeLine = (): Line => {
  * @since 0.2.0
  * @category constructors
  */
-export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Service, never, Redis.Redis> =>
+export const make = (
+  options: RedisOptions = {}
+): Effect.Effect<RateLimit.Service, ConfigError.ConfigError, Redis.Redis> =>
   Effect.gen(function*() {
     yield* RateLimit.internal.validate(options)
+    if (options.holdTimeout !== undefined) {
+      yield* ConfigCheck.option("holdTimeout", ConfigCheck.positiveDuration, options.holdTimeout)
+    }
     const redis = yield* Redis.Redis
     const clock = yield* Effect.clock
     const metrics = yield* DouyinMetrics.recorder
@@ -205,5 +212,5 @@ export const make = (options: RedisOptions = {}): Effect.Effect<RateLimit.Servic
  * @since 0.2.0
  * @category layers
  */
-export const layer = (options: RedisOptions): Layer.Layer<RateLimit.RateLimit, never, Redis.Redis> =>
+export const layer = (options: RedisOptions): Layer.Layer<RateLimit.RateLimit, ConfigError.ConfigError, Redis.Redis> =>
   Layer.effect(RateLimit.RateLimit, make(options))

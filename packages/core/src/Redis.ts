@@ -28,12 +28,15 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import type { ConfigError } from "effect/ConfigError"
 import { Redis as IORedis } from "ioredis"
+import * as ConfigCheck from "./ConfigCheck.js"
 
 /**
  * A Redis command failed: unreachable, timed out, or answered with an error.
@@ -87,20 +90,33 @@ export interface Options {
 const describe = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
 
 /**
+ * An option checked before anything connects: a bad one is a {@link RedisError} naming it
+ * (operation `configure`), its reason never holding the URL or its password.
+ */
+const checked = <A, B>(name: string, check: ConfigCheck.Check<A, B>, value: A) =>
+  Either.mapLeft(check(value), (reason) => new RedisError({ operation: "configure", description: `${name}: ${reason}` }))
+
+/**
  * Connects (failing with {@link RedisError} if Redis cannot be reached within
  * `connectTimeout`) and disconnects when the scope closes.
  *
  * @since 0.2.0
  * @category constructors
  */
-export const make = (options: Options = {}) =>
+export const make = (options: Options = {}): Effect.Effect<Service, RedisError, Scope.Scope> =>
   Effect.gen(function*() {
-    const url = options.url === undefined
+    const rawUrl = options.url === undefined
       ? "redis://127.0.0.1:6379"
       : Redacted.isRedacted(options.url)
       ? Redacted.value(options.url)
       : options.url
-    const connectTimeout = Duration.toMillis(options.connectTimeout ?? "5 seconds")
+    const url = yield* checked("url", ConfigCheck.redisUrl, rawUrl)
+    const connectTimeout = Duration.toMillis(
+      yield* checked("connectTimeout", ConfigCheck.positiveDuration, options.connectTimeout ?? "5 seconds")
+    )
+    const commandTimeout = Duration.toMillis(
+      yield* checked("commandTimeout", ConfigCheck.positiveDuration, options.commandTimeout ?? "2 seconds")
+    )
     const client = yield* Effect.acquireRelease(
       Effect.sync(() =>
         new IORedis(url, {
@@ -108,7 +124,7 @@ export const make = (options: Options = {}) =>
           // Fail commands at once while disconnected instead of queueing them past the call timeout.
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,
-          commandTimeout: Duration.toMillis(options.commandTimeout ?? "2 seconds"),
+          commandTimeout,
           connectTimeout,
           // Keep reconnecting in the background (at most every second) so the app recovers by itself.
           retryStrategy: (times) => Math.min(times * 100, 1000)
@@ -142,15 +158,19 @@ export const make = (options: Options = {}) =>
 export const layer = (options: Options = {}): Layer.Layer<Redis, RedisError> => Layer.scoped(Redis, make(options))
 
 /**
- * Reads `DOUYIN_REDIS_URL` (redacted: it may hold a password) and the optional
- * `DOUYIN_REDIS_PREFIX`.
+ * Reads `DOUYIN_REDIS_URL` (redacted: it may hold a password; a malformed one is a
+ * `ConfigError` at that key, without the URL in it) and the optional `DOUYIN_REDIS_PREFIX`.
  *
  * @since 0.2.0
  * @category layers
  */
 export const layerConfig = (
   config: Config.Config<Options> = Config.all({
-    url: Config.redacted("DOUYIN_REDIS_URL"),
+    url: ConfigCheck.key(
+      "DOUYIN_REDIS_URL",
+      Config.redacted(),
+      (url) => Either.map(ConfigCheck.redisUrl(Redacted.value(url)), () => url)
+    ),
     prefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX")).pipe(Config.map(Option.getOrUndefined))
   })
 ): Layer.Layer<Redis, RedisError | ConfigError> => Layer.scoped(Redis, Effect.flatMap(config, make))

@@ -29,12 +29,15 @@
  *
  * @since 0.1.0
  */
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schedule from "effect/Schedule"
 import { dual } from "effect/Function"
+import * as ConfigCheck from "./ConfigCheck.js"
 // The call model, types only: the client requires this module's tag, not the other way round.
 import type * as Call from "./Call.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
@@ -204,14 +207,40 @@ const resolve = (base: Policy, deadline: Duration.Duration, over: Policy): Setti
   }
 }
 
+const positiveFinite = (n: number) =>
+  Number.isFinite(n) && n > 0 ? Either.right(n) : Either.left(`expected a finite number above 0, got ${n}`)
+const nonNegativeInteger = (n: number) =>
+  Number.isSafeInteger(n) && n >= 0 ? Either.right(n) : Either.left(`expected a whole number of 0 or more, got ${n}`)
+
+/** Checks the layer's options: a bad value is a `ConfigError` naming it (e.g. `budget.capacity`). */
+const validate = (options: Options): Effect.Effect<void, ConfigError.ConfigError> =>
+  Effect.gen(function*() {
+    const check = <A>(name: string, value: A | undefined, check: ConfigCheck.Check<A, unknown>) =>
+      value === undefined ? Either.right(undefined) : ConfigCheck.option(name, check, value)
+    yield* check("maxAttempts", options.maxAttempts, ConfigCheck.positiveInteger)
+    yield* check("base", options.base, ConfigCheck.positiveDuration)
+    yield* check("factor", options.factor, positiveFinite)
+    yield* check("cap", options.cap, ConfigCheck.positiveDuration)
+    yield* check("deadline", options.deadline, ConfigCheck.positiveDuration)
+    if (options.budget !== undefined && options.budget !== false) {
+      yield* check("budget.capacity", options.budget.capacity, ConfigCheck.positiveInteger)
+      yield* check("budget.retryCost", options.budget.retryCost, nonNegativeInteger)
+      yield* check("budget.timeoutCost", options.budget.timeoutCost, nonNegativeInteger)
+      yield* check("budget.successRefund", options.budget.successRefund, nonNegativeInteger)
+    }
+  })
+
 /**
- * Builds the policy. The deadline defaults to `DouyinConfig.callTimeout`.
+ * Builds the policy. The deadline defaults to `DouyinConfig.callTimeout`. A bad option (an
+ * attempt count that is not a whole number above 0, a duration or factor not above 0, a budget
+ * field that is not a whole number) fails with a `ConfigError` naming it.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service, never, DouyinConfig> =>
+export const make = (options: Options = {}): Effect.Effect<Service, ConfigError.ConfigError, DouyinConfig> =>
   Effect.gen(function*() {
+    yield* validate(options)
     const config = yield* DouyinConfig
     const { budget: budgetOptions, ...layerPolicy } = options
     const settings = resolve(layerPolicy, config.callTimeout, {})
@@ -284,7 +313,8 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Douyi
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Retry, never, DouyinConfig> => Layer.effect(Retry, make(options))
+export const layer = (options: Options = {}): Layer.Layer<Retry, ConfigError.ConfigError, DouyinConfig> =>
+  Layer.effect(Retry, make(options))
 
 /**
  * {@link layer} with the documented {@link defaults}.
@@ -292,7 +322,7 @@ export const layer = (options: Options = {}): Layer.Layer<Retry, never, DouyinCo
  * @since 0.1.0
  * @category layers
  */
-export const layerDefault: Layer.Layer<Retry, never, DouyinConfig> = layer()
+export const layerDefault: Layer.Layer<Retry, never, DouyinConfig> = Layer.orDie(layer()) // the defaults pass the checks
 
 /**
  * The service of {@link layerDisabled}: one attempt per call, no budget.

@@ -4,6 +4,7 @@
 export * as AccessToken from "./AccessToken.js"
 export * as Call from "./Call.js"
 export * as ClientToken from "./ClientToken.js"
+export * as ConfigCheck from "./ConfigCheck.js"
 export * as DouyinClient from "./DouyinClient.js"
 export * as DouyinConfig from "./DouyinConfig.js"
 export * as DouyinError from "./DouyinError.js"

@@ -1,3 +1,4 @@
+import type * as ConfigError from "effect/ConfigError"
 import { describe, expect, it } from "@effect/vitest"
 import type { Layer } from "effect"
 import { ConfigProvider, Effect, Option, Redacted } from "effect"
@@ -7,7 +8,8 @@ import { Count, key, onPath, stack, stored } from "./tokenFixtures.js"
 
 const count = (openId: string) => Effect.flatMap(Endpoint.handler(Count), (call) => call({ openId }))
 
-const clientWith = (tokens: Layer.Layer<AccessToken.AccessToken>, responder: DouyinTest.Responder) => fakeClient(responder, { tokens })
+const clientWith = (tokens: Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError>, responder: DouyinTest.Responder) =>
+  fakeClient(responder, { tokens })
 
 describe("AccessToken sources", () => {
   it.effect("layerConfig reads DOUYIN_ACCESS_TOKEN and keeps it redacted", () =>

@@ -3,9 +3,10 @@
  * flight) instead of racing the whole call: a call that goes at once forks no fiber, and one
  * that waits is still bounded, and gives back what it waited for.
  */
+import type * as ConfigError from "effect/ConfigError"
 import { describe, expect, it } from "@effect/vitest"
 import { HttpClient } from "@effect/platform"
-import { Clock, Deferred, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
+import { Clock, Deferred, Duration, Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { MockAgent } from "undici"
 import * as DouyinHttpClient from "../src/DouyinHttpClient.js"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "../src/index.js"
@@ -37,7 +38,7 @@ const recording = (gate?: Deferred.Deferred<void>) => {
 
 const origin = "http://douyin.test"
 
-type TokenLayer = Layer.Layer<AccessToken.AccessToken, never, HttpClient.HttpClient | DouyinConfig.DouyinConfig>
+type TokenLayer = Layer.Layer<AccessToken.AccessToken, ConfigError.ConfigError, HttpClient.HttpClient | DouyinConfig.DouyinConfig>
 
 const staticToken: TokenLayer = AccessToken.layerStatic(Redacted.make(DouyinTest.testToken))
 
@@ -51,7 +52,7 @@ const fastClient = (policies: typeof production, tokens: TokenLayer = staticToke
     Layer.provide(policies.retry),
     Layer.provide(policies.rateLimit),
     Layer.provide(tokens),
-    Layer.provide(Layer.succeed(HttpClient.HttpClient, DouyinHttpClient.fromDispatcher(agent))),
+    Layer.provide(Layer.effect(HttpClient.HttpClient, DouyinHttpClient.fromDispatcher(agent))),
     Layer.provideMerge(DouyinConfig.layer({ baseUrl: origin }))
   )
 }
@@ -119,7 +120,9 @@ describe("the call deadline", () => {
       const { responder, seen } = recording(gate)
       const layer = fakeClient(responder, {
         rateLimit: RateLimit.layer({ maxConcurrent: 1 }),
-        config: { callTimeout: "2 seconds", attemptTimeout: "1 hour" }
+        // Longer than the call timeout: refused by DouyinConfig's checks, still bounded by the client.
+        config: { callTimeout: "2 seconds" },
+        unchecked: { attemptTimeout: Duration.hours(1) }
       })
       yield* Effect.gen(function*() {
         const count = yield* Endpoint.handler(Count)
@@ -150,7 +153,11 @@ describe("the call deadline", () => {
       expect(took).toBeLessThan(5_000)
     }).pipe(
       Effect.provide(
-        fakeClient(() => Effect.never, { retry: Retry.layerDefault, config: { callTimeout: "300 millis", attemptTimeout: "1 hour" } })
+        fakeClient(() => Effect.never, {
+          retry: Retry.layerDefault,
+          config: { callTimeout: "300 millis" },
+          unchecked: { attemptTimeout: Duration.hours(1) }
+        })
       )
     ))
 })

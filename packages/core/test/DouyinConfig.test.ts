@@ -4,13 +4,14 @@ import { DouyinConfig, DouyinTest, Endpoint } from "../src/index.js"
 import { Count } from "./support/descriptors.js"
 
 describe("DouyinConfig", () => {
-  it("defaults to production with 10 s per attempt and 30 s per call", () => {
-    const settings = DouyinConfig.make()
-    expect(settings.baseUrl).toBe("https://open.douyin.com")
-    expect(Duration.toMillis(settings.attemptTimeout)).toBe(10_000)
-    expect(Duration.toMillis(settings.callTimeout)).toBe(30_000)
-    expect(Option.isNone(settings.userAgent)).toBe(true)
-  })
+  it.effect("defaults to production with 10 s per attempt and 30 s per call", () =>
+    Effect.gen(function*() {
+      const settings = yield* DouyinConfig.make()
+      expect(settings.baseUrl).toBe("https://open.douyin.com")
+      expect(Duration.toMillis(settings.attemptTimeout)).toBe(10_000)
+      expect(Duration.toMillis(settings.callTimeout)).toBe(30_000)
+      expect(Option.isNone(settings.userAgent)).toBe(true)
+    }))
 
   it.effect("layerConfig reads DOUYIN_* settings", () =>
     Effect.gen(function*() {

@@ -199,8 +199,8 @@ describe("DouyinHttpClient over loopback sockets", () => {
         Effect.sync(() => new Agent({ connections: 1 })),
         (a) => Effect.promise(() => a.destroy())
       )
-      const patient = DouyinHttpClient.fromDispatcher(agent, { timeout: "1 minute" })
-      const hasty = DouyinHttpClient.fromDispatcher(agent, { timeout: "300 millis" })
+      const patient = yield* DouyinHttpClient.fromDispatcher(agent, { timeout: "1 minute" })
+      const hasty = yield* DouyinHttpClient.fromDispatcher(agent, { timeout: "300 millis" })
       const first = yield* Effect.fork(patient.get(`${server.url}/first`))
       yield* Deferred.await(arrived).pipe(Effect.timeout("5 seconds"))
       const queued = yield* Effect.fork(patient.get(`${server.url}/interrupted`))

@@ -4,6 +4,7 @@
  * compile (checked by `pnpm typecheck` through the `@ts-expect-error` lines below), and a
  * correctly composed policy is the one the calls run under.
  */
+import type * as ConfigError from "effect/ConfigError"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Redacted, TestClock } from "effect"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
@@ -46,7 +47,7 @@ const forgotRateLimit = DouyinClient.layer.pipe(
 complete(forgotRateLimit)
 
 /** The README's order: policies provided INTO the client. */
-const composed = (retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>) =>
+const composed = (retry: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig>) =>
   complete(DouyinClient.layer.pipe(
     Layer.provide(retry),
     Layer.provide(RateLimit.layerDisabled),

@@ -1,3 +1,4 @@
+import type * as ConfigError from "effect/ConfigError"
 import { describe, expect, it } from "@effect/vitest"
 import type { Layer } from "effect"
 import { Clock, Deferred, type Duration, Effect, Fiber, TestClock } from "effect"
@@ -17,10 +18,10 @@ interface Seen {
  * request. `gate` (optional) holds every response until it is opened.
  */
 const setup = (
-  rateLimit: Layer.Layer<RateLimit.RateLimit>,
+  rateLimit: Layer.Layer<RateLimit.RateLimit, ConfigError.ConfigError>,
   options: {
     /** Default: no retry. */
-    readonly retry?: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>
+    readonly retry?: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig>
     readonly config?: DouyinConfig.Options
     readonly reply?: (n: number) => DouyinTest.Reply
     readonly gate?: Deferred.Deferred<void>

@@ -1,3 +1,4 @@
+import type * as ConfigError from "effect/ConfigError"
 import { describe, expect, it } from "@effect/vitest"
 import type { Layer } from "effect"
 import { Clock, type Duration, Effect, Fiber, Schedule, Supervisor, TestClock } from "effect"
@@ -17,7 +18,7 @@ const sendOk = DouyinTest.successA({ msg_id: "@m==" })
  */
 const setup = (
   reply: (n: number) => DouyinTest.Reply,
-  retry: Layer.Layer<Retry.Retry, never, DouyinConfig.DouyinConfig>,
+  retry: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig>,
   config: DouyinConfig.Options = {}
 ) => {
   const times: Array<number> = []

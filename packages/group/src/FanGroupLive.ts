@@ -96,10 +96,13 @@ export interface Options extends DouyinConfig.Options, OAuth.Credentials {
 }
 
 /**
- * The stack from code; secrets as `Redacted`; reads no config. Fails to build with
- * `TokenStoreError` when the token directory cannot be created or the encryption key is
- * malformed; nothing is sent then. A limit that is not above 0 is a bug in the options (a
- * defect, as with `RateLimit.layer`).
+ * The stack from code; secrets as `Redacted`; reads no config. Every option is checked when
+ * the layer is built, before anything is sent: a bad value (a base URL that is not an
+ * absolute http(s) URL or carries credentials, a query or a fragment; a duration, size,
+ * count or limit that is not above 0; an attempt timeout longer than the call timeout; a
+ * blank client key or secret) fails with a `ConfigError` naming the option, never a defect,
+ * and never with a secret in its message. Fails with `TokenStoreError` when the token
+ * directory cannot be created or the encryption key is malformed.
  *
  * @example
  * ```ts
@@ -120,7 +123,9 @@ export interface Options extends DouyinConfig.Options, OAuth.Credentials {
  * @since 0.2.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<Services, TokenStore.TokenStoreError, Requirements> => {
+export const layer = (
+  options: Options
+): Layer.Layer<Services, ConfigError.ConfigError | TokenStore.TokenStoreError, Requirements> => {
   const http = Layer.scoped(
     HttpClient.HttpClient,
     Effect.flatMap(DouyinConfig.DouyinConfig, (config) =>

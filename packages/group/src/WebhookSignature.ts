@@ -51,7 +51,8 @@ const hex40 = /^[0-9a-fA-F]{40}$/
 /**
  * Whether `signature` (the header value; `undefined` when absent) is the signature of the
  * raw `body`. Compared in constant time (`timingSafeEqual` over the 20 digest bytes);
- * hex case is ignored (the C# SDK compares case-insensitively).
+ * hex case is ignored (the C# SDK compares case-insensitively). Nothing verifies under an
+ * empty or blank secret.
  *
  * @since 0.1.0
  * @category verification
@@ -66,7 +67,9 @@ export const verify = (
   // The shape check leaks nothing about the secret: a SHA-1 is always 40 hex digits.
   const wellFormed = hex40.test(trimmed)
   const given = wellFormed ? Buffer.from(trimmed, "hex") : Buffer.alloc(expected.length)
-  return timingSafeEqual(expected, given) && wellFormed
+  // A blank secret never verifies: anyone can compute its signatures (the second line of
+  // defence behind `WebhookConfig`, which refuses one at build time).
+  return timingSafeEqual(expected, given) && wellFormed && Redacted.value(secret).trim() !== ""
 }
 
 /**

@@ -45,6 +45,7 @@ import { describeParseError } from "@effect-douyin/core/DouyinError"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
@@ -490,13 +491,14 @@ export const defaultToken = "act.sandbox-token"
  * A ready `DouyinClient` over a fresh in-process sandbox (static token, production base URL
  * that never leaves the process, no retry and no rate limit: `Retry.layerDisabled`,
  * `RateLimit.layerDisabled`). Put the endpoint layers on top with `Layer.provideMerge`.
+ * Options that fail `DouyinConfig`'s checks fail the layer with a `ConfigError`.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layerDouyinClient = (
   options: Options & DouyinConfig.Options & { readonly token?: Redacted.Redacted<string> | undefined } = {}
-): Layer.Layer<DouyinClient.DouyinClient | FanGroupSandbox> =>
+): Layer.Layer<DouyinClient.DouyinClient | FanGroupSandbox, ConfigError.ConfigError> =>
   DouyinClient.layer.pipe(
     Layer.provideMerge(layerClient(options)),
     Layer.provide(Retry.layerDisabled),
