@@ -297,21 +297,26 @@ describe("many instances (separate processes, real Redis)", () => {
     120_000
   )
 
-  it.live("row 21 (file): the file store on a read-only directory → typed TokenStoreError", () =>
-    Effect.scoped(Effect.gen(function*() {
-      const dir = yield* tempDir
-      const store = Path.join(dir, "tokens")
-      Fs.mkdirSync(store, { mode: 0o700 })
-      Fs.chmodSync(store, 0o500)
-      Fs.chmodSync(dir, 0o755)
-      // Permission bits do not bind root: run that instance as `nobody` then.
-      const uid = process.getuid?.() === 0 ? 65534 : undefined
-      const lines = yield* Instances.run(
-        { mode: "readonly", baseUrl: "http://127.0.0.1:1", clientKey, tokenDir: store },
-        uid === undefined ? {} : { uid }
-      )
-      expect(lines).toEqual([{ error: "TokenStoreError", store: "file", operation: "write" }])
-    })), 120_000)
+  it.live(
+    "row 21 (file): the file store on a directory it may not write → typed TokenStoreError",
+    () =>
+      Effect.scoped(Effect.gen(function*() {
+        const dir = yield* tempDir
+        const store = Path.join(dir, "tokens")
+        Fs.mkdirSync(store, { mode: 0o700 })
+        // Permission bits do not bind root, so the entry's own name is also taken by a non-empty
+        // directory: renaming the written entry onto it fails for any user. The child runs as the
+        // test's own user (another user might not reach the checkout's modules).
+        const taken = Path.join(store, `${encodeURIComponent(clientKey)}+alice.json`)
+        Fs.mkdirSync(taken)
+        Fs.writeFileSync(Path.join(taken, "keep"), "")
+        Fs.chmodSync(store, 0o500)
+        yield* Effect.addFinalizer(() => Effect.sync(() => Fs.chmodSync(store, 0o700)))
+        const lines = yield* Instances.run({ mode: "readonly", baseUrl: "http://127.0.0.1:1", clientKey, tokenDir: store })
+        expect(lines).toEqual([{ error: "TokenStoreError", store: "file", operation: "write" }])
+      })),
+    120_000
+  )
 })
 
 const waitFor = (condition: Effect.Effect<boolean>, timeoutMs: number) =>

@@ -21,11 +21,10 @@ export interface Instance {
   readonly line: (f: (line: any) => boolean) => Promise<any>
 }
 
-export const start = (config: Config, options: { readonly timeoutMs?: number; readonly uid?: number } = {}): Instance => {
+export const start = (config: Config, options: { readonly timeoutMs?: number } = {}): Instance => {
   const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(config)], {
     cwd: root,
-    stdio: ["pipe", "pipe", "pipe"],
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid })
+    stdio: ["pipe", "pipe", "pipe"]
   })
   const lines: Array<any> = []
   const logs: Array<string> = []
@@ -69,7 +68,7 @@ export const start = (config: Config, options: { readonly timeoutMs?: number; re
 }
 
 /** Runs an instance to its end and returns its lines; fails on a non-zero exit. */
-export const run = (config: Config, options: { readonly timeoutMs?: number; readonly uid?: number } = {}) =>
+export const run = (config: Config, options: { readonly timeoutMs?: number } = {}) =>
   Effect.promise(async () => {
     const result = await start(config, options).exited
     if (result.code !== 0) {

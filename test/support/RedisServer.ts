@@ -55,6 +55,7 @@ const answers = (port: number): Promise<boolean> =>
       resolve(false)
     })
     socket.once("error", () => resolve(false))
+    socket.once("close", () => resolve(false))
   })
 
 const waitUntil = async (check: () => Promise<boolean>, what: string, timeoutMs = 10_000) => {
@@ -74,6 +75,14 @@ export interface Options {
   readonly persistent?: boolean | undefined
 }
 
+/** Listens on `port` (127.0.0.1) and destroys every connection at once. */
+const holdPort = (port: number): Promise<Net.Server> =>
+  new Promise((resolve, reject) => {
+    const server = Net.createServer((socket) => socket.destroy())
+    server.once("error", reject)
+    server.listen(port, "127.0.0.1", () => resolve(server))
+  })
+
 /** Starts a server; call `close` (or use {@link scoped}) when done. */
 export const startRedis = async (
   options: Options = {}
@@ -85,8 +94,17 @@ export const startRedis = async (
     : ["--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir]
   let child: ChildProcess | undefined
   let stderr = ""
+  // While stopped, the port is held by a listener that drops every connection (as a dead
+  // Redis's port refuses them): without it another process (a second copy of the suite)
+  // could start its own Redis there, and this test's clients would reconnect to it.
+  let placeholder: Net.Server | undefined
 
   const start = async () => {
+    if (placeholder !== undefined) {
+      const held = placeholder
+      placeholder = undefined
+      await new Promise<void>((resolve) => held.close(() => resolve()))
+    }
     const proc = spawn(
       "redis-server",
       ["--port", String(port), "--bind", "127.0.0.1", ...persistence, "--protected-mode", "yes"],
@@ -108,6 +126,7 @@ export const startRedis = async (
     proc.kill("SIGKILL")
     await exited
     await waitUntil(async () => !(await answers(port)), "still answering after stop")
+    placeholder = await holdPort(port)
   }
 
   const signal = (name: NodeJS.Signals) => () => {
@@ -120,6 +139,7 @@ export const startRedis = async (
   await start()
   const close = async () => {
     await stop()
+    await new Promise<void>((resolve) => placeholder === undefined ? resolve() : placeholder.close(() => resolve()))
     if (dir !== undefined) Fs.rmSync(dir, { recursive: true, force: true })
   }
   return { port, url: `redis://127.0.0.1:${port}`, start, stop, pause, resume, close }

@@ -59,7 +59,8 @@ const Base = OAuth.layer({ clientKey: config.clientKey, clientSecret: Redacted.m
   Layer.provideMerge(DouyinConfig.layer({
     baseUrl: config.baseUrl,
     callTimeout: Duration.millis(config.callTimeoutMs ?? 30_000),
-    attemptTimeout: Duration.millis(config.attemptTimeoutMs ?? 10_000)
+    // Absent: 10 s, or the call timeout when that is shorter.
+    attemptTimeout: config.attemptTimeoutMs === undefined ? undefined : Duration.millis(config.attemptTimeoutMs)
   })),
   Layer.provideMerge(NodeHttpClient.layer)
 )
