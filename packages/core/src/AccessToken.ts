@@ -421,14 +421,20 @@ const markReauthorization = (ctx: Source, key: TokenStore.Key, entry: TokenStore
     yield* reportReauthorizations(ctx)
   })
 
-/** The entry after a successful refresh. */
+/**
+ * The entry after a successful refresh. A refresh does not extend the refresh token's own
+ * life (https://developer.open-douyin.com/docs/resource/zh-CN/dop/develop/openapi/account-permission/refresh-access-token),
+ * so its expiry is the earlier of the stored one and the one the answer implies: whichever way
+ * Douyin counts `refresh_expires_in`, the renewal (`renewBefore`) and the re-authorization
+ * listing are timed off the real expiry, never pushed out by a refresh.
+ */
 const refreshedEntry = (entry: TokenStore.StoredToken, fresh: OAuth.RefreshedToken, now: number): TokenStore.StoredToken => ({
   accessToken: fresh.accessToken,
   expiresAt: now + Duration.toMillis(fresh.expiresIn),
   refreshToken: fresh.refreshToken,
   refreshExpiresAt: Option.match(fresh.refreshExpiresIn, {
     onNone: () => entry.refreshExpiresAt,
-    onSome: (d) => now + Duration.toMillis(d)
+    onSome: (d) => Math.min(entry.refreshExpiresAt, now + Duration.toMillis(d))
   }),
   scope: fresh.scope.length > 0 ? fresh.scope : entry.scope
 })
