@@ -39,10 +39,17 @@ import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
 import * as ConfigCheck from "./ConfigCheck.js"
 import { DouyinConfig } from "./DouyinConfig.js"
-import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinTransportError } from "./DouyinError.js"
+import type {
+  DouyinCodeError,
+  DouyinDecodeError,
+  DouyinHttpError,
+  DouyinInvalidInput,
+  DouyinTransportError
+} from "./DouyinError.js"
 import * as Envelope from "./Envelope.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Attempt from "./internal/attempt.js"
+import * as consent from "./internal/authorizeUrl.js"
 import * as parseIssue from "./internal/parseIssue.js"
 import * as Server from "./internal/server.js"
 
@@ -141,15 +148,21 @@ export interface Service {
    * grant_type=refresh_token, refresh_token` (no secret). 10010: the refresh token expired,
    * the user must authorize again.
    */
-  readonly refreshToken: (refreshToken: Redacted.Redacted<string>) => Effect.Effect<RefreshedToken, OAuthError>
+  readonly refreshToken: (refreshToken: string | Redacted.Redacted<string>) => Effect.Effect<RefreshedToken, OAuthError>
   /**
    * Renews a refresh token before it expires. POST `/oauth/renew_refresh_token/`, form
    * `client_key, refresh_token`. Needs the renew permission (else 10004); the number of
    * renewals is capped (10020).
    */
   readonly renewRefreshToken: (
-    refreshToken: Redacted.Redacted<string>
+    refreshToken: string | Redacted.Redacted<string>
   ) => Effect.Effect<RenewedRefreshToken, OAuthError>
+  /**
+   * The consent page URL for this app (see {@link authorizeUrl}), on the configured base URL
+   * (`DouyinConfig`, so a sandbox serves it). Scopes left out are the ones of the
+   * {@link Scopes} reference. No request is made; bad input is a `DouyinInvalidInput`.
+   */
+  readonly authorizeUrl: (options: AuthorizeOptions) => Effect.Effect<string, DouyinInvalidInput>
   /**
    * Fetches a new `client_token`. POST `/oauth/client_token/`, JSON `client_key,
    * client_secret, grant_type=client_credential`. More than 500 calls in 5 minutes → 10020.
@@ -173,6 +186,102 @@ export interface Credentials {
   readonly clientKey: string
   readonly clientSecret: Redacted.Redacted<string>
 }
+
+/**
+ * An optional scope of the consent page: shown checked (`checked: true`) or unchecked.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface OptionalScope {
+  readonly scope: string
+  readonly checked: boolean
+}
+
+/**
+ * What the consent page URL carries besides the app's `client_key`.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface AuthorizeOptions {
+  /**
+   * Where Douyin sends the creator back: an absolute http(s) URL whose domain is the callback
+   * domain configured for the app (its path and query may vary).
+   */
+  readonly redirectUri: string
+  /** Returned unchanged on the redirect: the CSRF guard (see `OAuthState`). */
+  readonly state: string
+  /**
+   * The scopes the creator must grant (non-empty). Default: the {@link Scopes} reference, e.g.
+   * `FanGroupApi.scopes` of `@effect-douyin/group` for the fan-group endpoints.
+   */
+  readonly scopes?: ReadonlyArray<string> | undefined
+  /** Scopes the creator may leave out. */
+  readonly optionalScopes?: ReadonlyArray<OptionalScope> | undefined
+  /** The id of an authorization note configured on the platform (`comment_id`). */
+  readonly commentId?: string | undefined
+}
+
+/**
+ * The scopes a consent URL asks for when the caller names none: set it once for the program
+ * (`Layer.succeed(OAuth.Scopes, FanGroupApi.scopes)`) and every `authorizeUrl` and
+ * `Onboarding` start asks for exactly what the program's endpoints need. Empty by default.
+ *
+ * @since 0.4.0
+ * @category references
+ */
+export class Scopes extends Context.Reference<Scopes>()("@effect-douyin/core/OAuth/Scopes", {
+  defaultValue: (): ReadonlyArray<string> => []
+}) {}
+
+/**
+ * The path of the consent page on the platform's host.
+ *
+ * @since 0.4.0
+ * @category constants
+ */
+export const authorizePath: string = consent.path
+
+/**
+ * The URL of Douyin's consent page (GET `/platform/oauth/connect/`) for the app
+ * `clientKey`: `client_key`, `response_type=code`, `scope` (comma-separated),
+ * `optionalScope` (`scope,1` checked / `scope,0` unchecked), `redirect_uri`, `state` and
+ * `comment_id`. A URL the creator opens, never a request the backend makes.
+ *
+ * Fails with `DouyinInvalidInput` (and builds nothing) for an empty or non-http(s)
+ * `redirectUri`, an empty scope list or a scope that is not a scope name, an empty state or
+ * one longer than 1024 characters, an empty `commentId`.
+ *
+ * @example
+ * ```ts
+ * import { OAuth } from "@effect-douyin/core"
+ * import { Effect } from "effect"
+ *
+ * const url = OAuth.authorizeUrl({
+ *   clientKey: "my_client_key",
+ *   redirectUri: "https://app.example.com/oauth/callback?tenant=7",
+ *   state: "opaque-state",
+ *   scopes: ["im.group_fans.create_list", "im.group_message"]
+ * })
+ * Effect.runSync(url) // https://open.douyin.com/platform/oauth/connect/?client_key=my_client_key&…
+ * ```
+ *
+ * @since 0.4.0
+ * @category constructors
+ */
+export const authorizeUrl = (
+  options: AuthorizeOptions & {
+    readonly clientKey: string
+    /** Default `https://open.douyin.com`. */
+    readonly baseUrl?: string | undefined
+  }
+): Either.Either<string, DouyinInvalidInput> =>
+  consent.build({
+    ...options,
+    baseUrl: options.baseUrl ?? "https://open.douyin.com",
+    scopes: options.scopes ?? []
+  })
 
 /**
  * Endpoint ids of the OAuth calls: span names and the `endpoint` of their errors.
@@ -239,6 +348,7 @@ const ClientTokenWire = Schema.Struct({
 
 const seconds = (n: number) => Duration.seconds(n)
 const scopes = (s: string | null | undefined): ReadonlyArray<string> => (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")
+const redacted = (s: string | Redacted.Redacted<string>) => (Redacted.isRedacted(s) ? s : Redacted.make(s))
 const nonEmpty = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? Option.none() : Option.some(s))
 
 const fromUserToken = ({ data }: typeof UserTokenWire.Type, logId: Option.Option<string>): UserToken => ({
@@ -385,8 +495,9 @@ export const make = (
       })
     }
 
-    const refreshToken = (refreshToken: Redacted.Redacted<string>) =>
-      exchange({
+    const refreshToken = (input: string | Redacted.Redacted<string>) => {
+      const refreshToken = redacted(input)
+      return exchange({
         endpoint: EndpointIds.refreshToken,
         path: Paths.refreshToken,
         encoding: "form",
@@ -395,9 +506,11 @@ export const make = (
         schema: RefreshedTokenWire,
         result: fromRefreshed(refreshToken)
       })
+    }
 
-    const renewRefreshToken = (refreshToken: Redacted.Redacted<string>) =>
-      exchange({
+    const renewRefreshToken = (input: string | Redacted.Redacted<string>) => {
+      const refreshToken = redacted(input)
+      return exchange({
         endpoint: EndpointIds.renewRefreshToken,
         path: Paths.renewRefreshToken,
         encoding: "form",
@@ -406,6 +519,13 @@ export const make = (
         schema: RenewedWire,
         result: fromRenewed
       })
+    }
+
+    const authorize = (options: AuthorizeOptions) =>
+      Effect.flatMap(
+        options.scopes === undefined ? Scopes : Effect.succeed(options.scopes),
+        (scopes) => consent.build({ ...options, clientKey, baseUrl: config.baseUrl, scopes })
+      )
 
     const clientToken = exchange({
       endpoint: EndpointIds.clientToken,
@@ -417,7 +537,7 @@ export const make = (
       result: fromClientToken
     })
 
-    return { clientKey, accessToken, refreshToken, renewRefreshToken, clientToken }
+    return { clientKey, accessToken, refreshToken, renewRefreshToken, clientToken, authorizeUrl: authorize }
   })
 
 /**

@@ -85,6 +85,15 @@ export const descriptor = Endpoint.make({
 })
 
 /**
+ * The OAuth scope a creator must grant for this endpoint (the descriptor's): what a consent
+ * URL asks for when the program uses this service (`OAuth.Scopes`, `OAuth.authorizeUrl`).
+ *
+ * @since 0.4.0
+ * @category descriptors
+ */
+export const scopes: ReadonlyArray<string> = [descriptor.scope]
+
+/**
  * The disable-group-setting endpoint as a service.
  *
  * @since 0.1.0

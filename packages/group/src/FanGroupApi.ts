@@ -44,6 +44,38 @@ export type FanGroupApi =
   | ReviewEntryApplication.ReviewEntryApplication
 
 /**
+ * The OAuth scopes the nine endpoints need, each once, from their descriptors
+ * (`im.group_fans.create_list`, `im.group_message`, `im.recall_message`): the scopes of a
+ * consent URL for a program that uses the whole API.
+ *
+ * @example
+ * ```ts
+ * import { OAuth } from "@effect-douyin/core"
+ * import { FanGroupApi } from "@effect-douyin/group"
+ * import { Layer } from "effect"
+ *
+ * // every consent URL of the program asks for the fan-group scopes
+ * const AskForFanGroups = Layer.succeed(OAuth.Scopes, FanGroupApi.scopes)
+ * ```
+ *
+ * @since 0.4.0
+ * @category descriptors
+ */
+export const scopes: ReadonlyArray<string> = [
+  ...new Set([
+    ...FanGroupQuota.scopes,
+    ...CreateFanGroup.scopes,
+    ...ListFanGroups.scopes,
+    ...SendGroupMessage.scopes,
+    ...RecallGroupMessage.scopes,
+    ...SetGroupSetting.scopes,
+    ...DisableGroupSetting.scopes,
+    ...ListEntryApplications.scopes,
+    ...ReviewEntryApplication.scopes
+  ])
+]
+
+/**
  * @since 0.1.0
  * @category models
  */

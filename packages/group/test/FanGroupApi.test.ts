@@ -130,3 +130,24 @@ describe("descriptors", () => {
       )
     ))
 })
+
+describe("FanGroupApi.scopes", () => {
+  it("the scopes of the nine descriptors, each once; per service its descriptor's scope", () => {
+    expect(FanGroupApi.scopes).toEqual(["im.group_fans.create_list", "im.group_message", "im.recall_message"])
+    expect(ListFanGroups.scopes).toEqual([ListFanGroups.descriptor.scope])
+    expect(SendGroupMessage.scopes).toEqual(["im.group_message"])
+    expect(RecallGroupMessage.scopes).toEqual(["im.recall_message"])
+    const all = [
+      FanGroupQuota,
+      CreateFanGroup,
+      ListFanGroups,
+      SendGroupMessage,
+      RecallGroupMessage,
+      SetGroupSetting,
+      DisableGroupSetting,
+      ListEntryApplications,
+      ReviewEntryApplication
+    ].map((m) => m.descriptor.scope)
+    expect(new Set(FanGroupApi.scopes)).toEqual(new Set(all))
+  })
+})
