@@ -39,13 +39,7 @@ import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
 import * as ConfigCheck from "./ConfigCheck.js"
 import { DouyinConfig } from "./DouyinConfig.js"
-import type {
-  DouyinCodeError,
-  DouyinDecodeError,
-  DouyinHttpError,
-  DouyinInvalidInput,
-  DouyinTransportError
-} from "./DouyinError.js"
+import type { DouyinCodeError, DouyinDecodeError, DouyinHttpError, DouyinInvalidInput, DouyinTransportError } from "./DouyinError.js"
 import * as Envelope from "./Envelope.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Attempt from "./internal/attempt.js"

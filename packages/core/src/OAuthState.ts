@@ -160,8 +160,7 @@ export const make = (options: Options): Effect.Effect<Service, never, OAuth.OAut
           ? Effect.fail(
             new DouyinInvalidInput({
               endpoint: "oauth/State",
-              description:
-                `the context makes the state ${state.length} characters long; a consent URL takes at most ${maxStateLength}`
+              description: `the context makes the state ${state.length} characters long; a consent URL takes at most ${maxStateLength}`
             })
           )
           : Effect.succeed(state)
@@ -188,8 +187,7 @@ export const make = (options: Options): Effect.Effect<Service, never, OAuth.OAut
  * @since 0.4.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<OAuthState, never, OAuth.OAuth | NonceStore> =>
-  Layer.effect(OAuthState, make(options))
+export const layer = (options: Options): Layer.Layer<OAuthState, never, OAuth.OAuth | NonceStore> => Layer.effect(OAuthState, make(options))
 
 /**
  * The options from config: the key `DOUYIN_STATE_KEY` (redacted, at least 32 characters) and
@@ -298,5 +296,4 @@ export const makeNoncesFile = (
  */
 export const layerNoncesFile = (
   directory: string
-): Layer.Layer<NonceStore, TokenStoreError, FileSystem.FileSystem | Path.Path> =>
-  Layer.effect(NonceStore, makeNoncesFile(directory))
+): Layer.Layer<NonceStore, TokenStoreError, FileSystem.FileSystem | Path.Path> => Layer.effect(NonceStore, makeNoncesFile(directory))
