@@ -58,6 +58,12 @@ export interface Service {
    * the client asks `get` (under the call timeout unless `immediate`). Must not block or fail.
    */
   readonly peek?: ((openId: string) => Redacted.Redacted<string> | undefined) | undefined
+  /**
+   * A call for `openId` was refused with 2190003 (the creator did not grant the scope): the
+   * source may record it. The store-backed source marks the creator (`scope-not-granted` in
+   * `TokenStore.needingReauthorization`). Must not fail.
+   */
+  readonly scopeNotGranted?: ((openId: string) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -214,6 +220,26 @@ export interface StoreOptions {
    * @since 0.3.0
    */
   readonly cacheFor?: Duration.DurationInput | undefined
+  /**
+   * Called once when the source finds that a creator must authorize again: Douyin refused a
+   * refresh (10010: `refresh-token-expired`, or `revoked` before the known expiry) or a renewal
+   * (10004 / 10020: `renewal-refused`), or a call found a scope not granted (2190003). The
+   * same creator is listed by `TokenStore.needingReauthorization` with the same reason. A
+   * failure of the callback is ignored.
+   *
+   * @example
+   * ```ts
+   * import { AccessToken } from "@effect-douyin/core"
+   * import { Effect } from "effect"
+   *
+   * const Tokens = AccessToken.layerStore({
+   *   onReauthorization: (event) => Effect.log(`ask ${event.openId} to connect again: ${event.reason}`)
+   * })
+   * ```
+   *
+   * @since 0.4.0
+   */
+  readonly onReauthorization?: ((event: ReauthorizationEvent) => Effect.Effect<void>) | undefined
 }
 
 /**
@@ -243,6 +269,7 @@ export interface StoreService extends Service {
   ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
   /** The token kept from a recent store read while it is fresh (see `StoreOptions.cacheFor`). */
   readonly peek: (openId: string) => Redacted.Redacted<string> | undefined
+  readonly scopeNotGranted: (openId: string) => Effect.Effect<void>
 }
 
 const storeEndpoint = "AccessToken/store"
@@ -280,14 +307,50 @@ const reauthorizationCodes: ReadonlySet<number> = new Set([
 const authorizeFirst = new DouyinAuthError({
   endpoint: storeEndpoint,
   code: ErrorCode.Codes.refreshTokenExpired,
+  reason: "never-authorized",
   description: "no token stored for this client_key and open_id: the user must authorize"
 })
 
-const authorizeAgain = new DouyinAuthError({
-  endpoint: storeEndpoint,
-  code: ErrorCode.Codes.refreshTokenExpired,
-  description: "the stored refresh token has expired or was refused: the user must authorize again"
-})
+const authorizeAgain = (reason: TokenStore.ReauthorizationReason) =>
+  new DouyinAuthError({
+    endpoint: storeEndpoint,
+    code: ErrorCode.Codes.refreshTokenExpired,
+    reason,
+    description: reason === "revoked"
+      ? "Douyin refused the refresh token before its expiry (authorization revoked): the user must authorize again"
+      : "the stored refresh token has expired or was refused: the user must authorize again"
+  })
+
+/**
+ * A 10010 on a refresh token that should still have more than this long to live means the
+ * creator withdrew the authorization (Douyin kills the tokens at once), not that it ran out.
+ */
+const revocationMargin = 60 * 60 * 1000
+
+/** The reason Douyin's refusal of `entry`'s refresh token (on refresh or renewal) means at `now`. */
+const refusalReason = (code: number, entry: TokenStore.StoredToken, now: number): TokenStore.ReauthorizationReason =>
+  code === ErrorCode.Codes.refreshTokenExpired
+    ? (now < entry.refreshExpiresAt - revocationMargin ? "revoked" : "refresh-token-expired")
+    : "renewal-refused"
+
+/**
+ * A creator must authorize the app again (or grant a scope): what a program can observe with
+ * `StoreOptions.onReauthorization`, besides `TokenStore.needingReauthorization`.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface ReauthorizationEvent {
+  readonly clientKey: string
+  readonly openId: string
+  readonly reason: TokenStore.ReauthorizationReason
+  /** Douyin's code: 10010, 10004, 10020 or 2190003. */
+  readonly code: number
+  /** What found it: a refresh, a renewal of the refresh token, or a call (missing scope). */
+  readonly during: "refresh" | "renewal" | "call"
+  /** Epoch ms. */
+  readonly at: number
+}
 
 interface Settings {
   readonly refreshBefore: number
@@ -345,6 +408,7 @@ interface Source {
   /** Failed refreshes (key id) and renewals (key id + "/renew"). */
   readonly failures: Memo<HeldFailure>
   readonly metrics: DouyinMetrics.Recorder
+  readonly onReauthorization: (event: ReauthorizationEvent) => Effect.Effect<void>
 }
 
 const remember = <V>(memo: Memo<V>, id: string, value: V) => Ref.update(memo, (m) => new Map(m).set(id, value))
@@ -368,7 +432,8 @@ const isFresh = (ctx: Source, entry: TokenStore.StoredToken, now: number) => now
 
 /** The refresh token should be renewed now. */
 const renewalDue = (ctx: Source, entry: TokenStore.StoredToken, now: number) =>
-  ctx.settings.renew && entry.reauthorization === undefined && now < entry.refreshExpiresAt &&
+  ctx.settings.renew && (entry.reauthorization === undefined || entry.reauthorization.reason === "scope-not-granted") &&
+  now < entry.refreshExpiresAt &&
   entry.refreshExpiresAt - now < ctx.settings.renewBefore
 
 /**
@@ -410,15 +475,29 @@ const reportReauthorizations = (ctx: Source) =>
  * Marks the creator as needing re-authorization (persisted in the store, so every instance
  * and the app's listing see it) and says so once in the log.
  */
-const markReauthorization = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredToken, code: number) =>
+const markReauthorization = (
+  ctx: Source,
+  key: TokenStore.Key,
+  entry: TokenStore.StoredToken,
+  code: number,
+  reason: TokenStore.ReauthorizationReason,
+  during: ReauthorizationEvent["during"]
+) =>
   Effect.gen(function*() {
-    if (entry.reauthorization !== undefined) return
+    if (entry.reauthorization !== undefined && entry.reauthorization.reason !== "scope-not-granted") return
+    if (entry.reauthorization !== undefined && reason === "scope-not-granted") return
     const since = yield* Clock.currentTimeMillis
-    yield* ctx.cache.store.set(key, { ...entry, reauthorization: { code, since } })
+    yield* ctx.cache.store.set(key, { ...entry, reauthorization: { code, since, reason } })
     yield* Effect.logWarning("douyin creator must authorize the app again").pipe(
-      Effect.annotateLogs({ "douyin.open_id": key.openId, "douyin.code": code, "douyin.client_key": key.clientKey })
+      Effect.annotateLogs({
+        "douyin.open_id": key.openId,
+        "douyin.code": code,
+        "douyin.reason": reason,
+        "douyin.client_key": key.clientKey
+      })
     )
     yield* reportReauthorizations(ctx)
+    yield* ctx.onReauthorization({ clientKey: key.clientKey, openId: key.openId, reason, code, during, at: since })
   })
 
 /**
@@ -476,17 +555,29 @@ const refreshUnderLease = (
     const held = yield* heldFailure(ctx, id, entry.refreshToken, now)
     if (Option.isSome(held)) return yield* Effect.fail(held.value)
     if (now >= entry.refreshExpiresAt || entry.reauthorization?.code === ErrorCode.Codes.refreshTokenExpired) {
-      // Marked once (a store write, a log line, the gauge), so the expiry is seen without a listing.
-      yield* Effect.ignore(markReauthorization(ctx, key, entry, ErrorCode.Codes.refreshTokenExpired))
-      return yield* Effect.fail(authorizeAgain)
+      // Marked once (a store write, a log line, the gauge, the event), so the expiry is seen
+      // without a listing.
+      const reason = entry.reauthorization?.code === ErrorCode.Codes.refreshTokenExpired
+        ? TokenStore.reasonOf(entry.reauthorization)
+        : "refresh-token-expired"
+      yield* Effect.ignore(markReauthorization(ctx, key, entry, ErrorCode.Codes.refreshTokenExpired, reason, "refresh"))
+      return yield* Effect.fail(authorizeAgain(reason))
     }
     return yield* ctx.metrics.tokenRefresh(trigger, requestRefresh(ctx, key, entry)).pipe(
       Effect.tap(() => forget(ctx.failures, id)),
+      // A 10010 before the known expiry: the authorization was revoked.
+      Effect.mapError((error): Failure =>
+        error._tag === "DouyinAuthError" && error.code === ErrorCode.Codes.refreshTokenExpired
+          ? new DouyinAuthError({ ...error, reason: refusalReason(error.code, entry, now) })
+          : error
+      ),
       Effect.tapError((error) =>
         Effect.zipRight(
           holdFailure(ctx, id, entry.refreshToken, error),
           error._tag === "DouyinAuthError" && error.code === ErrorCode.Codes.refreshTokenExpired
-            ? Effect.ignore(markReauthorization(ctx, key, entry, error.code))
+            ? Effect.ignore(
+              markReauthorization(ctx, key, entry, error.code, refusalReason(error.code, entry, now), "refresh")
+            )
             : Effect.void
         )
       )
@@ -519,7 +610,7 @@ const renewIfDue = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredTo
         Effect.zipRight(
           holdFailure(ctx, id, current.refreshToken, error),
           "code" in error && reauthorizationCodes.has(error.code)
-            ? markReauthorization(ctx, key, current, error.code)
+            ? markReauthorization(ctx, key, current, error.code, refusalReason(error.code, current, at), "renewal")
             : Effect.logWarning(`douyin refresh-token renewal failed; retried later: ${error.message}`)
         )
       )
@@ -638,7 +729,9 @@ export const makeStore = (
       clientKey: oauth.clientKey,
       lastRefresh: yield* Ref.make<ReadonlyMap<string, { readonly from: Redacted.Redacted<string>; readonly at: number }>>(new Map()),
       failures: yield* Ref.make<ReadonlyMap<string, HeldFailure>>(new Map()),
-      metrics: yield* DouyinMetrics.recorder
+      metrics: yield* DouyinMetrics.recorder,
+      onReauthorization: (event) =>
+        options.onReauthorization === undefined ? Effect.void : Effect.ignore(Effect.suspend(() => options.onReauthorization!(event)))
     }
     // The gauge starts from what the store knows (in the background: a slow store delays nothing).
     yield* Effect.forkScoped(reportReauthorizations(ctx))
@@ -652,7 +745,14 @@ export const makeStore = (
           return known !== undefined ? Effect.succeed(known) : Effect.mapError(get(openId), toCallError)
         }),
       refresh: (openId, stale) => Effect.mapError(refresh(openId, stale), toCallError),
-      peek
+      peek,
+      scopeNotGranted: (openId) => {
+        const key = keyOf(ctx, openId)
+        return Effect.flatMap(ctx.cache.store.get(key), (entry) =>
+          Option.isSome(entry)
+            ? markReauthorization(ctx, key, entry.value, ErrorCode.Codes.scopeNotGranted, "scope-not-granted", "call")
+            : Effect.void).pipe(Effect.ignore)
+      }
     }
   })
 

@@ -203,6 +203,10 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   }
 
   const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
+  // A source that records missing scopes (the store-backed one) hears of a 2190003.
+  const isScopeMissing = (e: AttemptError) =>
+    tokens.scopeNotGranted !== undefined && e._tag === "DouyinPermissionError" && e.code === ErrorCode.Codes.scopeNotGranted
+  const isRefreshableOrScope = (e: AttemptError) => isRefreshable(e) || isScopeMissing(e)
 
   // A token source that answers at once is asked directly; one that can block (a store, a
   // refresh) is asked under the call deadline, as the parent of the spans it opens.
@@ -222,13 +226,15 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     const withToken = (token: Redacted.Redacted<string>) =>
       Effect.catchIf(
         send(token),
-        isRefreshable,
+        isRefreshableOrScope,
         (expired) =>
-          Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
-            Option.match(fresh, {
-              onNone: () => Effect.fail(expired),
-              onSome: (fresh) => send(fresh)
-            }))
+          isScopeMissing(expired)
+            ? Effect.zipRight(tokens.scopeNotGranted!(call.openId), Effect.fail(expired))
+            : Effect.flatMap(ask(context, tokens.refresh(call.openId, token)), (fresh) =>
+              Option.match(fresh, {
+                onNone: () => Effect.fail(expired),
+                onSome: (fresh) => send(fresh)
+              }))
       )
     // A token known at once (`peek`) needs no bound; asked again on every attempt (a retry).
     return Effect.suspend(() => {

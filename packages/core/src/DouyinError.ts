@@ -12,8 +12,37 @@ import * as parseIssue from "./internal/parseIssue.js"
 
 const logSuffix = (logId: string | undefined) => (logId === undefined ? "" : `, logid ${logId}`)
 
+/**
+ * Why a creator must authorize the app (again), for a program to match on:
+ * - `never-authorized`: no token is stored for this `client_key` + `open_id`;
+ * - `refresh-token-expired`: the refresh token ran out (10010);
+ * - `revoked`: Douyin refused a refresh token before its known expiry (the creator withdrew
+ *   the authorization);
+ * - `scope-not-granted`: the creator did not grant the scope the call needs (2190003);
+ * - `renewal-refused`: Douyin refused to renew the refresh token (10004 no permission, 10020
+ *   renewals used up); calls work until it expires.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export const ReauthorizationReason = Schema.Literal(
+  "never-authorized",
+  "refresh-token-expired",
+  "revoked",
+  "scope-not-granted",
+  "renewal-refused"
+)
+
+/**
+ * @since 0.4.0
+ * @category models
+ */
+export type ReauthorizationReason = typeof ReauthorizationReason.Type
+
 /** Fields every error decoded from a Douyin envelope carries. */
 const ApiFields = {
+  /** Set when only a (new) authorization by the creator clears this error. */
+  reason: Schema.optional(ReauthorizationReason),
   endpoint: Schema.String,
   code: Schema.Number,
   subCode: Schema.optional(Schema.Number),
@@ -30,8 +59,10 @@ const apiMessage = (self: {
   readonly description: string
   readonly logId?: string | undefined
   readonly retryBudgetExhausted?: boolean | undefined
+  readonly reason?: ReauthorizationReason | undefined
 }) =>
   `${self.endpoint}: Douyin error ${self.code}` +
+  (self.reason === undefined ? "" : ` [${self.reason}]`) +
   (self.subCode !== undefined && self.subCode !== 0 ? `/${self.subCode}` : "") +
   ` (${self.description || "no description"}${logSuffix(self.logId)})` +
   (self.retryBudgetExhausted === true ? "; not retried: retry budget exhausted" : "")

@@ -113,10 +113,22 @@ export const Codes = {
   accessTokenInvalid: 2190002,
   accessTokenExpired: 2190008,
   openIdMismatch: 2190015,
+  scopeNotGranted: 2190003,
   oauthSystemError: 10001,
   oauthParameterError: 10002,
   oauthNoPermission: 10004,
   oauthAccessTokenExpired: 10008,
+  authorizationCodeExpired: 10007,
   refreshTokenExpired: 10010,
   renewLimitExceeded: 10020
 } as const
+
+/**
+ * The re-authorization reason a code means by itself: 10010 `refresh-token-expired`, 2190003
+ * `scope-not-granted`; `undefined` for every other code.
+ *
+ * @since 0.4.0
+ * @category utils
+ */
+export const reauthorizationReason = (code: number): "refresh-token-expired" | "scope-not-granted" | undefined =>
+  code === Codes.refreshTokenExpired ? "refresh-token-expired" : code === Codes.scopeNotGranted ? "scope-not-granted" : undefined

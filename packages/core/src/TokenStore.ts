@@ -46,6 +46,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
+import type * as DouyinError from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as fileBackend from "./internal/fileBackend.js"
@@ -64,7 +65,8 @@ export interface Key {
 
 /**
  * Why a creator must authorize the app again: the Douyin code (10010 refresh token expired,
- * 10004 no permission to renew it, 10020 renewals used up) and since when (epoch ms).
+ * 10004 no permission to renew it, 10020 renewals used up, 2190003 scope not granted), since
+ * when (epoch ms), and the reason a program matches on.
  *
  * @since 0.2.0
  * @category models
@@ -72,7 +74,32 @@ export interface Key {
 export interface Reauthorization {
   readonly code: number
   readonly since: number
+  /** Absent in entries written before 0.4.0: then derived from `code` ({@link reasonOf}). */
+  readonly reason?: ReauthorizationReason | undefined
 }
+
+/**
+ * The reasons a creator must authorize again (see `DouyinError.ReauthorizationReason`).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type ReauthorizationReason = DouyinError.ReauthorizationReason
+
+/**
+ * The reason of a mark: its own, or the one its code implies (2190003 `scope-not-granted`,
+ * 10004 / 10020 `renewal-refused`, else `refresh-token-expired`).
+ *
+ * @since 0.4.0
+ * @category utils
+ */
+export const reasonOf = (mark: Reauthorization): ReauthorizationReason =>
+  mark.reason ??
+    (mark.code === ErrorCode.Codes.scopeNotGranted
+      ? "scope-not-granted"
+      : mark.code === ErrorCode.Codes.oauthNoPermission || mark.code === ErrorCode.Codes.renewLimitExceeded
+      ? "renewal-refused"
+      : "refresh-token-expired")
 
 /**
  * What the store keeps for one key. Times are epoch milliseconds (from `Clock`).
@@ -518,7 +545,12 @@ const warnUnreadable = (unreadable: ReadonlyArray<UnreadableEntry>) =>
  */
 export interface NeedsReauthorization {
   readonly openId: string
-  /** 10010 expired, 10004 no renew permission, 10020 renewals used up. */
+  /**
+   * What a program matches on: `refresh-token-expired`, `revoked`, `scope-not-granted` or
+   * `renewal-refused` (a creator who never authorized has no entry, so is never listed).
+   */
+  readonly reason: ReauthorizationReason
+  /** 10010 expired or revoked, 10004 no renew permission, 10020 renewals used up, 2190003 scope. */
   readonly code: number
   /** Since when it is known (epoch ms). */
   readonly since: number
@@ -527,8 +559,10 @@ export interface NeedsReauthorization {
 }
 
 /**
- * The app's creators who must authorize again: marked by the token source after Douyin
- * refused to renew or refresh (10004, 10020, 10010), or whose refresh token has expired.
+ * The app's creators who must authorize again, each with its `reason`: marked by the token
+ * source after Douyin refused to renew or refresh (10004, 10020: `renewal-refused`; 10010:
+ * `refresh-token-expired`, or `revoked` when it came before the known expiry) or a call found
+ * a scope not granted (2190003: `scope-not-granted`), or whose refresh token has expired.
  * Send them through the authorization flow again; `authorize` clears the mark. An entry the
  * store cannot read (see {@link UnreadableEntry}) is logged as a warning and left out: it never
  * fails the whole listing. Fails only when the store cannot list at all.
@@ -553,10 +587,20 @@ export const needingReauthorization = (
     yield* warnUnreadable(unreadable)
     const now = yield* Clock.currentTimeMillis
     return entries.flatMap(([key, token]): Array<NeedsReauthorization> => {
-      const mark = token.reauthorization ??
-        (now >= token.refreshExpiresAt ? { code: ErrorCode.Codes.refreshTokenExpired, since: token.refreshExpiresAt } : undefined)
+      // An expired refresh token outranks a softer mark (renewal refused, a scope missing).
+      const expired = now >= token.refreshExpiresAt &&
+        (token.reauthorization === undefined || token.reauthorization.code !== ErrorCode.Codes.refreshTokenExpired)
+      const mark: Reauthorization | undefined = expired
+        ? { code: ErrorCode.Codes.refreshTokenExpired, since: token.refreshExpiresAt, reason: "refresh-token-expired" }
+        : token.reauthorization
       return mark === undefined
         ? []
-        : [{ openId: key.openId, code: mark.code, since: mark.since, refreshExpiresAt: token.refreshExpiresAt }]
+        : [{
+          openId: key.openId,
+          reason: reasonOf(mark),
+          code: mark.code,
+          since: mark.since,
+          refreshExpiresAt: token.refreshExpiresAt
+        }]
     })
   })

@@ -139,6 +139,7 @@ const apiFields = (e: DouyinCodeError) =>
     subCode: e.subCode,
     description: e.description,
     logId: e.logId,
+    reason: e.reason,
     retryBudgetExhausted: true
   })
 

@@ -18,6 +18,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { Key as StoreKey } from "./storeBackend.js"
+import { ReauthorizationReason } from "../DouyinError.js"
 
 /**
  * What an entry holds: the shape of `TokenStore.StoredToken`, said here so that this module
@@ -30,7 +31,11 @@ export interface Token {
   readonly refreshToken: Redacted.Redacted<string>
   readonly refreshExpiresAt: number
   readonly scope: ReadonlyArray<string>
-  readonly reauthorization?: { readonly code: number; readonly since: number } | undefined
+  readonly reauthorization?: {
+    readonly code: number
+    readonly since: number
+    readonly reason?: ReauthorizationReason | undefined
+  } | undefined
 }
 
 const EntryV1 = Schema.Struct({
@@ -40,7 +45,12 @@ const EntryV1 = Schema.Struct({
   refreshToken: Schema.Redacted(Schema.String),
   refreshExpiresAt: Schema.Number,
   scope: Schema.Array(Schema.String),
-  reauthorization: Schema.optional(Schema.Struct({ code: Schema.Number, since: Schema.Number })),
+  reauthorization: Schema.optional(Schema.Struct({
+    code: Schema.Number,
+    since: Schema.Number,
+    // Added in 0.4.0; entries written before it have none (the listing derives it from the code).
+    reason: Schema.optional(ReauthorizationReason)
+  })),
   /** The store key it was written for: `[client_key, open_id]`. */
   key: Schema.optional(Schema.Tuple(Schema.String, Schema.String))
 })

@@ -81,7 +81,8 @@ export const codeError = (endpoint: string, status: Envelope.Status): DouyinCode
     code: status.code,
     subCode: status.subCode,
     description: status.description || ErrorCode.lookup(status.code)?.meaning || "",
-    logId: status.logId
+    logId: status.logId,
+    reason: ErrorCode.reauthorizationReason(status.code)
   })
   switch (ErrorCode.lookup(status.code)?.category) {
     case "auth":
