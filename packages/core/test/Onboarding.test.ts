@@ -60,7 +60,7 @@ describe("Onboarding: start and callback outcomes", () => {
       const url = yield* Onboarding.start("user-18")
       expect(yield* Onboarding.complete({ state: stateOf(url) })).toEqual({ _tag: "Denied", context: "user-18" })
       expect(yield* DouyinTest.requests).toHaveLength(0)
-      expect(yield* (yield* TokenStore.TokenStore).list(clientKey)).toHaveLength(0)
+      expect((yield* (yield* TokenStore.TokenStore).list(clientKey)).entries).toHaveLength(0)
     }).pipe(Effect.provide(layer())))
 
   it.effect("replayed state: StateInvalid replayed, the code is not sent again", () =>
@@ -88,7 +88,7 @@ describe("Onboarding: start and callback outcomes", () => {
         code: 10007,
         context: "user-19"
       })
-      expect(yield* (yield* TokenStore.TokenStore).list(clientKey)).toHaveLength(0)
+      expect((yield* (yield* TokenStore.TokenStore).list(clientKey)).entries).toHaveLength(0)
     }).pipe(Effect.provide(layer())))
 
   it.effect("bad options: an empty scope list or a non-http redirect is DouyinInvalidInput at start", () =>
