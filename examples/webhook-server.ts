@@ -25,14 +25,18 @@ const Webhooks = WebhookHandler.layer({
   GroupMessageReceived: (event) =>
     Effect.log(
       event.content._tag === "Text"
-        ? `group ${event.content.conversationShortId}: ${event.fromUserId} said ${JSON.stringify(event.content.text)}`
-        : `group ${event.content.conversationShortId}: ${event.content.messageType} message from ${event.fromUserId}`
+        ? `group ${event.content.conversationShortId}: ${event.senderOpenId} said ${JSON.stringify(event.content.text)}`
+        : `group ${event.content.conversationShortId}: ${event.content.messageType} message from ${event.senderOpenId}`
     ),
   GroupMessageSent: (event) => Effect.log(`sent ${event.content.serverMessageId} (${event.content.messageType})`),
-  GroupFanJoined: (event) => Effect.log(`${event.fromUserId} joined fan group ${event.content.imGroupId}`),
+  GroupFanJoined: (event) => Effect.log(`${event.memberOpenId} joined fan group ${event.content.imGroupId} of ${event.ownerOpenId}`),
   EntryApplicationChanged: (event) =>
-    Effect.log(`application ${event.content.applyId} for ${event.content.groupId}: status ${event.content.applyStatus}`),
-  UnknownEvent: (event) => Effect.logWarning(`unhandled webhook event "${event.event}"${event.issue ? `: ${event.issue}` : ""}`)
+    Effect.log(
+      `application ${event.content.applyId} of ${event.applicantOpenId} to ${event.content.groupId} ` +
+        `(owner ${event.ownerOpenId}): ${event.content.applyStatus}`
+    ),
+  MalformedEvent: (event) => Effect.logWarning(`webhook event "${event.event}" did not decode: ${event.issue}`),
+  UnknownEvent: (event) => Effect.logWarning(`unhandled webhook event "${event.event}"`)
 }).pipe(
   // DOUYIN_CLIENT_SECRET, read as Redacted: it never reaches logs or responses
   Layer.provide(WebhookConfig.layerConfig()),

@@ -38,7 +38,7 @@ const deepBody = (depth: number): DouyinTest.Reply => ({
 })
 
 const hookSecret = Redacted.make("hook-secret")
-const unknownSeen: Array<WebhookEvent.UnknownEvent> = []
+const malformedSeen: Array<WebhookEvent.MalformedEvent> = []
 
 /** A signed-looking group message event whose `text` is nested `depth` levels deep. */
 const deepWebhookBody = (depth: number, contentAsString: boolean) => {
@@ -105,18 +105,18 @@ describe("deeply nested JSON is a typed error with a bounded description", () =>
     ))
 
   it.each(["an object", "a JSON string"])(
-    "WebhookEvent.decode: a message event whose text is nested 20 000 levels deep (content as %s) is an UnknownEvent with a bounded issue",
+    "WebhookEvent.decode: a message event whose text is nested 20 000 levels deep (content as %s) is a MalformedEvent with a bounded issue",
     (form) => {
       const event = WebhookEvent.decode(JSON.parse(deepWebhookBody(20_000, form === "a JSON string")))
-      expect(event._tag).toBe("UnknownEvent")
-      if (event._tag === "UnknownEvent") {
+      expect(event._tag).toBe("MalformedEvent")
+      if (event._tag === "MalformedEvent") {
         expect(event.issue).toContain("text")
-        expect((event.issue ?? "").length).toBeLessThan(bounded)
+        expect(event.issue.length).toBeLessThan(bounded)
       }
     }
   )
 
-  it.effect("a signed webhook body nested 20 000 levels deep is acknowledged as an UnknownEvent, not a 500", () =>
+  it.effect("a signed webhook body nested 20 000 levels deep is acknowledged as a MalformedEvent, not a 500", () =>
     Effect.gen(function*() {
       const receiver = yield* WebhookHandler.WebhookHandler
       const body = deepWebhookBody(20_000, false)
@@ -126,11 +126,11 @@ describe("deeply nested JSON is a typed error with a bounded description", () =>
       })
       expect(reply).toMatchObject({ status: 200, outcome: "acknowledged" })
       yield* receiver.awaitIdle
-      expect(unknownSeen).toHaveLength(1)
-      expect((unknownSeen[0].issue ?? "").length).toBeLessThan(bounded)
+      expect(malformedSeen).toHaveLength(1)
+      expect(malformedSeen[0].issue.length).toBeLessThan(bounded)
     }).pipe(
       Effect.provide(
-        WebhookHandler.layer({ UnknownEvent: (event) => Effect.sync(() => unknownSeen.push(event)) }).pipe(
+        WebhookHandler.layer({ MalformedEvent: (event) => Effect.sync(() => malformedSeen.push(event)) }).pipe(
           Layer.provide([WebhookConfig.layer({ clientSecret: hookSecret }), WebhookDedupe.layer])
         )
       ),

@@ -272,7 +272,7 @@ export const reauthorizationRequired = Metric.gauge("douyin.token.reauthorizatio
  * @category metrics
  */
 export const webhookDeliveries = Metric.counter("douyin.webhook.deliveries", {
-  description: "Webhook deliveries, by event and result (handled, duplicate, challenge, bad_signature, bad_body)",
+  description: "Webhook deliveries, by event and result (handled, handler_failed, duplicate, challenge, bad_signature, bad_body)",
   incremental: true
 })
 
@@ -282,7 +282,7 @@ export const webhookDeliveries = Metric.counter("douyin.webhook.deliveries", {
  * @since 0.1.0
  * @category models
  */
-export type WebhookResult = "handled" | "duplicate" | "challenge" | "bad_signature" | "bad_body"
+export type WebhookResult = "handled" | "handler_failed" | "duplicate" | "challenge" | "bad_signature" | "bad_body"
 
 /**
  * Why a token was refreshed.

@@ -48,6 +48,13 @@ export interface Service {
    * one gets `true`.
    */
   readonly claim: (msgId: string) => Effect.Effect<boolean, WebhookDedupeError>
+  /**
+   * Forgets a claim of `msgId`, so that its next delivery is a first one again. The receiver
+   * calls it in the "acknowledge after the handler" mode when the handler failed: the
+   * delivery answers 5xx and Douyin's redelivery must run the handler. A store without it
+   * (`undefined`) keeps every claim: a failed handler's redelivery is then a duplicate.
+   */
+  readonly release?: ((msgId: string) => Effect.Effect<void, WebhookDedupeError>) | undefined
 }
 
 /**
@@ -89,7 +96,8 @@ export const makeMemory = (options: MemoryOptions = {}): Effect.Effect<Service> 
         seen.get(msgId).pipe(
           Effect.flatMap((flag) => Ref.getAndSet(flag, true)),
           Effect.map((already) => !already)
-        )
+        ),
+      release: (msgId) => seen.invalidate(msgId)
     }
   })
 
@@ -111,7 +119,8 @@ export const layer: Layer.Layer<WebhookDedupe> = layerMemory()
 
 /**
  * Bring your own store (a database, another cache): `claim` must be atomic across every
- * instance sharing it.
+ * instance sharing it; `release` (optional) deletes a claim, for the "acknowledge after the
+ * handler" mode (`WebhookHandler.layer(handlers, { acknowledge: "afterHandler" })`).
  *
  * @example
  * ```ts
@@ -129,7 +138,8 @@ export const layer: Layer.Layer<WebhookDedupe> = layerMemory()
  * @since 0.1.0
  * @category layers
  */
-export const layerFunction = (claim: Service["claim"]): Layer.Layer<WebhookDedupe> => Layer.succeed(WebhookDedupe, { claim })
+export const layerFunction = (claim: Service["claim"], release?: Service["release"]): Layer.Layer<WebhookDedupe> =>
+  Layer.succeed(WebhookDedupe, { claim, release })
 
 /**
  * No de-duplication: every delivery is processed.

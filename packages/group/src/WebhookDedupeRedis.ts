@@ -34,12 +34,15 @@ export interface RedisOptions {
 export const make = (options: RedisOptions = {}): Effect.Effect<WebhookDedupe.Service, never, Redis.Redis> =>
   Effect.map(Redis.Redis, (redis) => {
     const ttl = Math.max(1, Duration.toMillis(options.timeToLive ?? Duration.hours(1)))
+    const keyOf = (msgId: string) => `${redis.prefix}webhook:${msgId}`
+    const typed = (error: Redis.RedisError) => new WebhookDedupe.WebhookDedupeError({ description: error.message })
     return {
       claim: (msgId) =>
-        redis.use((client) => client.set(`${redis.prefix}webhook:${msgId}`, "1", "PX", ttl, "NX"), "webhook claim").pipe(
+        redis.use((client) => client.set(keyOf(msgId), "1", "PX", ttl, "NX"), "webhook claim").pipe(
           Effect.map((reply) => reply === "OK"),
-          Effect.mapError((error) => new WebhookDedupe.WebhookDedupeError({ description: error.message }))
-        )
+          Effect.mapError(typed)
+        ),
+      release: (msgId) => redis.use((client) => client.del(keyOf(msgId)), "webhook release").pipe(Effect.asVoid, Effect.mapError(typed))
     }
   })
 

@@ -9,17 +9,26 @@
  * | `GroupMessageSent` | `im_group_send_msg` | `im.group_message` |
  * | `GroupFanJoined` | `group_fans_event` | `im.group_fans.create_list` |
  * | `EntryApplicationChanged` | `enter_group_audit_change` | `im.group_fans.create_list` |
- * | `UnknownEvent` | anything else, or a known event whose body did not match | – |
+ * | `MalformedEvent` | a known event whose body did not match its Schema (`issue` says why) | – |
+ * | `UnknownEvent` | any other `event`, or a body without one | – |
+ *
+ * Every event names its people by their role: `ownerOpenId` (the group owner, whose token
+ * reviews applications and sends), and `applicantOpenId` / `memberOpenId` / `senderOpenId`
+ * for the other side; the envelope's raw `fromUserId` / `toUserId` stay for reference.
+ * Codes are decoded into the domain's words (`FanGroup.ApplicationStatus`,
+ * `FanGroup.GroupType`, {@link SceneType}, {@link CardStatus}).
  *
  * Leniency, because Douyin is inconsistent: `content` may be an object or a JSON-encoded
  * string; numbers may arrive as numeric strings; optional fields may be absent or `null`.
- * {@link decode} never fails: what it cannot type becomes an {@link UnknownEvent}.
+ * {@link decode} never fails: a known event it cannot type is a {@link MalformedEvent}, any
+ * other an {@link UnknownEvent}.
  *
  * @since 0.1.0
  */
 import { describeParseError } from "@effect-douyin/core/DouyinError"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
+import * as FanGroup from "./FanGroup.js"
 import { field, isRecord, LenientNumber, objectOrJsonString, optionalField } from "./internal/webhookWire.js"
 
 // -----------------------------------------------------------------------------
@@ -61,6 +70,47 @@ export const CardData = Schema.Struct({
  */
 export interface CardData extends Schema.Schema.Type<typeof CardData> {}
 
+/**
+ * Why a group message was sent: wire `scene_type` `1` keyword auto-reply, `2` welcome message,
+ * `100` other. A code this SDK does not know stays a number.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type SceneType = "keywordAutoReply" | "welcomeMessage" | "other"
+
+/**
+ * {@link SceneType} from its wire code (a number or a numeric string); an unknown code stays
+ * the number.
+ *
+ * @since 0.4.0
+ * @category schemas
+ */
+export const SceneType: Schema.Schema<SceneType | number, number | string> = Schema.Union(
+  Schema.compose(LenientNumber, Schema.transformLiterals([1, "keywordAutoReply"], [2, "welcomeMessage"], [100, "other"])),
+  LenientNumber
+)
+
+/**
+ * The state of a lead card: wire `card_status` `1` blank, `2` completed. A code this SDK does
+ * not know stays a number.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type CardStatus = "blank" | "completed"
+
+/**
+ * {@link CardStatus} from its wire code; an unknown code stays the number.
+ *
+ * @since 0.4.0
+ * @category schemas
+ */
+export const CardStatus: Schema.Schema<CardStatus | number, number | string> = Schema.Union(
+  Schema.compose(LenientNumber, Schema.transformLiterals([1, "blank"], [2, "completed"])),
+  LenientNumber
+)
+
 const messageCommon = {
   /** The group conversation id (use as `conversation_id` to recall). */
   conversationShortId: field("conversation_short_id", Schema.String),
@@ -72,8 +122,8 @@ const messageCommon = {
   createTime: field("create_time", LenientNumber),
   /** The group owner's open_id. */
   ownerId: optionalField("owner_id", Schema.String),
-  /** `1` keyword auto-reply, `2` welcome message, `100` other. */
-  sceneType: optionalField("scene_type", LenientNumber),
+  /** Why it was sent (wire `1`, `2`, `100`); an unknown code stays a number. */
+  sceneType: optionalField("scene_type", SceneType),
   /** The client_key of the app that sent it through the API; empty when sent from the app UI. */
   source: optionalField("source", Schema.String),
   userInfos: optionalField("user_infos", Schema.Array(UserInfo))
@@ -160,7 +210,7 @@ export const VideoMessage = Schema.Struct({
 export interface VideoMessage extends Schema.Schema.Type<typeof VideoMessage> {}
 
 /**
- * A lead-collection card (留资卡片). `cardStatus`: `1` blank, `2` completed.
+ * A lead-collection card (留资卡片); `cardStatus` is `"blank"` or `"completed"`.
  *
  * @since 0.1.0
  * @category schemas
@@ -169,7 +219,7 @@ export const RetainConsultCardMessage = Schema.Struct({
   ...messageCommon,
   messageType: field("message_type", Schema.Literal("retain_consult_card")),
   cardId: field("card_id", Schema.String),
-  cardStatus: optionalField("card_status", LenientNumber),
+  cardStatus: optionalField("card_status", CardStatus),
   cardData: optionalField("card_data", Schema.Array(CardData))
 }).pipe(Schema.attachPropertySignature("_tag", "RetainConsultCard"))
 
@@ -237,9 +287,19 @@ export type GroupMessage =
 
 const envelope = {
   clientKey: field("client_key", Schema.String),
+  /** The envelope's `from_user_id` as sent; prefer the role-named field of the event. */
   fromUserId: field("from_user_id", Schema.String),
+  /** The envelope's `to_user_id` as sent; prefer the role-named field of the event. */
   toUserId: field("to_user_id", Schema.String),
   logId: optionalField("log_id", Schema.String)
+}
+
+/** The envelope's fields on the decoded side. */
+const envelopeType = {
+  clientKey: Schema.String,
+  fromUserId: Schema.String,
+  toUserId: Schema.String,
+  logId: Schema.optional(Schema.String)
 }
 
 /**
@@ -260,17 +320,39 @@ export const VerifyWebhook = Schema.Struct({
  */
 export interface VerifyWebhook extends Schema.Schema.Type<typeof VerifyWebhook> {}
 
+const messageEvent = <const E extends string>(event: E, ownerFallback: "fromUserId" | "toUserId") => {
+  const wire = Schema.Struct({ event: Schema.Literal(event), ...envelope, content: objectOrJsonString(GroupMessage) })
+  return Schema.transform(
+    wire,
+    Schema.Struct({
+      event: Schema.Literal(event),
+      ...envelopeType,
+      content: Schema.typeSchema(GroupMessage),
+      ownerOpenId: Schema.String,
+      senderOpenId: Schema.String
+    }),
+    {
+      strict: true,
+      decode: (w) => ({ ...w, ownerOpenId: w.content.ownerId ?? w[ownerFallback], senderOpenId: w.fromUserId }),
+      encode: ({ ownerOpenId: _owner, senderOpenId: _sender, ...w }) => w
+    }
+  )
+}
+
 /**
  * `im_group_receive_msg`: a member posted in a group of the authorized account.
+ *
+ * - `ownerOpenId`: the group owner, from `content.owner_id` (documented as the owner's
+ *   open_id), else the envelope's `to_user_id` (the authorized account the delivery is for).
+ * - `senderOpenId`: the envelope's `from_user_id`. The sources do not state which envelope
+ *   side is the poster for message events; `content.userInfos` lists the member(s) shown.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GroupMessageReceived = Schema.Struct({
-  event: Schema.Literal("im_group_receive_msg"),
-  ...envelope,
-  content: objectOrJsonString(GroupMessage)
-}).pipe(Schema.attachPropertySignature("_tag", "GroupMessageReceived"))
+export const GroupMessageReceived = messageEvent("im_group_receive_msg", "toUserId").pipe(
+  Schema.attachPropertySignature("_tag", "GroupMessageReceived")
+)
 
 /**
  * @since 0.1.0
@@ -280,16 +362,16 @@ export interface GroupMessageReceived extends Schema.Schema.Type<typeof GroupMes
 
 /**
  * `im_group_send_msg`: the authorized account sent a group message (same content as a
- * received one).
+ * received one). `ownerOpenId`: `content.owner_id`, else the envelope's `from_user_id`;
+ * `senderOpenId`: the envelope's `from_user_id` (the sources do not describe this event's
+ * envelope; the authorized account is assumed to be the sender).
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GroupMessageSent = Schema.Struct({
-  event: Schema.Literal("im_group_send_msg"),
-  ...envelope,
-  content: objectOrJsonString(GroupMessage)
-}).pipe(Schema.attachPropertySignature("_tag", "GroupMessageSent"))
+export const GroupMessageSent = messageEvent("im_group_send_msg", "fromUserId").pipe(
+  Schema.attachPropertySignature("_tag", "GroupMessageSent")
+)
 
 /**
  * @since 0.1.0
@@ -298,35 +380,75 @@ export const GroupMessageSent = Schema.Struct({
 export interface GroupMessageSent extends Schema.Schema.Type<typeof GroupMessageSent> {}
 
 /**
+ * What `group_type` of a `group_fans_event` says: wire `1` the user joined. A code this SDK does
+ * not know stays a number.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type FanEventType = "joined"
+
+/**
+ * {@link FanEventType} from its wire code; an unknown code stays the number.
+ *
+ * @since 0.4.0
+ * @category schemas
+ */
+export const FanEventType: Schema.Schema<FanEventType | number, number | string> = Schema.Union(
+  Schema.compose(LenientNumber, Schema.transformLiterals([1, "joined"])),
+  LenientNumber
+)
+
+/**
  * `content` of `group_fans_event`.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const GroupFanJoinedContent = Schema.Struct({
-  /** The group owner's open_id. */
+  /**
+   * Documented as the group owner's open_id, but in the recorded sample it equals the
+   * envelope's `from_user_id` (the member): use the event's `ownerOpenId` / `memberOpenId`.
+   */
   openId: field("open_id", Schema.String),
   imGroupId: field("im_group_id", Schema.String),
-  /** `1` = joined. */
-  groupType: field("group_type", LenientNumber),
-  /** `2` streamer fan group, `5` 10k-fan group (arrives as the string `"5"`). */
-  createGroupType: field("create_group_type", Schema.compose(LenientNumber, Schema.Literal(2, 5))),
+  /** `"joined"` (wire `1`). */
+  groupType: field("group_type", FanEventType),
+  /** The kind of group: `"streamer"` (wire `2`) or `"tenThousandFans"` (wire `5`, sent as the string `"5"`). */
+  createGroupType: field("create_group_type", Schema.compose(LenientNumber, FanGroup.GroupType)),
   /** Epoch milliseconds. */
   createTime: field("create_time", LenientNumber)
 })
 
 /**
- * `group_fans_event`: a user joined an authorized fan group. `fromUserId` is the member,
- * `toUserId` the owner.
+ * `group_fans_event`: a user joined an authorized fan group.
+ *
+ * - `ownerOpenId`: the group owner: the envelope's `to_user_id`, documented as the owner for
+ *   this event (the authorized account the delivery is for).
+ * - `memberOpenId`: the user who joined: the envelope's `from_user_id`, documented as the
+ *   applicant.
+ *
+ * The sources disagree on `content.openId`: documented as the owner, it equals `from_user_id`
+ * in the recorded sample. The envelope's direction, documented for this very event, decides.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GroupFanJoined = Schema.Struct({
-  event: Schema.Literal("group_fans_event"),
-  ...envelope,
-  content: objectOrJsonString(GroupFanJoinedContent)
-}).pipe(Schema.attachPropertySignature("_tag", "GroupFanJoined"))
+export const GroupFanJoined = Schema.transform(
+  Schema.Struct({ event: Schema.Literal("group_fans_event"), ...envelope, content: objectOrJsonString(GroupFanJoinedContent) }),
+  Schema.Struct({
+    event: Schema.Literal("group_fans_event"),
+    ...envelopeType,
+    content: Schema.typeSchema(GroupFanJoinedContent),
+    ownerOpenId: Schema.String,
+    memberOpenId: Schema.String
+  }),
+  {
+    strict: true,
+    decode: (w) => ({ ...w, ownerOpenId: w.toUserId, memberOpenId: w.fromUserId }),
+    encode: ({ memberOpenId: _member, ownerOpenId: _owner, ...w }) => w
+  }
+).pipe(Schema.attachPropertySignature("_tag", "GroupFanJoined"))
 
 /**
  * @since 0.1.0
@@ -335,8 +457,8 @@ export const GroupFanJoined = Schema.Struct({
 export interface GroupFanJoined extends Schema.Schema.Type<typeof GroupFanJoined> {}
 
 /**
- * `content` of `enter_group_audit_change`. `applyStatus`: `1` pending, `2` approved,
- * `3` rejected.
+ * `content` of `enter_group_audit_change`. `applyStatus` is the domain's
+ * `FanGroup.ApplicationStatus` (`"pending"`, `"approved"`, `"rejected"`; wire `1`, `2`, `3`).
  *
  * @since 0.1.0
  * @category schemas
@@ -345,7 +467,7 @@ export const EntryApplicationChangedContent = Schema.Struct({
   groupId: field("group_id", Schema.String),
   /** Pass to `ReviewEntryApplication`. */
   applyId: field("apply_id", Schema.String),
-  applyStatus: field("apply_status", Schema.compose(LenientNumber, Schema.Literal(1, 2, 3))),
+  applyStatus: field("apply_status", Schema.compose(LenientNumber, FanGroup.ApplicationStatus)),
   /** Wire key `user_nicker` (sic). */
   userNickname: optionalField("user_nicker", Schema.String),
   userAvatar: optionalField("user_avatar", Schema.String),
@@ -356,14 +478,38 @@ export const EntryApplicationChangedContent = Schema.Struct({
 /**
  * `enter_group_audit_change`: a join application was created or changed.
  *
+ * - `ownerOpenId`: the group owner, whose token must review the application
+ *   (`ReviewEntryApplication` with `openId: event.ownerOpenId`): the envelope's `to_user_id`.
+ * - `applicantOpenId`: the user who applied: the envelope's `from_user_id`.
+ *
+ * The sources document this direction (`from_user_id` = applicant, `to_user_id` = owner) for
+ * `group_fans_event`, of the same scope, and describe no envelope for this event: the same
+ * direction is assumed here. A delivery is sent to the authorized account (the owner), so
+ * `ownerOpenId` is also the creator whose tokens your app holds; if the two ever disagree,
+ * trust your token store.
+ *
  * @since 0.1.0
  * @category schemas
  */
-export const EntryApplicationChanged = Schema.Struct({
-  event: Schema.Literal("enter_group_audit_change"),
-  ...envelope,
-  content: objectOrJsonString(EntryApplicationChangedContent)
-}).pipe(Schema.attachPropertySignature("_tag", "EntryApplicationChanged"))
+export const EntryApplicationChanged = Schema.transform(
+  Schema.Struct({
+    event: Schema.Literal("enter_group_audit_change"),
+    ...envelope,
+    content: objectOrJsonString(EntryApplicationChangedContent)
+  }),
+  Schema.Struct({
+    event: Schema.Literal("enter_group_audit_change"),
+    ...envelopeType,
+    content: Schema.typeSchema(EntryApplicationChangedContent),
+    ownerOpenId: Schema.String,
+    applicantOpenId: Schema.String
+  }),
+  {
+    strict: true,
+    decode: (w) => ({ ...w, ownerOpenId: w.toUserId, applicantOpenId: w.fromUserId }),
+    encode: ({ applicantOpenId: _applicant, ownerOpenId: _owner, ...w }) => w
+  }
+).pipe(Schema.attachPropertySignature("_tag", "EntryApplicationChanged"))
 
 /**
  * @since 0.1.0
@@ -398,9 +544,9 @@ export type KnownEvent =
   | EntryApplicationChanged
 
 /**
- * An event this SDK does not type, or a known event whose body did not match its Schema
- * (then `issue` says why). Never a crash: the handler acknowledges it and passes it to the
- * `UnknownEvent` handler if one is given.
+ * An event this SDK does not type (a new event, or a body without an `event` name). Never a
+ * crash: the receiver acknowledges it and passes it to the `UnknownEvent` handler if one is
+ * given.
  *
  * @since 0.1.0
  * @category models
@@ -412,15 +558,33 @@ export interface UnknownEvent {
   readonly clientKey?: string
   /** The parsed JSON body as received. */
   readonly payload: unknown
-  /** Present when `event` is known but the body did not decode. */
-  readonly issue?: string
+}
+
+/**
+ * A known event (its `event` is one of {@link eventNames}) whose body did not match its
+ * Schema: a field missing, a code outside the documented ones. The receiver logs it at warning
+ * level and passes it to the `MalformedEvent` handler if one is given: most apps want to hear
+ * of it, since it is an event they handle that they did not get.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface MalformedEvent {
+  readonly _tag: "MalformedEvent"
+  /** The wire `event` name (a known one). */
+  readonly event: KnownEventName
+  readonly clientKey?: string
+  /** The parsed JSON body as received. */
+  readonly payload: unknown
+  /** Why the body did not decode (paths and expectations, from the Schema). */
+  readonly issue: string
 }
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type WebhookEvent = KnownEvent | UnknownEvent
+export type WebhookEvent = KnownEvent | MalformedEvent | UnknownEvent
 
 /**
  * @since 0.1.0
@@ -442,7 +606,15 @@ export const eventNames = {
   EntryApplicationChanged: "enter_group_audit_change"
 } as const satisfies Record<KnownEvent["_tag"], string>
 
-const schemaByName: Readonly<Record<string, Schema.Schema<KnownEvent, unknown>>> = {
+/**
+ * The wire `event` names this module types.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type KnownEventName = typeof eventNames[keyof typeof eventNames]
+
+const schemaByName: Readonly<Record<KnownEventName, Schema.Schema<KnownEvent, unknown>>> = {
   verify_webhook: VerifyWebhook as Schema.Schema<KnownEvent, unknown>,
   im_group_receive_msg: GroupMessageReceived as Schema.Schema<KnownEvent, unknown>,
   im_group_send_msg: GroupMessageSent as Schema.Schema<KnownEvent, unknown>,
@@ -450,27 +622,38 @@ const schemaByName: Readonly<Record<string, Schema.Schema<KnownEvent, unknown>>>
   enter_group_audit_change: EntryApplicationChanged as Schema.Schema<KnownEvent, unknown>
 }
 
-const unknownEvent = (event: string, payload: unknown, issue?: string): UnknownEvent => {
-  const clientKey = isRecord(payload) && typeof payload.client_key === "string" ? payload.client_key : undefined
-  return {
-    _tag: "UnknownEvent",
-    event,
-    payload,
-    ...(clientKey === undefined ? {} : { clientKey }),
-    ...(issue === undefined ? {} : { issue })
-  }
-}
+const clientKeyOf = (payload: unknown) =>
+  isRecord(payload) && typeof payload.client_key === "string" ? { clientKey: payload.client_key } : {}
+
+const unknownEvent = (event: string, payload: unknown): UnknownEvent => ({
+  _tag: "UnknownEvent",
+  event,
+  payload,
+  ...clientKeyOf(payload)
+})
+
+const malformedEvent = (event: KnownEventName, payload: unknown, issue: string): MalformedEvent => ({
+  _tag: "MalformedEvent",
+  event,
+  payload,
+  issue,
+  ...clientKeyOf(payload)
+})
+
+const isKnownName = (name: string): name is KnownEventName => Object.prototype.hasOwnProperty.call(schemaByName, name)
 
 /**
- * Types a parsed webhook body. Never fails: an unknown `event`, a body without one, or a
- * known event whose fields do not match becomes an {@link UnknownEvent}.
+ * Types a parsed webhook body. Never fails: a known event whose fields do not match becomes a
+ * {@link MalformedEvent}; an unknown `event`, or a body without one, an {@link UnknownEvent}.
  *
  * @example
  * ```ts
  * import { WebhookEvent } from "@effect-douyin/group"
  * const onDelivery = (rawBodyText: string) => {
  *   const event = WebhookEvent.decode(JSON.parse(rawBodyText))
- *   if (event._tag === "EntryApplicationChanged") console.log(event.content.applyId)
+ *   if (event._tag === "EntryApplicationChanged") {
+ *     console.log(`${event.applicantOpenId} → group of ${event.ownerOpenId}: ${event.content.applyStatus}`)
+ *   }
  * }
  * ```
  *
@@ -479,11 +662,10 @@ const unknownEvent = (event: string, payload: unknown, issue?: string): UnknownE
  */
 export const decode = (payload: unknown): WebhookEvent => {
   const name = isRecord(payload) && typeof payload.event === "string" ? payload.event : undefined
-  if (name === undefined) return unknownEvent("", payload, "the body has no string `event` field")
-  const schema = Object.prototype.hasOwnProperty.call(schemaByName, name) ? schemaByName[name] : undefined
-  if (schema === undefined) return unknownEvent(name, payload)
-  return Either.match(Schema.decodeUnknownEither(schema, { errors: "first" })(payload), {
-    onLeft: (error) => unknownEvent(name, payload, describeParseError(error)),
+  if (name === undefined) return unknownEvent("", payload)
+  if (!isKnownName(name)) return unknownEvent(name, payload)
+  return Either.match(Schema.decodeUnknownEither(schemaByName[name], { errors: "first" })(payload), {
+    onLeft: (error) => malformedEvent(name, payload, describeParseError(error)),
     onRight: (event) => event
   })
 }

@@ -11,10 +11,35 @@
  * 4. `verify_webhook` → 200 `{"challenge": …}`;
  * 5. claim the `Msg-Id` header in {@link WebhookDedupe.WebhookDedupe}: a repeat is
  *    acknowledged and not run again;
- * 6. start the handler for the event's `_tag` in the background and acknowledge **at once**
- *    with 200 `{}`. The handler's failures and defects are logged (annotated with event,
- *    Msg-Id and logid) and never change the acknowledgement. Handlers still running when
- *    the layer's scope closes are interrupted.
+ * 6. run the handler for the event's `_tag`, in one of two modes ({@link Options.acknowledge}):
+ *    - `"immediately"` (the default): start it in the background and acknowledge **at once**
+ *      with 200 `{}`. The handler's failures and defects are logged (annotated with event,
+ *      Msg-Id and logid) and never change the acknowledgement. Handlers still running when
+ *      the layer's scope closes are interrupted.
+ *    - `"afterHandler"`: run it before answering: 200 `{}` once it succeeded; when it fails
+ *      (or dies), 500, so that Douyin delivers the event again, and the `Msg-Id` claim is
+ *      released ({@link WebhookDedupe.Service.release}) so that the redelivery runs the
+ *      handler: a Msg-Id stays recorded only once handled. Douyin waits about 5 s for an
+ *      answer (docs/wire.md#webhooks): keep such handlers short. A redelivery that arrives
+ *      while the first is still being handled is answered as a duplicate (200); the first
+ *      delivery's answer decides whether Douyin tries again.
+ *
+ * Mounting inside an `HttpApi`: take the receiver from the context when the group is built and
+ * hand its `app` to `handleRaw` (the handler of an `HttpApi` endpoint may need only what the
+ * group provides, so naming the `WebhookHandler` tag inside the handler does not compile):
+ *
+ * ```ts
+ * import { HttpApi, HttpApiBuilder, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+ * import { Effect } from "effect"
+ * import { WebhookHandler } from "@effect-douyin/group"
+ *
+ * const Api = HttpApi.make("app").add(
+ *   HttpApiGroup.make("douyin").add(HttpApiEndpoint.post("webhook", "/douyin/webhook"))
+ * )
+ * const DouyinGroup = HttpApiBuilder.group(Api, "douyin", (handlers) =>
+ *   Effect.map(WebhookHandler.WebhookHandler, (receiver) => handlers.handleRaw("webhook", () => receiver.app)))
+ * // DouyinGroup: Layer<ApiGroup<"app", "douyin">, never, WebhookHandler>; provide WebhookHandler.layer(…)
+ * ```
  *
  * @example
  * ```ts
@@ -113,7 +138,9 @@ export interface RawDelivery {
 /**
  * What happened to a delivery.
  *
- * - `acknowledged`: a handler (if any) was started.
+ * - `acknowledged`: a handler (if any) was started (`"immediately"`), or succeeded
+ *   (`"afterHandler"`).
+ * - `failed`: `"afterHandler"` only: the handler failed; answered 500 for a redelivery.
  * - `duplicate`: the `Msg-Id` was seen before; nothing was started.
  * - `challenge`: a `verify_webhook` request was answered.
  * - `rejected`: the signature was absent or wrong (401).
@@ -122,7 +149,7 @@ export interface RawDelivery {
  * @since 0.1.0
  * @category models
  */
-export type Outcome = "acknowledged" | "duplicate" | "challenge" | "rejected" | "invalid"
+export type Outcome = "acknowledged" | "failed" | "duplicate" | "challenge" | "rejected" | "invalid"
 
 /**
  * The HTTP answer to a delivery: a status and a JSON body.
@@ -164,6 +191,7 @@ const reply = (status: number, outcome: Outcome, body: unknown = {}): Reply => (
 
 const resultOf: Record<Outcome, DouyinMetrics.WebhookResult> = {
   acknowledged: "handled",
+  failed: "handler_failed",
   duplicate: "duplicate",
   challenge: "challenge",
   rejected: "bad_signature",
@@ -181,7 +209,23 @@ const parseJson = (body: Uint8Array): Option.Option<unknown> => {
 }
 
 const logIdOf = (event: WebhookEvent.WebhookEvent): string | undefined =>
-  event._tag === "UnknownEvent" || event._tag === "VerifyWebhook" ? undefined : event.logId
+  event._tag === "UnknownEvent" || event._tag === "MalformedEvent" || event._tag === "VerifyWebhook" ? undefined : event.logId
+
+/**
+ * How the receiver runs handlers.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * `"immediately"` (default): acknowledge, then run the handler in the background (its
+   * failure is logged, the delivery is not repeated). `"afterHandler"`: answer once the
+   * handler ended: 200 when it succeeded, 500 when it failed, so Douyin delivers again and
+   * the handler runs again; the Msg-Id is recorded only once handled.
+   */
+  readonly acknowledge?: "immediately" | "afterHandler" | undefined
+}
 
 /**
  * Builds the receiver. The handlers' requirements `R` are captured from the context where
@@ -192,27 +236,34 @@ const logIdOf = (event: WebhookEvent.WebhookEvent): string | undefined =>
  * @category constructors
  */
 export const make = <R = never>(
-  handlers: Handlers<R>
+  handlers: Handlers<R>,
+  options: Options = {}
 ): Effect.Effect<Service, never, WebhookConfig | WebhookDedupe | Scope.Scope | Exclude<R, Scope.Scope>> =>
   Effect.gen(function*() {
+    const afterHandler = options.acknowledge === "afterHandler"
     const config = yield* WebhookConfig
     const dedupe = yield* WebhookDedupe
     const context = yield* Effect.context<Exclude<R, Scope.Scope>>()
     const running = yield* FiberSet.make<unknown, never>()
     const metrics = yield* DouyinMetrics.recorder
 
-    const start = (event: WebhookEvent.WebhookEvent, delivery: Delivery): Effect.Effect<void> => {
+    // The handler's run: `true` when it succeeded (or there is none), `false` when it failed.
+    const runHandler = (event: WebhookEvent.WebhookEvent, delivery: Delivery): Effect.Effect<boolean> => {
       const handler = (handlers as Record<string, Handlers<R>[HandledTag]>)[event._tag] as
         | ((event: WebhookEvent.WebhookEvent, delivery: Delivery) => Effect.Effect<unknown, unknown, R>)
         | undefined
-      if (handler === undefined) return Effect.logDebug(`douyin webhook: no handler for ${event._tag}`)
-      const run = Effect.suspend(() => handler(event, delivery)).pipe(
+      if (handler === undefined) return Effect.as(Effect.logDebug(`douyin webhook: no handler for ${event._tag}`), true)
+      const consequence = afterHandler
+        ? "answered 500 so that Douyin delivers it again"
+        : "the delivery stays acknowledged"
+      return Effect.suspend(() => handler(event, delivery)).pipe(
         Effect.scoped,
         Effect.provide(context),
+        Effect.as(true),
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
-            ? Effect.void
-            : Effect.logError(`douyin webhook handler for ${event._tag} failed; the delivery stays acknowledged`, cause)
+            ? Effect.succeed(false)
+            : Effect.as(Effect.logError(`douyin webhook handler for ${event._tag} failed; ${consequence}`, cause), false)
         ),
         Effect.annotateLogs("douyin.webhook.event", event.event),
         Effect.withSpan(`douyin.webhook.${event._tag}`, {
@@ -225,9 +276,11 @@ export const make = <R = never>(
             ...(logIdOf(event) === undefined ? {} : { "douyin.logid": logIdOf(event) })
           }
         })
-      ) as Effect.Effect<unknown> // R was provided from `context` and Scope by `scoped`
-      return Effect.asVoid(FiberSet.run(running, run))
+      ) as Effect.Effect<boolean> // R was provided from `context` and Scope by `scoped`
     }
+
+    const start = (event: WebhookEvent.WebhookEvent, delivery: Delivery): Effect.Effect<void> =>
+      Effect.asVoid(FiberSet.run(running, runHandler(event, delivery)))
 
     // `event`: the typed event's `_tag` once the body was read (bounded, unlike Douyin's names).
     const counted = (event: string, answer: Reply) => Effect.as(metrics.webhookDelivery(event, resultOf[answer.outcome]), answer)
@@ -253,7 +306,7 @@ export const make = <R = never>(
         if (event._tag === "VerifyWebhook") {
           return yield* counted(event._tag, reply(200, "challenge", { challenge: event.content.challenge }))
         }
-        if (event._tag === "UnknownEvent" && event.issue !== undefined) {
+        if (event._tag === "MalformedEvent") {
           yield* Effect.logWarning(`douyin webhook ${event.event} did not match its schema: ${event.issue}`)
         }
         const msgId = Option.fromNullable(raw.headers[msgIdHeaderName]).pipe(Option.filter((id) => id !== ""))
@@ -266,8 +319,19 @@ export const make = <R = never>(
             return yield* counted(event._tag, reply(200, "duplicate"))
           }
         }
-        yield* start(event, { msgId, payload: payload.value })
-        return yield* counted(event._tag, reply(200, "acknowledged"))
+        const delivery: Delivery = { msgId, payload: payload.value }
+        if (!afterHandler) {
+          yield* start(event, delivery)
+          return yield* counted(event._tag, reply(200, "acknowledged"))
+        }
+        if (yield* runHandler(event, delivery)) return yield* counted(event._tag, reply(200, "acknowledged"))
+        // Not handled: forget the claim, so that Douyin's redelivery runs the handler again.
+        if (Option.isSome(msgId) && dedupe.release !== undefined) {
+          yield* dedupe.release(msgId.value).pipe(
+            Effect.catchAll((error) => Effect.logWarning(`${error.message}; the redelivery may be taken for a duplicate`))
+          )
+        }
+        return yield* counted(event._tag, reply(500, "failed", { error: "handler failed" }))
       }).pipe(
         Effect.annotateLogs(
           raw.headers[msgIdHeaderName] === undefined ? {} : { "douyin.webhook.msg_id": raw.headers[msgIdHeaderName] }
@@ -307,15 +371,17 @@ export const make = <R = never>(
 /**
  * The receiver as a layer. Needs {@link WebhookConfig} (the `client_secret`),
  * {@link WebhookDedupe.WebhookDedupe} (e.g. `WebhookDedupe.layer`) and whatever the handlers
- * need.
+ * need. `options.acknowledge: "afterHandler"` answers only once the handler ended (5xx on
+ * failure, for a redelivery).
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = <R = never>(
-  handlers: Handlers<R>
+  handlers: Handlers<R>,
+  options: Options = {}
 ): Layer.Layer<WebhookHandler, never, WebhookConfig | WebhookDedupe | Exclude<R, Scope.Scope>> =>
-  Layer.scoped(WebhookHandler, make(handlers))
+  Layer.scoped(WebhookHandler, make(handlers, options))
 
 /**
  * The receiver from the context as an `HttpApp`, for

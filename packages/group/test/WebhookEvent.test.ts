@@ -32,10 +32,13 @@ describe("WebhookEvent.decode: recorded samples (docs/wire.md#recorded-samples)"
       content: {
         openId: "500a9e2f-ca96-4225-865d-a341914502ae",
         imGroupId: "@9VxQh6rG…==",
-        groupType: 1,
-        createGroupType: 5,
+        groupType: "joined",
+        createGroupType: "tenThousandFans",
         createTime: 1681720393151
-      }
+      },
+      // named by role: the envelope's direction, documented for this event
+      ownerOpenId: "a70c3dde-d0f3-45b3-828e-0f1a81cd5245",
+      memberOpenId: "500a9e2f-ca96-4225-865d-a341914502ae"
     })
   })
 
@@ -50,11 +53,13 @@ describe("WebhookEvent.decode: recorded samples (docs/wire.md#recorded-samples)"
       content: {
         groupId: "@9VwN…==",
         applyId: "@9VwN…==",
-        applyStatus: 2,
+        applyStatus: "approved",
         userNickname: "12342429747",
         userAvatar: "https://p3.douyinpic.com/…",
         createTime: 1679638889110
-      }
+      },
+      ownerOpenId: "6cb06b1b-1069-465b-8fba-e1c55f30ab4n",
+      applicantOpenId: "6ff2569e-1a9d-4e94-92ee-8fb495515c9y"
     })
   })
 
@@ -101,6 +106,8 @@ describe("WebhookEvent.decode: variants and leniency", () => {
     const event = decodeText(textMessage("hello"))
     if (event._tag !== "GroupMessageReceived") throw new Error(`got ${event._tag}`)
     expect(event.logId).toBe("20240101000000WEBHOOK000000000000")
+    expect(event.ownerOpenId).toBe("owner-open-id") // content.owner_id
+    expect(event.senderOpenId).toBe(event.fromUserId)
     expect(event.content).toEqual({
       _tag: "Text",
       messageType: "text",
@@ -110,7 +117,7 @@ describe("WebhookEvent.decode: variants and leniency", () => {
       conversationType: 2,
       createTime: 1700000000000,
       ownerId: "owner-open-id",
-      sceneType: 100,
+      sceneType: "other",
       source: "",
       userInfos: [{ openId: "member-open-id", nickName: "Ann", avatar: "https://a/1.png" }]
     })
@@ -157,7 +164,7 @@ describe("WebhookEvent.decode: variants and leniency", () => {
       ...{ conversationShortId: "@conv==", serverMessageId: "@m==", conversationType: 2, createTime: 1700000000000 },
       messageType: "retain_consult_card",
       cardId: "@card",
-      cardStatus: 2,
+      cardStatus: "completed",
       cardData: [{ label: "phone", value: "123" }]
     })
 
@@ -178,11 +185,11 @@ describe("WebhookEvent.decode: variants and leniency", () => {
     })
   })
 
-  it("a known event with fields that do not match becomes UnknownEvent with an issue, never a crash", () => {
+  it("a known event with fields that do not match is a MalformedEvent with an issue (not an UnknownEvent), never a crash", () => {
     const textWithoutText = messageEvent({ ...messageContent, message_type: "text" })
     const event = WebhookEvent.decode(textWithoutText)
-    expect(event._tag).toBe("UnknownEvent")
-    if (event._tag !== "UnknownEvent") return
+    expect(event._tag).toBe("MalformedEvent")
+    if (event._tag !== "MalformedEvent") return
     expect(event.event).toBe("im_group_receive_msg")
     expect(event.payload).toBe(textWithoutText)
     expect(event.issue).toContain("text")
@@ -194,10 +201,10 @@ describe("WebhookEvent.decode: variants and leniency", () => {
       to_user_id: "b",
       content: "{\"group_id\":\"g\",\"apply_id\":\"a\",\"apply_status\":9,\"create_time\":1}"
     })
-    expect(badStatus).toMatchObject({ _tag: "UnknownEvent", event: "enter_group_audit_change" })
+    expect(badStatus).toMatchObject({ _tag: "MalformedEvent", event: "enter_group_audit_change", clientKey: "ck" })
 
     const brokenJsonContent = WebhookEvent.decode({ ...messageEvent("{not json"), event: "group_fans_event" })
-    expect(brokenJsonContent).toMatchObject({ _tag: "UnknownEvent", event: "group_fans_event" })
+    expect(brokenJsonContent).toMatchObject({ _tag: "MalformedEvent", event: "group_fans_event" })
   })
 
   it("bodies without an event name are UnknownEvent too", () => {
@@ -211,7 +218,7 @@ describe("WebhookEvent.decode: variants and leniency", () => {
   it("encode gives the wire JSON back (decode ∘ encode = id)", () => {
     for (const sample of [groupFansEvent, enterGroupAuditChange, imGroupReceiveMsg, textMessage("x"), verifyVector.body]) {
       const event = decodeText(sample)
-      if (event._tag === "UnknownEvent") throw new Error(sample)
+      if (event._tag === "UnknownEvent" || event._tag === "MalformedEvent") throw new Error(sample)
       const wire = WebhookEvent.encode(event) as Record<string, unknown>
       expect(typeof wire.content).toBe("object")
       expect(WebhookEvent.decode(wire)).toEqual(event)

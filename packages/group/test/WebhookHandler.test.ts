@@ -35,6 +35,7 @@ const recording = {
   GroupMessageSent: record,
   GroupFanJoined: record,
   EntryApplicationChanged: record,
+  MalformedEvent: record,
   UnknownEvent: record
 } satisfies WebhookHandler.Handlers<Seen>
 
@@ -115,10 +116,10 @@ describe("WebhookHandler.handle", () => {
       yield* receiver.handle(signed(enterGroupAuditChange, { "msg-id": "2" }))
       yield* receiver.handle(signed(textMessage("hi"), { "msg-id": "3" }))
       yield* receiver.awaitIdle
-      expect(got.sort()).toEqual(["application 2 2", "joined @9VxQh6rG…== 5", "text hi"])
+      expect(got.sort()).toEqual(["application approved 2", "joined @9VxQh6rG…== tenThousandFans", "text hi"])
     }))
 
-  it.scoped("unknown and undecodable events reach the UnknownEvent handler, acknowledged", () =>
+  it.scoped("an unknown event reaches the UnknownEvent handler, a known one that does not decode the MalformedEvent handler; both acknowledged", () =>
     Effect.gen(function*() {
       const receiver = yield* build(recording)
       const unknown = yield* receiver.handle(signed(JSON.stringify({ event: "im_receive_msg", content: {} })))
@@ -136,7 +137,7 @@ describe("WebhookHandler.handle", () => {
       yield* receiver.awaitIdle
       expect([unknown.status, malformed.status]).toEqual([200, 200])
       const seen = yield* seenEvents
-      expect(seen.map((e) => e._tag)).toEqual(["UnknownEvent", "UnknownEvent"])
+      expect(seen.map((e) => e._tag)).toEqual(["UnknownEvent", "MalformedEvent"])
       expect(seen[0]).toMatchObject({ event: "im_receive_msg" })
       expect(seen[0]).not.toHaveProperty("issue")
       expect(seen[1]).toMatchObject({ event: "group_fans_event", issue: expect.stringContaining("content") })
