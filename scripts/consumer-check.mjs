@@ -176,7 +176,8 @@ const expected = (kind) =>
     sent: true,
     messages: [{ msg_type: 1, text: { text: "Live in 10 minutes!" } }], // the wire content as sent
     rejected: "DouyinInvalidInput",
-    typed: true
+    typed: true,
+    schemas: true
   })
 const nodes = [["node20", process.execPath], ["node22", await node22]]
 for (const [name, bin] of nodes) console.log(`${name}: ${run(bin, ["--version"]).trim()}`)

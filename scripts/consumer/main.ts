@@ -2,12 +2,42 @@
 // module resolution (NodeNext, Bundler, node10) with `skipLibCheck: false`, then run with plain
 // `node` as ESM and as CommonJS. It uses the package index and a subpath entry point of both
 // packages, and the in-process sandbox, so nothing leaves the process.
-import { DouyinError } from "@effect-douyin/core"
+import { DouyinError, DouyinMetrics } from "@effect-douyin/core"
 import type * as DouyinClient from "@effect-douyin/core/DouyinClient"
-import { CreateFanGroup, MessageContent } from "@effect-douyin/group"
+import {
+  Broadcast,
+  BroadcastTarget,
+  CreateFanGroup,
+  MessageContent,
+  WebhookEvent,
+  type WebhookDedupe,
+  type WebhookHandler
+} from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as SendGroupMessage from "@effect-douyin/group/SendGroupMessage"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
+
+/** The public types a user names (each must resolve from an entry point, not an internal file). */
+export type Named = [
+  WebhookEvent.MalformedEvent,
+  WebhookEvent.UnknownEvent,
+  WebhookEvent.KnownEventName,
+  WebhookEvent.SceneType,
+  WebhookEvent.CardStatus,
+  WebhookEvent.FanEventType,
+  WebhookEvent.EntryApplicationChanged["applicantOpenId" | "ownerOpenId"],
+  WebhookEvent.GroupFanJoined["memberOpenId" | "ownerOpenId"],
+  WebhookEvent.GroupMessageReceived["senderOpenId" | "ownerOpenId"],
+  WebhookHandler.Options,
+  WebhookHandler.Outcome,
+  WebhookDedupe.Service["release"],
+  Broadcast.TargetState,
+  Broadcast.Address,
+  Broadcast.Target,
+  BroadcastTarget.Address,
+  BroadcastTarget.Target,
+  DouyinMetrics.WebhookResult
+]
 
 const openId = "creator-1"
 
@@ -35,12 +65,19 @@ const program = Effect.gen(function*() {
   )
   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
   const { messages } = yield* sandbox.snapshot
+  // The public Schemas, used as a user would.
+  const schemas = Schema.is(Broadcast.BroadcastId)("launch-1") && !Schema.is(BroadcastTarget.BroadcastId)("bad id") &&
+    Schema.decodeUnknownSync(WebhookEvent.SceneType)(2) === "welcomeMessage" &&
+    Schema.decodeUnknownSync(WebhookEvent.CardStatus)("2") === "completed" &&
+    Schema.decodeUnknownSync(WebhookEvent.FanEventType)(1) === "joined" &&
+    DouyinMetrics.units["douyin.client.call.duration"] === "s"
   return {
     module: typeof module === "undefined" ? "esm" : "cjs",
     sent: msgId.startsWith("@"),
     messages: messages.map((m) => m.content),
     rejected: rejected._tag,
-    typed: DouyinError.isDouyinError(rejected)
+    typed: DouyinError.isDouyinError(rejected),
+    schemas
   }
 })
 

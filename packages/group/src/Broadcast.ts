@@ -49,6 +49,7 @@
  */
 import type { DouyinDecodeError, DouyinOutcomeUnknown } from "@effect-douyin/core/DouyinError"
 import * as Cause from "effect/Cause"
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -60,6 +61,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as BroadcastJournal from "./BroadcastJournal.js"
+import * as BroadcastTarget from "./BroadcastTarget.js"
 import * as plans from "./internal/broadcast/plan.js"
 import type * as MessageContent from "./MessageContent.js"
 import * as RecallGroupMessage from "./RecallGroupMessage.js"
@@ -69,20 +71,52 @@ import * as SendGroupMessage from "./SendGroupMessage.js"
 // models
 
 /**
- * Where a message goes: the operator (`open_id`) and one of its groups, by id or by token.
+ * Where a message goes: the operator (`open_id`) and one of its groups, by id or by token
+ * (`BroadcastTarget.Address`).
  *
  * @since 0.2.0
  * @category models
  */
-export type Address = plans.Address
+export type Address = BroadcastTarget.Address
 
 /**
- * A target of a broadcast; `content` overrides the broadcast's content for this target.
+ * A target of a broadcast; `content` overrides the broadcast's content for this target
+ * (`BroadcastTarget.Target`).
  *
  * @since 0.2.0
  * @category models
  */
-export type Target = plans.Target
+export type Target = BroadcastTarget.Target
+
+/**
+ * The rule of a broadcast id, as a Schema (`BroadcastTarget.BroadcastId`): check an id
+ * before {@link run}, or decode one from a request.
+ *
+ * @since 0.4.0
+ * @category schemas
+ */
+export const BroadcastId: Schema.Schema<string> = BroadcastTarget.BroadcastId
+
+/**
+ * One target of a broadcast as the journal has it now, for reconciliation: its place in the
+ * plan, its address, its state, and the message id when it was sent.
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export interface TargetState {
+  readonly broadcastId: string
+  readonly index: number
+  readonly address: Address
+  /** `Pending` (not sent yet), `InFlight` (a send started), `Sent`, `Failed` or `Unknown`. */
+  readonly state: BroadcastJournal.State
+  /** The message id Douyin gave a `Sent` target (absent when marked sent without one). */
+  readonly msgId: string | undefined
+  /** When a `Sent` message was recalled, in epoch milliseconds. */
+  readonly recalledAt: number | undefined
+  /** The outcome of a target that has one (`Sent`, `Failed`, `Unknown`). */
+  readonly outcome: Outcome | undefined
+}
 
 /**
  * @since 0.2.0
@@ -733,6 +767,59 @@ export const summary = (
       failedTargets
     }
   })
+
+/**
+ * Every target of the broadcast with its state and, once sent, its message id: the list to
+ * reconcile against (which targets got the message, under which msg id, which are unknown or
+ * failed). A `Stream`, in plan order, in chunks of `chunkSize` (default 1 000): a large
+ * broadcast is not turned into one array of outcomes. Reads the journal once; nothing is sent.
+ *
+ * - Errors: {@link BroadcastNotFound}, `BroadcastJournalError`.
+ *
+ * @example
+ * ```ts
+ * import { Broadcast } from "@effect-douyin/group"
+ * import { Effect, Stream } from "effect"
+ *
+ * const report = Broadcast.targets("launch-2026-12-06").pipe(
+ *   Stream.filter((t) => t.state === "Sent"),
+ *   Stream.runForEach((t) => Effect.log(`${t.address.openId}: ${t.msgId}`))
+ * )
+ * ```
+ *
+ * @since 0.4.0
+ * @category operations
+ */
+export const targets = (
+  id: string,
+  options: { readonly chunkSize?: number | undefined } = {}
+): Stream.Stream<TargetState, BroadcastNotFound | BroadcastJournal.BroadcastJournalError, BroadcastJournal.BroadcastJournal> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const journal = yield* BroadcastJournal.BroadcastJournal
+    const plan = yield* loadPlan(journal, id)
+    const entries = yield* journal.entries(id)
+    const size = Math.max(1, Math.floor(options.chunkSize ?? 1000))
+    const stateOf = (index: number): TargetState => {
+      const entry: Entry = entries.get(index) ?? { _tag: "Pending" }
+      return {
+        broadcastId: id,
+        index,
+        address: plans.addressOf(plan.targets[index]!),
+        state: entry._tag,
+        msgId: entry._tag === "Sent" ? entry.msgId : undefined,
+        recalledAt: entry._tag === "Sent" ? entry.recalledAt : undefined,
+        outcome: Option.getOrUndefined(outcomeOf(plan, index, entry))
+      }
+    }
+    const chunks = Math.ceil(plan.targets.length / size)
+    return Stream.range(0, chunks - 1).pipe(
+      Stream.mapConcatChunk((c) => {
+        const from = c * size
+        const to = Math.min(plan.targets.length, from + size)
+        return Chunk.makeBy(to - from, (i) => stateOf(from + i))
+      })
+    )
+  }))
 
 /**
  * Recalls every sent message of the broadcast (`POST /im/recall/msg/` per message through

@@ -21,6 +21,13 @@ export * as Broadcast from "./Broadcast.js"
 export * as BroadcastJournal from "./BroadcastJournal.js"
 
 /**
+ * Who a broadcast goes to (`Address`, `Target`) and the rule of a broadcast id (`BroadcastId`).
+ *
+ * @since 0.4.0
+ */
+export * as BroadcastTarget from "./BroadcastTarget.js"
+
+/**
  * `POST /im/group/fans/create/` — create a fan group (unsafe).
  *
  * @since 0.1.0

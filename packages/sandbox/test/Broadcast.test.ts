@@ -1,6 +1,14 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Duration, Effect, Fiber, Layer, Option, Stream, TestClock } from "effect"
-import { Broadcast, BroadcastJournal, CreateFanGroup, MessageContent, RecallGroupMessage, SendGroupMessage } from "@effect-douyin/group"
+import { Chunk, Duration, Effect, Either, Fiber, Layer, Option, Schema, Stream, TestClock } from "effect"
+import {
+  Broadcast,
+  BroadcastJournal,
+  BroadcastTarget,
+  CreateFanGroup,
+  MessageContent,
+  RecallGroupMessage,
+  SendGroupMessage
+} from "@effect-douyin/group"
 import { FanGroupSandbox } from "../src/index.js"
 
 // Broadcasts over the in-process sandbox (the exact wire, no sockets) with the memory journal.
@@ -147,6 +155,38 @@ describe("Broadcast", () => {
       expect(refused._tag).toBe("BroadcastInvalidInput")
       expect(yield* sendRequests).toBe(13)
     }).pipe(Effect.provide(Live)))
+
+  it.effect("targets lists every target's state and msg id in plan order, as a chunked Stream, for reconciliation", () =>
+    Effect.gen(function*() {
+      const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+      const targets = yield* groups(7)
+      // the first send is read and dropped: its outcome is unknown
+      yield* sandbox.inject(FanGroupSandbox.dropConnection({ route: "POST /im/send/msg/group/", times: 1, executed: false }))
+      const outcomes = yield* collect(Broadcast.run({ id: "b-list-2", targets, content: hello, concurrency: 1 }))
+      const listed = yield* collect(Broadcast.targets("b-list-2", { chunkSize: 3 }))
+      expect(listed.map((t) => t.index)).toEqual([0, 1, 2, 3, 4, 5, 6])
+      expect(listed.map((t) => t.state)).toEqual(["Unknown", "Sent", "Sent", "Sent", "Sent", "Sent", "Sent"])
+      expect(listed.map((t) => t.address)).toEqual(targets)
+      for (const t of listed) {
+        const sent = outcomes.find((o) => o.index === t.index)
+        expect(t.msgId).toBe(sent?._tag === "Sent" ? sent.msgId : undefined)
+        expect(t.outcome?._tag).toBe(t.state)
+        expect(t.broadcastId).toBe("b-list-2")
+      }
+      expect(listed.filter((t) => t.msgId?.startsWith("@SBXm"))).toHaveLength(6)
+      const missing = yield* Effect.flip(Stream.runDrain(Broadcast.targets("no-such-broadcast")))
+      expect(missing._tag).toBe("BroadcastNotFound")
+    }).pipe(Effect.provide(Live)))
+
+  it("the broadcast id as a Schema: the rule run applies, exported from the public modules", () => {
+    const decode = Schema.decodeUnknownEither(Broadcast.BroadcastId)
+    expect(Broadcast.BroadcastId).toBe(BroadcastTarget.BroadcastId)
+    expect(decode("launch-2026.12:06_a")).toEqual(Either.right("launch-2026.12:06_a"))
+    for (const bad of ["", "-x", "a b", "x".repeat(129), "a/b", 7]) expect(Either.isLeft(decode(bad))).toBe(true)
+    const target: BroadcastTarget.Target = { openId: "o", groupToken: "t", content: hello }
+    const address: Broadcast.Address = { openId: "o", groupId: "g" }
+    expect([target.openId, address.openId]).toEqual(["o", "o"])
+  })
 
   it.effect("markSent records an unknown target that did get the message; recall withdraws every sent one", () =>
     Effect.gen(function*() {

@@ -7,23 +7,21 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import type * as BroadcastJournal from "../../BroadcastJournal.js"
+import * as BroadcastTarget from "../../BroadcastTarget.js"
 import * as MessageContent from "../../MessageContent.js"
 import * as SendGroupMessage from "../../SendGroupMessage.js"
 
-/** Where a message goes: the operator and one group, by id or by token. */
-export type Address =
-  | { readonly openId: string; readonly groupId: string; readonly groupToken?: undefined }
-  | { readonly openId: string; readonly groupToken: string; readonly groupId?: undefined }
+type Address = BroadcastTarget.Address
+type Target = BroadcastTarget.Target
 
-export type Target = Address & { readonly content?: MessageContent.GroupMessageContent | undefined }
+const decodeId = Schema.decodeUnknownEither(BroadcastTarget.BroadcastId)
 
-/** Ids become file names and Redis keys: keep them to a safe alphabet. */
-const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/
-
+/** Why `id` is not a broadcast id (the `BroadcastId` Schema's message), or `undefined`. */
 export const checkId = (id: string): string | undefined =>
-  idPattern.test(id)
-    ? undefined
-    : `broadcast id ${JSON.stringify(id)} must be 1-128 characters of A-Z a-z 0-9 . _ : - (starting with a letter or digit)`
+  Either.match(decodeId(id), {
+    onLeft: (error) => ParseResult.TreeFormatter.formatErrorSync(error),
+    onRight: () => undefined
+  })
 
 /** The identity of a target: one group of one operator, as addressed. */
 export const addressKey = (
