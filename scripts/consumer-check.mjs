@@ -10,9 +10,8 @@
 import { execFileSync, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import { createRequire } from "node:module"
-import * as Os from "node:os"
 import * as Path from "node:path"
-import { packAll } from "./pack.mjs"
+import { freshProject } from "./consumer-project.mjs"
 
 const repoRoot = Path.resolve(import.meta.dirname, "..")
 const require = createRequire(Path.join(repoRoot, "package.json"))
@@ -33,9 +32,10 @@ const runAsync = (cmd, args, cwd) =>
     child.on("close", (code) => resolve({ code, output }))
   })
 
-const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-douyin-consumer-"))
-const tarballs = Path.join(dir, "tarballs")
-Fs.mkdirSync(tarballs)
+// 1. Pack, as a release does, into a fresh temporary project.
+let t = Date.now()
+const { dir, packed } = freshProject("effect-douyin-consumer-")
+console.log(`  (${seconds(t)})`)
 
 // Node 22 for the runs, fetched while the rest proceeds.
 const node22Version = "22.23.5"
@@ -59,11 +59,6 @@ const node22 = runAsync(
   if (code !== 0) fail(`npm install ${node22Package}@${node22Version}\n${output}`)
   return Path.join(node22Dir, "node_modules", node22Package, "bin", process.platform === "win32" ? "node.exe" : "node")
 })
-
-// 1. Pack, as a release does.
-let t = Date.now()
-const packed = packAll(tarballs)
-console.log(`  (${seconds(t)})`)
 
 // 2. A fresh project, installed with npm from the tarballs.
 t = Date.now()

@@ -5,21 +5,12 @@
 // `pnpm install-line-check [npm|pnpm|yarn…]` (yarn 1 through `npx yarn@1`).
 import { execFileSync } from "node:child_process"
 import * as Fs from "node:fs"
-import * as Os from "node:os"
 import * as Path from "node:path"
-import { packAll } from "./pack.mjs"
+import { freshProject, installScriptNotice, readmeInstallLines, runLine } from "./consumer-project.mjs"
 
-const repoRoot = Path.resolve(import.meta.dirname, "..")
-const readme = Fs.readFileSync(Path.join(repoRoot, "README.md"), "utf8")
-const section = readme.slice(readme.indexOf("## Use it in your project"))
-const block = section.slice(section.indexOf("```sh") + 5, section.indexOf("```", section.indexOf("```sh") + 5))
-const lines = block.trim().split("\n").map((l) => l.trim())
+const lines = readmeInstallLines()
 const wanted = process.argv.slice(2)
-const dir = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-douyin-install-"))
-const tarballs = Path.join(dir, "tarballs")
-Fs.mkdirSync(tarballs)
-const [core, group] = packAll(tarballs)
-const local = { "@effect-douyin/core": core, "@effect-douyin/group": group }
+const { dir, localize, tarballs } = freshProject("effect-douyin-install-")
 const probe = `
 const esm = await import("@effect-douyin/group")
 // The one-call production layer: it loads undici, the optional peer the line installs.
@@ -37,14 +28,17 @@ for (const line of lines) {
   const project = Path.join(dir, tool)
   Fs.mkdirSync(project)
   Fs.writeFileSync(Path.join(project, "package.json"), JSON.stringify({ name: `fresh-${tool}`, version: "1.0.0", private: true }))
-  let command = line.replace(/(^|\s)(@effect-douyin\/(?:core|group))(?=\s|$)/g, (_, space, name) => space + local[name])
+  let command = localize(line)
   if (tool === "yarn") command = command.replace(/^yarn/, "npx --yes yarn@1.22.22")
   console.log(`\n$ ${line}`)
   console.log(`  (run as: ${command.replaceAll(tarballs + "/", "")})`)
   const started = Date.now()
   try {
-    const out = execFileSync("bash", ["-c", command], { cwd: project, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    const out = runLine(command, project)
     console.log(out.trim().split("\n").map((l) => "  " + l).join("\n"))
+    if (installScriptNotice.test(out)) {
+      throw Object.assign(new Error("install-script notice"), { status: "a notice about install scripts (above)" })
+    }
     console.log(`  ok in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     console.log("  " + execFileSync("node", ["--input-type=module", "-e", probe], { cwd: project, encoding: "utf8" }).trim())
   } catch (e) {
