@@ -73,10 +73,12 @@ for (const name of imported) {
     for (const pinned of Object.keys(pins)) if (pinned.startsWith("@opentelemetry/")) extras.add(pinned)
   }
   if (name === "@effect/vitest") extras.add("vitest")
-  if (/^@effect-douyin\/[a-z]+$/.test(name)) continue
   extras.add(name)
 }
 const specs = [...extras].map((name) => {
+  // a package of this workspace that the line does not install (a dev tool): its tarball
+  const tarball = project.localize(name)
+  if (tarball !== name) return tarball
   if (pins[name] === undefined) fail(`a block imports ${name}, which the workspace does not pin`)
   return `${name}@${pins[name]}`
 })
@@ -89,7 +91,9 @@ try {
 } catch (e) {
   fail(`npm install ${specs.join(" ")}\n${e.stdout}${e.stderr}`)
 }
-console.log(`$ npm install ${specs.join(" ")}   (imported by the blocks, not by the line) in ${seconds()}`)
+console.log(
+  `$ npm install ${specs.map((s) => Path.basename(s)).join(" ")}   (imported by the blocks, not by the line) in ${seconds()}`
+)
 
 // 3. One file per block, one tsc for all.
 const snippets = Path.join(dir, "snippets")

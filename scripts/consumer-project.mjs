@@ -1,6 +1,6 @@
 // A fresh project as a user makes one: a temporary directory, the workspace packages packed as a
 // release packs them (pack.mjs), and the README's install lines ("Use it in your project") with
-// the two package names replaced by those tarballs until they are on the registry. Shared by
+// the package names replaced by those tarballs until they are on the registry. Shared by
 // consumer-check.mjs, install-line-check.mjs and check-snippets.mjs.
 import { spawnSync } from "node:child_process"
 import * as Fs from "node:fs"
@@ -19,7 +19,7 @@ export const readmeInstallLines = () => {
 }
 
 /**
- * A temporary directory with `tarballs/` holding both packages, packed. `localize(line)` replaces
+ * A temporary directory with `tarballs/` holding the workspace packages, packed. `localize(line)` replaces
  * the package names of an install line by the tarballs.
  */
 export const freshProject = (prefix) => {
@@ -27,9 +27,12 @@ export const freshProject = (prefix) => {
   const tarballs = Path.join(dir, "tarballs")
   Fs.mkdirSync(tarballs)
   const packed = packAll(tarballs)
-  const [core, group] = packed
-  const local = { "@effect-douyin/core": core, "@effect-douyin/group": group }
-  const localize = (line) => line.replace(/(^|\s)(@effect-douyin\/(?:core|group))(?=\s|$)/g, (_, space, name) => space + local[name])
+  // effect-douyin-<name>-<version>.tgz is @effect-douyin/<name>
+  const local = new Map(
+    packed.map((file) => [`@effect-douyin/${Path.basename(file).replace(/^effect-douyin-(.+)-\d+\.\d+\.\d+.*\.tgz$/, "$1")}`, file])
+  )
+  const localize = (line) =>
+    line.replace(/(^|\s)(@effect-douyin\/[\w-]+)(?=\s|$)/g, (whole, space, name) => local.has(name) ? space + local.get(name) : whole)
   return { dir, tarballs, packed, localize }
 }
 
