@@ -92,7 +92,9 @@ try {
   fail(`npm install ${specs.join(" ")}\n${e.stdout}${e.stderr}`)
 }
 console.log(
-  `$ npm install ${specs.map((s) => s.endsWith(".tgz") ? Path.basename(s) : s).join(" ")}   (imported by the blocks, not by the line) in ${seconds()}`
+  `$ npm install ${
+    specs.map((s) => s.endsWith(".tgz") ? Path.basename(s) : s).join(" ")
+  }   (imported by the blocks, not by the line) in ${seconds()}`
 )
 
 // 3. One file per block, one tsc for all.
