@@ -6,7 +6,8 @@
 //   citing file, or to the repository root; a `docs/` path always from the root), except the
 //   CHANGELOG files changesets writes at release;
 // - a work item: the word issue followed by a number;
-// - a path out of the tree to the shared notes of the team.
+// - a path out of the tree to the shared notes of the team;
+// - in docs/, a test cited by name that its file does not have.
 // Scanned: every text file git tracks (or would track) except the lockfile and this script (which
 // has to spell out what it looks for).
 import { execFileSync } from "node:child_process"
@@ -72,10 +73,32 @@ for (const file of files) {
     }
   })
 }
+// docs/ names the test that proves a promise as `file.test.ts`: "its name" (a "…" stands for
+// a part left out): the name must be one the file has, so a renamed test does not leave a claim
+// without proof.
+const squash = (text) => text.replace(/\s+/g, " ")
+for (const file of files.filter((f) => /^docs\/.*\.md$/.test(f))) {
+  const text = Fs.readFileSync(Path.join(root, file), "utf8")
+  const cited = /`((?:test|packages|examples)\/[\w./-]+\.test\.ts)`(?::| \()\s*((?:"[^"]+"(?:,| and)?\s*)+)/g
+  for (const m of text.matchAll(cited)) {
+    const line = text.slice(0, m.index).split("\n").length
+    const testFile = Path.join(root, m[1])
+    if (!exists(testFile)) {
+      problems.push(`${file}:${line}: no test file ${m[1]}`)
+      continue
+    }
+    const source = squash(Fs.readFileSync(testFile, "utf8"))
+    for (const [, name] of m[2].matchAll(/"([^"]+)"/g)) {
+      for (const part of squash(name).split("…").map((p) => p.trim()).filter((p) => p !== "")) {
+        if (!source.includes(part)) problems.push(`${file}:${line}: ${m[1]} has no test named "${part}"`)
+      }
+    }
+  }
+}
 if (problems.length > 0) {
-  console.error(`reference check FAILED: ${problems.length} reference(s) outside the repository or to work items`)
+  console.error(`reference check FAILED: ${problems.length} problem(s)`)
   for (const p of problems) console.error(`  ${p}`)
   console.error("Cite docs/wire.md, docs/reliability.md, docs/architecture.md (with an #anchor) or the vendor's URL.")
   process.exit(1)
 }
-console.log(`reference check: ${files.length} files, no reference outside the repository or to work items`)
+console.log(`reference check: ${files.length} files, no reference outside the repository or to work items; every test docs/ names exists`)
