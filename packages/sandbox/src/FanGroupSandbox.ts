@@ -55,6 +55,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as model from "./internal/model.js"
 import * as adminOps from "./internal/admin.js"
+import * as consent from "./internal/consent.js"
 import * as faults from "./internal/faults.js"
 import * as router from "./internal/router.js"
 
@@ -165,6 +166,13 @@ export interface Options {
   readonly clientSecret?: Redacted.Redacted<string> | undefined
   /** How many received requests are kept for {@link Service.requests} (default 1000). */
   readonly requestLogLimit?: number | undefined
+  /**
+   * The demo creators the consent page (`/platform/oauth/connect/`) offers to act as
+   * (default three: `creator-ana`, `creator-ben`, `creator-chen`).
+   */
+  readonly demoCreators?: ReadonlyArray<{ readonly openId: string; readonly nickname: string }> | undefined
+  /** How long a code granted on the consent page works (default 10 minutes, as Douyin's). */
+  readonly authorizationCodeLifetime?: Duration.DurationInput | undefined
 }
 
 /**
@@ -344,7 +352,9 @@ const configOf = (options: Options): model.Config => ({
   refreshTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.refreshTokenLifetime ?? "30 days")),
   clientKey: options.clientKey,
   clientSecret: options.clientSecret === undefined ? undefined : Redacted.value(options.clientSecret),
-  requestLogLimit: options.requestLogLimit ?? 1000
+  requestLogLimit: options.requestLogLimit ?? 1000,
+  demoCreators: options.demoCreators ?? consent.defaultCreators,
+  authorizationCodeLifetimeMillis: Duration.toMillis(Duration.decode(options.authorizationCodeLifetime ?? "10 minutes"))
 })
 
 const snapshotOf = (state: model.State): Snapshot => ({

@@ -142,6 +142,10 @@ export interface Config {
   readonly clientKey: string | undefined
   readonly clientSecret: string | undefined
   readonly requestLogLimit: number
+  /** The creators the consent page offers. */
+  readonly demoCreators: ReadonlyArray<{ readonly openId: string; readonly nickname: string }>
+  /** How long a code issued by the consent page works. */
+  readonly authorizationCodeLifetimeMillis: number
 }
 
 export interface State {

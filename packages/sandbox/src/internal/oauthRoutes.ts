@@ -96,7 +96,8 @@ const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =>
   const code = field(fields, "code")
   const entry = HashMap.get(state.authCodes, code)
   if (entry._tag === "None" || ctx.now >= entry.value.expiresAt) {
-    return oauthError(ctx, state, C.oauthParameterError, "authorization code invalid, used or expired")
+    // Douyin's answer for a code that expired (10 minutes) or was used (single use).
+    return oauthError(ctx, state, C.authorizationCodeExpired, "authorization code expired or used")
   }
   // Single use.
   const used = { ...state, authCodes: HashMap.remove(state.authCodes, code) }

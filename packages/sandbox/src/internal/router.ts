@@ -7,6 +7,7 @@
 import { ErrorCode } from "@effect-douyin/core"
 import * as Either from "effect/Either"
 import * as envelope from "./envelope.js"
+import * as consent from "./consent.js"
 import { answerKinds, faultAnswer, takeFault } from "./faults.js"
 import { makeLogId, nextSeq } from "./ids.js"
 import type { ImRoute } from "./imRoute.js"
@@ -22,7 +23,9 @@ const C = ErrorCode.Codes
 /** Every path the sandbox serves, as `"METHOD /path/"`. */
 export const routes: ReadonlyArray<string> = [
   ...Object.entries(imRoutes).map(([path, r]) => `${r.method} ${path}`),
-  ...Object.keys(oauthRoutes).map((path) => `POST ${path}`)
+  ...Object.keys(oauthRoutes).map((path) => `POST ${path}`),
+  `GET ${consent.path}`,
+  `POST ${consent.path}`
 ]
 
 /** The result of one wire request: what to answer, after how long, and the next state. */
@@ -99,6 +102,11 @@ const serveIm = (route: ImRoute, { ctx, drop, reject, request, state }: Routed):
 
 /** Routes the request: 404 and 405 first, then an answer-replacing fault, then the route. */
 const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
+  // The consent page is a page for a browser, not an API route: no envelope, no faults.
+  if (request.path === consent.path) {
+    const { authorizationCodeLifetimeMillis, demoCreators } = state0.config
+    return consent.serve(state0, request, ctx.now, demoCreators, authorizationCodeLifetimeMillis)
+  }
   const im: ImRoute | undefined = imRoutes[request.path]
   const oauth: OAuthRoute | undefined = oauthRoutes[request.path]
   if (im === undefined && oauth === undefined) {
