@@ -21,17 +21,7 @@ import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
-import {
-  AccessToken,
-  DouyinClient,
-  DouyinConfig,
-  OAuth,
-  OAuthState,
-  Onboarding,
-  RateLimit,
-  Retry,
-  TokenStore
-} from "@effect-douyin/core"
+import { AccessToken, DouyinClient, DouyinConfig, OAuth, OAuthState, Onboarding, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import { FanGroupApi, ListFanGroups } from "@effect-douyin/group"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
 import * as SandboxServer from "./support/SandboxServer.js"
@@ -88,8 +78,10 @@ const creatorPage = Effect.gen(function*() {
           groups.map((g) => `<li>${escape(g.groupName)}</li>`).join("") + `</ul>`
       )
     ),
-    Effect.catchTag("DouyinAuthError", (e) =>
-      html("Connect first", `<p id="outcome">${e.reason ?? "auth"}: <a href="/oauth/start">connect Douyin</a></p>`, 401))
+    Effect.catchTag(
+      "DouyinAuthError",
+      (e) => html("Connect first", `<p id="outcome">${e.reason ?? "auth"}: <a href="/oauth/start">connect Douyin</a></p>`, 401)
+    )
   )
 })
 
