@@ -24,7 +24,7 @@ import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import { AccessToken, DouyinClient, DouyinConfig, OAuth, OAuthState, Onboarding, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import { FanGroupApi, ListFanGroups } from "@effect-douyin/group"
 import { Config, Console, Effect, Layer, Option, Redacted } from "effect"
-import * as SandboxServer from "./support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import { isMain } from "./support/Target.js"
 
 /** The sandbox's demo app, used when no credentials are given. */

@@ -5,7 +5,7 @@
 // their fan groups with ListFanGroups: one code exchange, no further OAuth request. Then deny,
 // a replayed state, a forged state, and an expired code (a sandbox whose codes live 1 ms).
 import { HttpServer } from "@effect/platform"
-import { FanGroupSandbox } from "@effect-douyin/group"
+import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
 import * as Fs from "node:fs"
@@ -13,7 +13,7 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import type { Page } from "playwright-core"
 import * as Onboarding from "../examples/onboarding.js"
-import * as SandboxServer from "../examples/support/SandboxServer.js"
+import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as Browser from "./support/Browser.js"
 
 interface Stack {
