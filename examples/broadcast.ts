@@ -69,6 +69,8 @@ const runChild = (baseUrl: string, directory: string, targets: ReadonlyArray<Bro
 export const main = (baseUrl: string, admin: FanGroupSandbox.Admin) =>
   Effect.gen(function*() {
     yield* admin.setQuota(openId, 20)
+    // The creator has authorized the app: the sandbox, like Douyin, accepts only its token.
+    yield* admin.registerToken({ openId, token: Redacted.make(FanGroupSandbox.defaultToken) })
     const targets = yield* Effect.forEach(Array.from({ length: 20 }, (_, i) => i), (i) =>
       Effect.map(
         CreateFanGroup.create({ openId, groupName: `fans ${i + 1}`, description: "announcements", avatarUri: "https://a/b.png" }),

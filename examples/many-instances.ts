@@ -60,7 +60,7 @@ const quota = (openId: string) => FanGroupQuota.remaining({ openId })
 
 const program = Effect.gen(function*() {
   const redisUrl = yield* Config.redacted("DOUYIN_REDIS_URL").pipe(Config.withDefault(Redacted.make("redis://127.0.0.1:6379")))
-  const server = yield* Layer.build(SandboxServer.layer({ strictTokens: true, clientKey }))
+  const server = yield* Layer.build(SandboxServer.layer({ clientKey }))
   const sandbox = Context.get(server, FanGroupSandbox.FanGroupSandbox)
   const baseUrl = yield* Effect.provide(SandboxServer.url, server)
   // One key prefix per run, so a second run starts from an empty state.

@@ -90,7 +90,7 @@ export const main = multiCreator.pipe(
       Layer.provide(AccessToken.layerStore()),
       Layer.provideMerge(TokenStore.layerMemory()),
       Layer.provideMerge(OAuthLive),
-      Layer.provideMerge(Target.layerTransport({ sandbox: { strictTokens: true } }))
+      Layer.provideMerge(Target.layerTransport())
     )
   )
 )

@@ -149,8 +149,7 @@ export const main = Effect.gen(function*() {
     : Effect.flatMap(
       Layer.build(SandboxServer.layer({
         clientKey: sandboxApp.clientKey,
-        clientSecret: Redacted.make(sandboxApp.clientSecret),
-        strictTokens: true
+        clientSecret: Redacted.make(sandboxApp.clientSecret)
       })),
       (context) => Effect.provide(SandboxServer.url, context)
     )

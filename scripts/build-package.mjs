@@ -72,6 +72,8 @@ for (const file of walk(esmIn).filter((f) => f.endsWith(".js"))) {
 writeJson(Path.join(out, "dist", "esm", "package.json"), { type: "module", sideEffects: [] })
 Fs.cpSync(Path.join(build, "dts"), Path.join(out, "dist", "dts"), { recursive: true })
 Fs.cpSync(Path.join(pkgDir, "src"), Path.join(out, "src"), { recursive: true })
+// Commands (`bin`): small scripts that import the package's own entry points by name.
+if (source.bin) Fs.cpSync(Path.join(pkgDir, "bin"), Path.join(out, "bin"), { recursive: true })
 
 // 3. The published manifest.
 const workspaceVersions = Object.fromEntries(
@@ -113,7 +115,8 @@ const manifest = {
   engines: source.engines,
   sideEffects: [],
   // Explicit, so no ignore file of the repository (`dist/` in .gitignore) can drop the build.
-  files: ["dist", "src", "README.md", "LICENSE", "CHANGELOG.md"],
+  files: ["dist", "src", ...(source.bin ? ["bin"] : []), "README.md", "LICENSE", "CHANGELOG.md"],
+  bin: source.bin,
   dependencies: realRanges(source.dependencies),
   peerDependencies: realRanges(source.peerDependencies),
   peerDependenciesMeta: source.peerDependenciesMeta,

@@ -62,7 +62,7 @@ describe("examples against the loopback sandbox server", () => {
       const before = (yield* sandbox.requests).length
       const readOnly = yield* transcript(Tour.main([]), {
         DOUYIN_BASE_URL: url,
-        DOUYIN_ACCESS_TOKEN: "act.pretend-real",
+        DOUYIN_ACCESS_TOKEN: FanGroupSandbox.defaultToken,
         DOUYIN_OPEN_ID: "creator-demo"
       })
       expect(readOnly).toContain("read-only: pass --allow-writes")
@@ -71,7 +71,7 @@ describe("examples against the loopback sandbox server", () => {
       const during = (yield* sandbox.requests).slice(before)
       expect(during.length).toBeGreaterThan(0)
       expect(during.filter((r) => r.method !== "GET")).toEqual([])
-      expect(readOnly).not.toContain("act.pretend-real")
+      expect(readOnly).not.toContain(FanGroupSandbox.defaultToken)
     }).pipe(Effect.provide(SandboxServer.layer())))
 
   it.live("multi-creator: three creators interleaved, one expired token refreshed exactly once", () =>

@@ -50,7 +50,7 @@ const sandboxServer = Effect.gen(function*() {
     FanGroupSandbox.httpApp
   )
   const layer = HttpServer.serve(recorded).pipe(
-    Layer.provideMerge(FanGroupSandbox.layer({ clientKey, clientSecret: Redacted.make(clientSecret), strictTokens: true })),
+    Layer.provideMerge(FanGroupSandbox.layer({ clientKey, clientSecret: Redacted.make(clientSecret) })),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
   const context = yield* Layer.build(layer)

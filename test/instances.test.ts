@@ -24,7 +24,9 @@ const refreshPath = "/oauth/refresh_token/"
 
 /** The sandbox over loopback: its admin, its request log, its URL. */
 const sandbox = Effect.gen(function*() {
-  const context = yield* Layer.build(SandboxServer.layer({ strictTokens: true, requestLogLimit: 10_000, clientKey }))
+  const context = yield* Layer.build(
+    SandboxServer.layer({ requestLogLimit: 10_000, clientKey, clientSecret: Redacted.make("instance-secret") })
+  )
   const url = yield* Effect.provide(SandboxServer.url, context)
   const service = Context.get(context, FanGroupSandbox.FanGroupSandbox)
   const requestsSince = (n: number) => Effect.map(service.requests, (all) => all.slice(n))

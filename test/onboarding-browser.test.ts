@@ -32,7 +32,6 @@ const stack = (sandboxOptions: FanGroupSandbox.Options = {}) =>
     const sandboxContext = yield* Layer.build(SandboxServer.layer({
       clientKey: Onboarding.sandboxApp.clientKey,
       clientSecret: Redacted.make(Onboarding.sandboxApp.clientSecret),
-      strictTokens: true,
       ...sandboxOptions
     }))
     const douyin = yield* Effect.provide(SandboxServer.url, sandboxContext)

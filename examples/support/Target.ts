@@ -52,7 +52,10 @@ const env = Config.all({
  */
 export const layerTransport = (
   options: Options = {}
-): Layer.Layer<HttpClient.HttpClient | DouyinConfig.DouyinConfig | Target, ConfigError.ConfigError> =>
+): Layer.Layer<
+  HttpClient.HttpClient | DouyinConfig.DouyinConfig | Target,
+  ConfigError.ConfigError | FanGroupSandbox.SandboxAdminError
+> =>
   Layer.unwrapEffect(Effect.map(env, ({ baseUrl, openId, token }) => {
     const sandboxOpenId = options.sandboxOpenId ?? "creator-demo"
     if (Option.isSome(token) && Option.isSome(openId)) {
@@ -75,6 +78,8 @@ export const layerTransport = (
       return Layer.effectContext(Effect.gen(function*() {
         const admin = yield* FanGroupSandbox.makeRemote(baseUrl.value)
         const config = yield* DouyinConfig.make({ baseUrl: baseUrl.value })
+        // The creator has authorized the app: the sandbox, like Douyin, accepts only its token.
+        yield* admin.registerToken({ openId: sandboxOpenId, token: Redacted.make(FanGroupSandbox.defaultToken) })
         return Context.make(Target, {
           kind: "sandbox-server",
           description: `sandbox server at ${baseUrl.value}`,
@@ -85,14 +90,20 @@ export const layerTransport = (
       })).pipe(Layer.provideMerge(NodeHttpClient.layerUndici))
     }
     return Layer.effectContext(
-      Effect.zipWith(FanGroupSandbox.FanGroupSandbox, DouyinConfig.make(), (sandbox, config) =>
-        Context.make(Target, {
-          kind: "embedded",
-          description: "embedded sandbox (in-process, no credentials; set DOUYIN_ACCESS_TOKEN and DOUYIN_OPEN_ID for the real API)",
-          openId: sandboxOpenId,
-          admin: Option.some<FanGroupSandbox.Admin>(sandbox),
-          allowWrites: true
-        }).pipe(Context.add(DouyinConfig.DouyinConfig, config)))
+      Effect.zipWith(
+        Effect.tap(FanGroupSandbox.FanGroupSandbox, (sandbox) =>
+          // The creator has authorized the app: the sandbox, like Douyin, accepts only its token.
+          sandbox.registerToken({ openId: sandboxOpenId, token: Redacted.make(FanGroupSandbox.defaultToken) })),
+        DouyinConfig.make(),
+        (sandbox, config) =>
+          Context.make(Target, {
+            kind: "embedded",
+            description: "embedded sandbox (in-process, no credentials; set DOUYIN_ACCESS_TOKEN and DOUYIN_OPEN_ID for the real API)",
+            openId: sandboxOpenId,
+            admin: Option.some<FanGroupSandbox.Admin>(sandbox),
+            allowWrites: true
+          }).pipe(Context.add(DouyinConfig.DouyinConfig, config))
+      )
     ).pipe(
       Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)),
       Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox))
@@ -108,7 +119,9 @@ export const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.Config
 )
 
 /** The nine endpoint services and the `Target`. */
-export const layerApi = (options: Options = {}): Layer.Layer<FanGroupApi.FanGroupApi | Target, ConfigError.ConfigError> =>
+export const layerApi = (
+  options: Options = {}
+): Layer.Layer<FanGroupApi.FanGroupApi | Target, ConfigError.ConfigError | FanGroupSandbox.SandboxAdminError> =>
   FanGroupApi.layer.pipe(
     Layer.provide(DouyinClient.layer),
     // Examples show each request as it is sent: no retry, no limit (chosen, not defaulted).

@@ -23,7 +23,7 @@ const openId = "creator-telemetry"
 /** The sandbox on 127.0.0.1 (port 0). */
 export const sandboxServer = Effect.gen(function*() {
   const layer = HttpServer.serve(FanGroupSandbox.httpApp).pipe(
-    Layer.provideMerge(FanGroupSandbox.layer({ clientKey, clientSecret: Redacted.make(clientSecret), strictTokens: true })),
+    Layer.provideMerge(FanGroupSandbox.layer({ clientKey, clientSecret: Redacted.make(clientSecret) })),
     Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" }))
   )
   const context = yield* Layer.build(layer)

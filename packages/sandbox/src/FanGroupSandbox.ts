@@ -53,10 +53,12 @@ import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
 import * as model from "./internal/model.js"
 import * as adminOps from "./internal/admin.js"
 import * as consent from "./internal/consent.js"
 import * as faults from "./internal/faults.js"
+import * as delivery from "./internal/delivery.js"
 import * as router from "./internal/router.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -152,18 +154,26 @@ export interface Options {
   /** Capacity of a new group (default 500, as in the recorded sample). */
   readonly maxMembers?: number | undefined
   /**
-   * When `false` (default) any non-empty token is accepted for an `open_id` that has no
-   * registered token; when `true` only registered or issued tokens are.
+   * Off by default: the sandbox is as strict as Douyin. When `true`, any non-empty token is
+   * accepted for an `open_id` that has no registered or issued token, and unknown body fields
+   * are ignored instead of refused (2100005). For hand-written demo requests only.
    */
-  readonly strictTokens?: boolean | undefined
+  readonly lenient?: boolean | undefined
   /** Lifetime of tokens issued by the emulated OAuth endpoints (default 15 days). */
   readonly accessTokenLifetime?: Duration.DurationInput | undefined
   /** Lifetime of issued refresh tokens (default 30 days). */
   readonly refreshTokenLifetime?: Duration.DurationInput | undefined
-  /** When set, the OAuth endpoints require this `client_key` (otherwise any non-empty one). */
+  /** The app's `client_key` the OAuth endpoints require (default {@link defaultClientKey}). */
   readonly clientKey?: string | undefined
-  /** When set, `/oauth/access_token/` requires this `client_secret`. */
+  /**
+   * The app's `client_secret` the OAuth endpoints that take one require (default
+   * {@link defaultClientSecret}); webhook deliveries are signed with it.
+   */
   readonly clientSecret?: Redacted.Redacted<string> | undefined
+  /** Request bodies above this size are refused with HTTP 413 (default 1 MiB). */
+  readonly maxBodyBytes?: number | undefined
+  /** Where to deliver the webhooks Douyin would send for the state changes (none by default). */
+  readonly webhook?: WebhookOptions | undefined
   /** How many received requests are kept for {@link Service.requests} (default 1000). */
   readonly requestLogLimit?: number | undefined
   /**
@@ -174,6 +184,33 @@ export interface Options {
   /** How long a code granted on the consent page works (default 10 minutes, as Douyin's). */
   readonly authorizationCodeLifetime?: Duration.DurationInput | undefined
 }
+
+/**
+ * Where and how the sandbox delivers webhooks.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface WebhookOptions {
+  /** The app's webhook URL. */
+  readonly url: string
+  /** Deliveries are signed with it (default: the app's client secret, as Douyin does). */
+  readonly secret?: Redacted.Redacted<string> | undefined
+  /** Per-attempt timeout (default 5 seconds). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Redeliveries after a failed attempt (default 3). */
+  readonly retries?: number | undefined
+  /** Wait before a redelivery (default 1 second: the vendor documents no schedule). */
+  readonly retryDelay?: Duration.DurationInput | undefined
+}
+
+/**
+ * A webhook delivery in the log: `pending` while attempts remain, then `delivered` or `failed`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type DeliveryRecord = delivery.DeliveryRecord
 
 /**
  * A failed admin operation (e.g. applying to a group that does not exist).
@@ -188,6 +225,53 @@ export class SandboxAdminError extends Schema.TaggedError<SandboxAdminError>()("
   override get message() {
     return `sandbox ${this.operation}: ${this.description}`
   }
+}
+
+/**
+ * Creators who have authorized the app, with their token, quota and groups: what
+ * `douyin-sandbox --seed file.json` reads and the admin operation `seed` takes. Field names are
+ * the wire's (snake_case).
+ *
+ * @example
+ * ```json
+ * { "creators": [{ "open_id": "creator-demo", "access_token": "act.demo", "quota": 5,
+ *     "groups": [{ "group_name": "Effect fans", "open_audit_switch": 1, "members": 12 }] }] }
+ * ```
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Seed = Schema.Struct({
+  creators: Schema.Array(Schema.Struct({
+    open_id: Schema.NonEmptyTrimmedString,
+    access_token: Schema.optional(Schema.NonEmptyTrimmedString),
+    quota: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
+    groups: Schema.optional(Schema.Array(Schema.Struct({
+      group_name: Schema.NonEmptyTrimmedString,
+      description: Schema.optional(Schema.String),
+      avatar_uri: Schema.optional(Schema.String),
+      group_type: Schema.optional(Schema.Literal(2, 5)),
+      open_audit_switch: Schema.optional(Schema.Literal(0, 1)),
+      members: Schema.optional(Schema.Int.pipe(Schema.positive()))
+    })))
+  }))
+})
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export type Seed = typeof Seed.Type
+
+/**
+ * A seeded creator and the token the sandbox accepts for it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface SeededCreator {
+  readonly openId: string
+  readonly accessToken: string
 }
 
 /**
@@ -226,6 +310,16 @@ export interface Admin {
   readonly inject: (fault: Fault) => Effect.Effect<void, SandboxAdminError>
   readonly clearFaults: Effect.Effect<void, SandboxAdminError>
   readonly snapshot: Effect.Effect<Snapshot, SandboxAdminError>
+  /** A member posts a text message in a group from the Douyin app (`im_group_receive_msg`). */
+  readonly postAsMember: (options: {
+    readonly groupId: string
+    readonly userId?: string | undefined
+    readonly text: string
+  }) => Effect.Effect<Message, SandboxAdminError>
+  /** The webhook deliveries so far, oldest first, with their status and attempts. */
+  readonly deliveries: Effect.Effect<ReadonlyArray<DeliveryRecord>, SandboxAdminError>
+  /** Adds the seed's creators (authorized, with their token), quota and groups. */
+  readonly seed: (seed: Seed) => Effect.Effect<ReadonlyArray<SeededCreator>, SandboxAdminError>
   /** Back to an empty sandbox (same options). */
   readonly reset: Effect.Effect<void, SandboxAdminError>
 }
@@ -239,6 +333,13 @@ export interface Service extends Admin {
   readonly handle: (request: WireRequest) => Effect.Effect<Outcome>
   /** Requests received so far, oldest first (bounded by `requestLogLimit`). */
   readonly requests: Effect.Effect<ReadonlyArray<RecordedRequest>>
+  /**
+   * The token of a creator who has authorized the app: the first token registered or issued
+   * for `openId` (expired or not), or a new one registered now (`act.sandbox.<openId>`, no expiry).
+   */
+  readonly tokenOf: (openId: string) => Effect.Effect<Redacted.Redacted<string>>
+  /** The body size above which requests are refused with HTTP 413 (the server face reads no more). */
+  readonly maxBodyBytes: number
 }
 
 /**
@@ -344,15 +445,32 @@ export const routes: ReadonlyArray<string> = router.routes
 // ---------------------------------------------------------------------------------------------
 // the service
 
+/**
+ * The app's `client_key` when {@link Options.clientKey} is not set.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultClientKey = "sandbox-client-key"
+
+/**
+ * The app's `client_secret` when {@link Options.clientSecret} is not set (a sandbox value, not a secret).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultClientSecret = "sandbox-client-secret"
+
 const configOf = (options: Options): model.Config => ({
   initialQuota: options.quota ?? 5,
   maxMembers: options.maxMembers ?? 500,
-  strictTokens: options.strictTokens ?? false,
+  lenient: options.lenient ?? false,
   accessTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.accessTokenLifetime ?? "15 days")),
   refreshTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.refreshTokenLifetime ?? "30 days")),
-  clientKey: options.clientKey,
-  clientSecret: options.clientSecret === undefined ? undefined : Redacted.value(options.clientSecret),
+  clientKey: options.clientKey ?? defaultClientKey,
+  clientSecret: options.clientSecret === undefined ? defaultClientSecret : Redacted.value(options.clientSecret),
   requestLogLimit: options.requestLogLimit ?? 1000,
+  maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
   demoCreators: options.demoCreators ?? consent.defaultCreators,
   authorizationCodeLifetimeMillis: Duration.toMillis(Duration.decode(options.authorizationCodeLifetime ?? "10 minutes"))
 })
@@ -371,14 +489,31 @@ const snapshotOf = (state: model.State): Snapshot => ({
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Effect.Effect<Service> =>
+export const make = (options: Options = {}): Effect.Effect<Service, never, Scope.Scope> =>
   Effect.gen(function*() {
     const config = configOf(options)
     const state = yield* Ref.make(model.initial(config))
     const now = Clock.currentTimeMillis
+    const webhook = options.webhook
+    const deliverer = yield* delivery.make(
+      webhook === undefined ? undefined : {
+        url: webhook.url,
+        secret: webhook.secret ?? Redacted.make(config.clientSecret),
+        timeoutMillis: Duration.toMillis(Duration.decode(webhook.timeout ?? "5 seconds")),
+        retries: webhook.retries ?? 3,
+        retryDelayMillis: Duration.toMillis(Duration.decode(webhook.retryDelay ?? "1 second"))
+      }
+    )
+    /** Takes the events the last steps queued and hands them to the delivery loop. */
+    const drain = Effect.flatMap(
+      Ref.modify(state, (s) => [s.outbox, s.outbox.length === 0 ? s : { ...s, outbox: [] }] as const),
+      (payloads) => payloads.length === 0 ? Effect.void : Effect.flatMap(now, (t) => deliverer.enqueue(payloads, t))
+    )
+    const modify = <A>(f: (s: model.State, t: number) => readonly [A, model.State]): Effect.Effect<A> =>
+      Effect.flatMap(now, (t) => Effect.tap(Ref.modify(state, (s) => f(s, t)), () => drain))
 
     const handle = (request: WireRequest): Effect.Effect<Outcome> =>
-      Effect.flatMap(now, (t) => Ref.modify(state, (s) => router.handle(s, request, t))).pipe(
+      modify((s, t) => router.handle(s, request, t)).pipe(
         Effect.flatMap(({ delayMillis, outcome }) =>
           delayMillis > 0 ? Effect.as(Effect.sleep(Duration.millis(delayMillis)), outcome) : Effect.succeed(outcome)
         )
@@ -388,14 +523,28 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
 
     return {
       handle,
+      maxBodyBytes: config.maxBodyBytes,
       requests: Effect.map(Ref.get(state), (s) => s.log),
+      tokenOf: (openId) =>
+        Effect.map(
+          Ref.modify(state, (s) => adminOps.tokenOf(s, openId)),
+          Redacted.make
+        ),
       applyToJoin: (o) =>
-        Effect.flatMap(now, (t) => Ref.modify(state, (s) => adminOps.applyToJoin(s, o, t))).pipe(
+        modify((s, t) => adminOps.applyToJoin(s, o, t)).pipe(
           Effect.flatMap(Either.match({
             onLeft: (description) => Effect.fail(new SandboxAdminError({ operation: "applyToJoin", description })),
             onRight: (application) => Effect.succeed(application)
           }))
         ),
+      postAsMember: (o) =>
+        modify((s, t) => adminOps.postAsMember(s, { ...o, userId: o.userId ?? "sandbox-member" }, t)).pipe(
+          Effect.flatMap(Either.match({
+            onLeft: (description) => Effect.fail(new SandboxAdminError({ operation: "postAsMember", description })),
+            onRight: (message) => Effect.succeed(message)
+          }))
+        ),
+      deliveries: deliverer.log,
       authorize: (o) => Effect.flatMap(now, (t) => Ref.modify(state, (s) => adminOps.authorize(s, o, t))),
       registerToken: (o) =>
         Effect.flatMap(now, (t) =>
@@ -411,7 +560,8 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
       inject: (f) => update((s) => faults.addFault(s, f)),
       clearFaults: update(faults.clearFaults),
       snapshot: Effect.map(Ref.get(state), snapshotOf),
-      reset: Ref.set(state, model.initial(config))
+      seed: (seed) => modify((s, t) => adminOps.seed(s, seed.creators, t)),
+      reset: Effect.zipRight(Ref.set(state, model.initial(config)), deliverer.clear)
     } satisfies Service
   })
 
@@ -421,7 +571,7 @@ export const make = (options: Options = {}): Effect.Effect<Service> =>
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<FanGroupSandbox> => Layer.effect(FanGroupSandbox, make(options))
+export const layer = (options: Options = {}): Layer.Layer<FanGroupSandbox> => Layer.scoped(FanGroupSandbox, make(options))
 
 // ---------------------------------------------------------------------------------------------
 // face 1: an in-process HttpClient
@@ -484,13 +634,14 @@ export const makeClient = (sandbox: Service): HttpClient.HttpClient =>
  * @category layers
  */
 export const layerClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | FanGroupSandbox> =>
-  Layer.effectContext(
+  Layer.scopedContext(
     Effect.map(make(options), (sandbox) =>
       Context.make(FanGroupSandbox, sandbox).pipe(Context.add(HttpClient.HttpClient, makeClient(sandbox))))
   )
 
 /**
- * The token {@link layerDouyinClient} sends by default.
+ * A token for demos and examples: register it for the creator they act as
+ * ({@link Admin.registerToken}).
  *
  * @since 0.1.0
  * @category constants
@@ -498,9 +649,12 @@ export const layerClient = (options: Options = {}): Layer.Layer<HttpClient.HttpC
 export const defaultToken = "act.sandbox-token"
 
 /**
- * A ready `DouyinClient` over a fresh in-process sandbox (static token, production base URL
- * that never leaves the process, no retry and no rate limit: `Retry.layerDisabled`,
- * `RateLimit.layerDisabled`). Put the endpoint layers on top with `Layer.provideMerge`.
+ * A ready `DouyinClient` over a fresh in-process sandbox (production base URL that never leaves
+ * the process, no retry and no rate limit: `Retry.layerDisabled`, `RateLimit.layerDisabled`).
+ * Every creator the code names has authorized the app: each `open_id` is sent its own token
+ * ({@link Service.tokenOf}), which the sandbox checks as Douyin would. With `token`, that one
+ * static token is sent for every `open_id` instead (and refused unless registered for it).
+ * Put the endpoint layers on top with `Layer.provideMerge`.
  * Options that fail `DouyinConfig`'s checks fail the layer with a `ConfigError`.
  *
  * @since 0.1.0
@@ -510,11 +664,17 @@ export const layerDouyinClient = (
   options: Options & DouyinConfig.Options & { readonly token?: Redacted.Redacted<string> | undefined } = {}
 ): Layer.Layer<DouyinClient.DouyinClient | FanGroupSandbox, ConfigError.ConfigError> =>
   DouyinClient.layer.pipe(
-    Layer.provideMerge(layerClient(options)),
     Layer.provide(Retry.layerDisabled),
     Layer.provide(RateLimit.layerDisabled),
     Layer.provide(DouyinConfig.layer(options)),
-    Layer.provide(AccessToken.layerStatic(options.token ?? Redacted.make(defaultToken)))
+    Layer.provide(
+      options.token === undefined
+        ? Layer.unwrapEffect(
+          Effect.map(FanGroupSandbox, (sandbox) => AccessToken.layerFunction({ get: sandbox.tokenOf }))
+        )
+        : AccessToken.layerStatic(options.token)
+    ),
+    Layer.provideMerge(layerClient(options))
   )
 
 // ---------------------------------------------------------------------------------------------
@@ -549,6 +709,14 @@ const AdminRequest = Schema.Union(
   Schema.Struct({ op: Schema.Literal("inject"), fault: FaultSchema }),
   Schema.Struct({ op: Schema.Literal("clearFaults") }),
   Schema.Struct({ op: Schema.Literal("snapshot") }),
+  Schema.Struct({ op: Schema.Literal("seed"), seed: Seed }),
+  Schema.Struct({
+    op: Schema.Literal("postAsMember"),
+    groupId: Schema.String,
+    userId: Schema.optional(Schema.String),
+    text: Schema.String
+  }),
+  Schema.Struct({ op: Schema.Literal("deliveries") }),
   Schema.Struct({ op: Schema.Literal("reset") })
 )
 type AdminRequest = typeof AdminRequest.Type
@@ -583,6 +751,12 @@ const runAdmin = (sandbox: Service, request: AdminRequest): Effect.Effect<unknow
       return sandbox.clearFaults
     case "snapshot":
       return sandbox.snapshot
+    case "seed":
+      return sandbox.seed(request.seed)
+    case "postAsMember":
+      return sandbox.postAsMember({ groupId: request.groupId, userId: request.userId, text: request.text })
+    case "deliveries":
+      return sandbox.deliveries
     case "reset":
       return sandbox.reset
   }
@@ -608,6 +782,14 @@ export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest
   function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const sandbox = yield* FanGroupSandbox
+    const declared = Number(request.headers["content-length"] ?? "0")
+    if (declared > sandbox.maxBodyBytes) {
+      return HttpServerResponse.text("<html><body>413 Request Entity Too Large</body></html>", {
+        status: 413,
+        contentType: "text/html",
+        headers: { connection: "close" }
+      })
+    }
     const bodyText = yield* Effect.orElseSucceed(request.text, () => "")
     const url = new URL(request.url, "http://sandbox.invalid")
     if (url.pathname.startsWith(adminPrefix)) {
@@ -705,6 +887,18 @@ export const makeRemote = (baseUrl: string): Effect.Effect<Admin, never, HttpCli
         })),
       clearFaults: Effect.asVoid(call({ op: "clearFaults" })),
       snapshot: call({ op: "snapshot" }) as Effect.Effect<Snapshot, SandboxAdminError>,
+      seed: (seed) => call({ op: "seed", seed }) as Effect.Effect<ReadonlyArray<SeededCreator>, SandboxAdminError>,
+      postAsMember: (o) =>
+        call({
+          op: "postAsMember",
+          groupId: o.groupId,
+          text: o.text,
+          ...(o.userId === undefined ? {} : { userId: o.userId })
+        }) as Effect.Effect<
+          Message,
+          SandboxAdminError
+        >,
+      deliveries: call({ op: "deliveries" }) as Effect.Effect<ReadonlyArray<DeliveryRecord>, SandboxAdminError>,
       reset: Effect.asVoid(call({ op: "reset" }))
     } satisfies Admin
   })

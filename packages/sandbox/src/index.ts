@@ -13,8 +13,22 @@
 export * as FanGroupSandbox from "./FanGroupSandbox.js"
 
 /**
+ * The `douyin-sandbox` command: arguments, banner, serving until Ctrl-C.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxCli from "./SandboxCli.js"
+
+/**
  * The emulator served by Node on a real loopback socket.
  *
  * @since 0.1.0
  */
 export * as SandboxServer from "./SandboxServer.js"
+
+/**
+ * Webhook deliveries as Douyin makes them: event constructors, signing, posting.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxWebhook from "./SandboxWebhook.js"

@@ -51,7 +51,7 @@ const exchange = (s: FanGroupSandbox.Service, code: string) =>
   )
 
 describe("sandbox consent page", () => {
-  it.effect("GET shows the app, the scopes (optional ones with their tick) and the demo creators", () =>
+  it.scoped("GET shows the app, the scopes (optional ones with their tick) and the demo creators", () =>
     Effect.gen(function*() {
       const s = yield* sandbox
       const r = reply(yield* page(s, params))
@@ -64,7 +64,7 @@ describe("sandbox consent page", () => {
       for (const openId of ["creator-ana", "creator-ben", "creator-chen"]) expect(r.body).toContain(`value="${openId}"`)
     }))
 
-  it.effect("grant: 302 to redirect_uri with its own query kept, code and state appended; the code works once", () =>
+  it.scoped("grant: 302 to redirect_uri with its own query kept, code and state appended; the code works once", () =>
     Effect.gen(function*() {
       const s = yield* sandbox
       const r = reply(yield* post(s, { ...params, open_id: "creator-ben", decision: "grant", grant_optional: ["im.recall_message"] }))
@@ -79,7 +79,7 @@ describe("sandbox consent page", () => {
       expect(yield* exchange(s, code)).toMatchObject({ error_code: 10007 })
     }))
 
-  it.effect("the code expires after authorizationCodeLifetime (10 minutes by default): 10007", () =>
+  it.scoped("the code expires after authorizationCodeLifetime (10 minutes by default): 10007", () =>
     Effect.gen(function*() {
       const s = yield* sandbox
       const r = reply(yield* post(s, { ...params, open_id: "creator-ana", decision: "grant" }))
@@ -87,7 +87,7 @@ describe("sandbox consent page", () => {
       expect(yield* exchange(s, new URL(r.headers["location"]!).searchParams.get("code")!)).toMatchObject({ error_code: 10007 })
     }))
 
-  it.effect("deny: 302 to redirect_uri with state only, no code", () =>
+  it.scoped("deny: 302 to redirect_uri with state only, no code", () =>
     Effect.gen(function*() {
       const s = yield* sandbox
       const r = reply(yield* post(s, { ...params, open_id: "creator-ana", decision: "deny" }))
@@ -97,7 +97,7 @@ describe("sandbox consent page", () => {
       expect(location.searchParams.get("state")).toBe("v1.some.state")
     }))
 
-  it.effect("bad parameters: an error page (400), never a redirect", () =>
+  it.scoped("bad parameters: an error page (400), never a redirect", () =>
     Effect.gen(function*() {
       const s = yield* sandbox
       const cases: ReadonlyArray<readonly [Record<string, string>, string]> = [
@@ -122,7 +122,7 @@ describe("sandbox consent page", () => {
       expect(unknown.body).toContain("choose one of the creators")
     }))
 
-  it.effect("the page escapes what it echoes", () =>
+  it.scoped("the page escapes what it echoes", () =>
     Effect.gen(function*() {
       const s = yield* sandbox
       const r = reply(yield* page(s, { ...params, state: `"><script>alert(1)</script>` }))

@@ -153,6 +153,7 @@ export const serve = (
         code,
         openId,
         scope: granted.join(","),
+        used: false,
         expiresAt: now + codeLifetimeMillis
       })
     }

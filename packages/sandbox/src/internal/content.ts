@@ -2,7 +2,7 @@
  * Message content checks (docs/wire.md#message-content): `{ msg_type, <one variant> }`, the variant's
  * required fields present.
  */
-import { type Body, int, invalid, isRejection, type Rejection, str } from "./request.js"
+import { type Body, int, invalid, isRejection, type Rejection, str, unknownFields } from "./request.js"
 
 const variantOf: Readonly<Record<number, string>> = {
   1: "text",
@@ -18,11 +18,23 @@ export const sendTypes = [1, 2, 3, 8, 10]
 /** The `msg_type`s a group setting's message list may carry. */
 export const settingTypes = [1, 10, 11]
 
-const checkVariant = (msgType: number, v: unknown): Rejection | undefined => {
+/** The fields each variant takes (docs/wire.md#message-content). */
+const variantFields: Readonly<Record<number, ReadonlyArray<string>>> = {
+  1: ["text"],
+  2: ["media_id"],
+  3: ["item_id"],
+  8: ["card_id"],
+  10: ["card_template_id", "app_id", "path", "query", "schema", "card_id"],
+  11: ["activity_id", "coupon_meta_id"]
+}
+
+const checkVariant = (msgType: number, v: unknown, lenient: boolean): Rejection | undefined => {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     return invalid(`${variantOf[msgType]} must be an object`)
   }
   const o = v as Body
+  const unknown = lenient ? [] : unknownFields(o, variantFields[msgType] ?? [])
+  if (unknown.length > 0) return invalid(`${variantOf[msgType]} does not take ${unknown.join(", ")}`)
   const need = (...keys: ReadonlyArray<string>) => {
     for (const k of keys) {
       const r = str(o, k)
@@ -42,8 +54,12 @@ const checkVariant = (msgType: number, v: unknown): Rejection | undefined => {
     case 10: {
       const missing = need("card_template_id", "app_id")
       if (missing) return missing
-      if (o["path"] !== undefined && o["schema"] !== undefined) {
-        return invalid("applet_card.path and applet_card.schema are mutually exclusive")
+      const path = o["path"] !== undefined
+      const schema = o["schema"] !== undefined
+      if (path && schema) return invalid("applet_card.path and applet_card.schema are mutually exclusive")
+      if (!path && !schema) return invalid("applet_card needs path or schema")
+      for (const k of ["path", "schema", "query", "card_id"]) {
+        if (o[k] !== undefined && typeof o[k] !== "string") return invalid(`applet_card.${k} must be a string`)
       }
       return undefined
     }
@@ -58,7 +74,12 @@ const checkVariant = (msgType: number, v: unknown): Rejection | undefined => {
 }
 
 /** `{ msg_type, <one variant> }`, nothing else (the Go client's all-variants body is rejected). */
-export const checkContent = (content: unknown, allowed: ReadonlyArray<number>, where: string): Rejection | undefined => {
+export const checkContent = (
+  content: unknown,
+  allowed: ReadonlyArray<number>,
+  where: string,
+  lenient: boolean
+): Rejection | undefined => {
   if (typeof content !== "object" || content === null || Array.isArray(content)) {
     return invalid(`${where} must be an object`)
   }
@@ -70,5 +91,5 @@ export const checkContent = (content: unknown, allowed: ReadonlyArray<number>, w
   if (extra.length > 0) {
     return invalid(`${where} must carry only msg_type and ${key}; unexpected: ${extra.join(", ")}`)
   }
-  return checkVariant(msgType, o[key])
+  return checkVariant(msgType, o[key], lenient)
 }

@@ -4,7 +4,8 @@
  */
 import * as HashMap from "effect/HashMap"
 import { type Handled, type Input, no, ok, ownedGroup } from "./imRoute.js"
-import { type Application, type ApplyStatus, ordered, type State } from "./model.js"
+import * as SandboxWebhook from "../SandboxWebhook.js"
+import { type Application, type ApplyStatus, emit, ordered, type State } from "./model.js"
 import { int, invalid, isRejection, queryInt, str } from "./request.js"
 
 const applicationWire = (a: Application) => ({
@@ -29,7 +30,7 @@ export const auditGet = (state: State, { openId, query }: Input): Handled => {
   return ok({ apply_list: { cursor: next, has_more: next < all.length, list: page.map(applicationWire) } }, state)
 }
 
-export const auditSet = (state: State, { body, openId }: Input): Handled => {
+export const auditSet = (state: State, { body, ctx, openId }: Input): Handled => {
   const applyId = str(body, "apply_id")
   if (isRejection(applyId)) return no(applyId, state)
   const status = int(body["status"], "status", [2, 3])
@@ -45,9 +46,33 @@ export const auditSet = (state: State, { body, openId }: Input): Handled => {
     return no(invalid(`application ${applyId} is not pending (already ${current === 2 ? "approved" : "rejected"})`), state)
   }
   const approved = status === 2
-  return ok({ success: true }, {
-    ...state,
-    applications: HashMap.set(state.applications, applyId, { ...application.value, status: status as ApplyStatus }),
-    groups: approved ? HashMap.set(state.groups, group.groupId, { ...group, existNum: group.existNum + 1 }) : state.groups
+  const clientKey = state.config.clientKey
+  const changed = SandboxWebhook.enterGroupAuditChange({
+    clientKey,
+    ownerOpenId: openId,
+    applicantOpenId: application.value.userId,
+    groupId: group.groupId,
+    applyId,
+    applyStatus: status as ApplyStatus,
+    createTime: ctx.now
   })
+  const joined = SandboxWebhook.groupFansEvent({
+    clientKey,
+    ownerOpenId: openId,
+    memberOpenId: application.value.userId,
+    groupId: group.groupId,
+    groupType: group.groupType === 5 ? 5 : 2,
+    createTime: ctx.now
+  })
+  return ok(
+    { success: true },
+    emit(
+      {
+        ...state,
+        applications: HashMap.set(state.applications, applyId, { ...application.value, status: status as ApplyStatus }),
+        groups: approved ? HashMap.set(state.groups, group.groupId, { ...group, existNum: group.existNum + 1 }) : state.groups
+      },
+      ...(approved ? [changed, joined] : [changed])
+    )
+  )
 }

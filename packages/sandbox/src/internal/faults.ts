@@ -2,11 +2,10 @@
  * Injected faults: which one a request meets (each has a number of uses), and what an
  * answer-replacing fault answers.
  */
-import { ErrorCode } from "@effect-douyin/core"
 import * as envelope from "./envelope.js"
 import type { Fault, Outcome, State, WireRequest } from "./model.js"
 
-const C = ErrorCode.Codes
+import { Codes as C } from "./codes.js"
 
 const matches = (fault: Fault, request: WireRequest) =>
   fault.times > 0 &&

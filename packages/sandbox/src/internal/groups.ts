@@ -1,14 +1,13 @@
 /**
  * The fan-group routes: quota (`/im/group/count/`), create and list.
  */
-import { ErrorCode } from "@effect-douyin/core"
 import * as HashMap from "effect/HashMap"
 import { pad, nextSeq } from "./ids.js"
 import { type Handled, type Input, no, ok } from "./imRoute.js"
 import { type Group, ordered, quotaOf, type State } from "./model.js"
 import { isRejection, optInt, Rejection, str } from "./request.js"
 
-const C = ErrorCode.Codes
+import { Codes as C } from "./codes.js"
 
 const entryLimit = (g: Group): ReadonlyArray<string> | null => {
   const limits: Array<string> = []

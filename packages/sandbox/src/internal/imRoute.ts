@@ -3,13 +3,12 @@
  * or a {@link Rejection}, and the next state. `router.ts` wraps the answer in the route's
  * envelope (shape A or B).
  */
-import { ErrorCode } from "@effect-douyin/core"
 import * as Either from "effect/Either"
 import * as HashMap from "effect/HashMap"
 import type { Group, State } from "./model.js"
 import { type Body, type Ctx, invalid, Rejection } from "./request.js"
 
-const C = ErrorCode.Codes
+import { Codes as C } from "./codes.js"
 
 /** An IM request once its content type, `open_id`, token and body have been checked. */
 export interface Input {
@@ -24,6 +23,8 @@ export type Handled = readonly [Either.Either<Record<string, unknown>, Rejection
 export interface ImRoute {
   readonly method: "GET" | "POST"
   readonly envelope: "A" | "B"
+  /** The body fields the route takes (POST); any other is refused with 2100005 unless lenient. */
+  readonly fields: ReadonlyArray<string>
   readonly run: (state: State, input: Input) => Handled
 }
 

@@ -5,7 +5,8 @@ import * as HashMap from "effect/HashMap"
 import { checkContent, sendTypes } from "./content.js"
 import { pad, nextSeq } from "./ids.js"
 import { type Handled, type Input, no, ok, ownedGroup } from "./imRoute.js"
-import { type Message, ordered, type State } from "./model.js"
+import * as SandboxWebhook from "../SandboxWebhook.js"
+import { emit, type Message, ordered, type State } from "./model.js"
 import { int, invalid, isRejection, optStr, str } from "./request.js"
 
 export const send = (state0: State, { body, ctx, openId }: Input): Handled => {
@@ -13,16 +14,23 @@ export const send = (state0: State, { body, ctx, openId }: Input): Handled => {
   const groupTokenField = optStr(body, "group_token")
   if (isRejection(groupIdField)) return no(groupIdField, state0)
   if (isRejection(groupTokenField)) return no(groupTokenField, state0)
-  if ((groupIdField === undefined || groupIdField === "") === (groupTokenField === undefined || groupTokenField === "")) {
-    return no(invalid("exactly one of group_id and group_token is required"), state0)
+  // Present means the address: an empty `group_id` beside a `group_token` is two addresses, one bad.
+  if (groupIdField !== undefined && groupTokenField !== undefined) {
+    return no(invalid("group_id and group_token are alternatives: send one"), state0)
   }
-  const groupId = groupIdField !== undefined && groupIdField !== ""
+  if (groupIdField === undefined && groupTokenField === undefined) {
+    return no(invalid("one of group_id and group_token is required"), state0)
+  }
+  if ((groupIdField ?? groupTokenField)!.trim() === "") {
+    return no(invalid(`${groupIdField === undefined ? "group_token" : "group_id"} must be a non-empty string`), state0)
+  }
+  const groupId = groupIdField !== undefined
     ? groupIdField
     : ordered(state0.groups).find((g) => g.groupToken === groupTokenField)?.groupId
   if (groupId === undefined) return no(invalid("group_token does not name a group"), state0)
   const group = ownedGroup(state0, openId, groupId)
   if (isRejection(group)) return no(group, state0)
-  const bad = checkContent(body["content"], sendTypes, "content")
+  const bad = checkContent(body["content"], sendTypes, "content", ctx.lenient)
   if (bad) return no(bad, state0)
   const [seq, state] = nextSeq(state0)
   const message: Message = {
@@ -34,7 +42,24 @@ export const send = (state0: State, { body, ctx, openId }: Input): Handled => {
     sentAt: ctx.now,
     recalled: false
   }
-  return ok({ msg_id: message.msgId }, { ...state, messages: HashMap.set(state.messages, message.msgId, message) })
+  const content = body["content"] as { readonly msg_type: number; readonly text?: { readonly text: string } }
+  const sent = SandboxWebhook.imGroupSendMsg({
+    clientKey: state.config.clientKey,
+    ownerOpenId: openId,
+    senderOpenId: openId,
+    groupId: group.groupId,
+    msgId: message.msgId,
+    createTime: ctx.now,
+    message: content.msg_type === 1
+      ? { type: "text", text: content.text?.text ?? "" }
+      : {
+        type: content.msg_type === 2 ? "image" : content.msg_type === 3 ? "video" : content.msg_type === 8 ? "retain_consult_card" : "other"
+      }
+  })
+  return ok(
+    { msg_id: message.msgId },
+    emit({ ...state, messages: HashMap.set(state.messages, message.msgId, message) }, sent)
+  )
 }
 
 export const recall = (state: State, { body, openId }: Input): Handled => {

@@ -4,6 +4,7 @@
  * so requests are atomic and the state lives in the layer that owns the `Ref`.
  */
 import * as HashMap from "effect/HashMap"
+import type { Payload } from "../SandboxWebhook.js"
 
 /** A request as the sandbox sees it, whichever face it came through. */
 export interface WireRequest {
@@ -98,6 +99,8 @@ export interface RefreshEntry {
   readonly accessToken: string
   readonly expiresAt: number
   readonly scope: string
+  /** How many times it was renewed (`/oauth/renew_refresh_token/`). */
+  readonly renewals: number
 }
 
 export interface AuthCode {
@@ -105,6 +108,7 @@ export interface AuthCode {
   readonly openId: string
   readonly scope: string
   readonly expiresAt: number
+  readonly used: boolean
 }
 
 export type FaultKind = "Busy" | "TokenExpired" | "Drop" | "HttpStatus" | "Latency"
@@ -136,16 +140,19 @@ export interface Recorded {
 export interface Config {
   readonly initialQuota: number
   readonly maxMembers: number
-  readonly strictTokens: boolean
+  /** Accept any non-empty token for an open_id with none registered, and unknown body fields. */
+  readonly lenient: boolean
   readonly accessTokenLifetimeMillis: number
   readonly refreshTokenLifetimeMillis: number
-  readonly clientKey: string | undefined
-  readonly clientSecret: string | undefined
+  readonly clientKey: string
+  readonly clientSecret: string
   readonly requestLogLimit: number
   /** The creators the consent page offers. */
   readonly demoCreators: ReadonlyArray<{ readonly openId: string; readonly nickname: string }>
   /** How long a code issued by the consent page works. */
   readonly authorizationCodeLifetimeMillis: number
+  /** Larger request bodies are refused with HTTP 413 before they are parsed. */
+  readonly maxBodyBytes: number
 }
 
 export interface State {
@@ -163,6 +170,8 @@ export interface State {
   readonly authCodes: HashMap.HashMap<string, AuthCode>
   readonly faults: ReadonlyArray<Fault>
   readonly log: ReadonlyArray<Recorded>
+  /** Webhook events the last steps produced, taken by the delivery loop. */
+  readonly outbox: ReadonlyArray<Payload>
 }
 
 export const initial = (config: Config): State => ({
@@ -177,7 +186,14 @@ export const initial = (config: Config): State => ({
   refreshTokens: HashMap.empty(),
   authCodes: HashMap.empty(),
   faults: [],
-  log: []
+  log: [],
+  outbox: []
+})
+
+/** Queues webhook events (delivered only when a webhook URL is configured). */
+export const emit = (state: State, ...payloads: ReadonlyArray<Payload>): State => ({
+  ...state,
+  outbox: [...state.outbox, ...payloads]
 })
 
 export const quotaOf = (state: State, openId: string): number =>

@@ -1,20 +1,23 @@
 /**
- * The OAuth routes (shape C): exchange an authorization code for tokens (single use), and
- * refresh, which keeps and extends a live access token or replaces an expired one.
+ * The OAuth routes (shape C, docs/wire.md#oauth-and-tokens): exchange an authorization code for
+ * tokens (single use), refresh (keeps and extends a live access token or replaces an expired
+ * one; no `client_secret`), renew a refresh token, and the app's `client_token`. Each route says
+ * which body encodings it takes; the router refuses credentials in the query string.
  */
-import { ErrorCode } from "@effect-douyin/core"
 import * as HashMap from "effect/HashMap"
+import { Codes as C } from "./codes.js"
 import * as envelope from "./envelope.js"
 import { nextSeq, pad } from "./ids.js"
 import type { Outcome, State } from "./model.js"
 import { type Body, type Ctx, isRejection, Rejection, str } from "./request.js"
 
-const C = ErrorCode.Codes
-
 export type OAuthHandled = readonly [Outcome, State]
 
-/** An OAuth route: its fields are the query and the form or JSON body, merged. */
-export type OAuthRoute = (state: State, fields: Body, ctx: Ctx) => OAuthHandled
+/** An OAuth route: the body encodings it takes, and its step over the body's fields. */
+export interface OAuthRoute {
+  readonly encodings: ReadonlyArray<"form" | "json">
+  readonly run: (state: State, fields: Body, ctx: Ctx) => OAuthHandled
+}
 
 const oauthError = (ctx: Ctx, state: State, code: number, description: string): OAuthHandled => [
   envelope.errorC(code, description, ctx.logId, ctx.nowSeconds),
@@ -48,41 +51,44 @@ const issueTokens = (state0: State, ctx: Ctx, openId: string, scope: string): OA
         openId,
         accessToken,
         expiresAt: ctx.now + cfg.refreshTokenLifetimeMillis,
-        scope
+        scope,
+        renewals: 0
       })
     }
   ]
 }
 
-const checkClient = (state: State, fields: Body, withSecret: boolean): Rejection | undefined => {
+/** The app's credentials: `client_key` always, `client_secret` where the route takes one. */
+const checkClient = (state: State, fields: Body, secret: "required" | "refused"): Rejection | undefined => {
   const key = str(fields, "client_key")
-  if (isRejection(key)) return new Rejection(C.oauthParameterError, "client_key is required")
+  if (isRejection(key)) return new Rejection(C.oauthMissingParameter, "client_key is required")
   const cfg = state.config
-  if (cfg.clientKey !== undefined && key !== cfg.clientKey) {
-    return new Rejection(C.oauthParameterError, "client_key invalid")
+  if (key !== cfg.clientKey) return new Rejection(C.oauthClientKeyInvalid, "client_key invalid")
+  if (secret === "refused") {
+    return fields["client_secret"] === undefined
+      ? undefined
+      : new Rejection(C.oauthParameterError, "this grant takes no client_secret")
   }
-  if (withSecret) {
-    const secret = str(fields, "client_secret")
-    if (isRejection(secret)) return new Rejection(C.oauthParameterError, "client_secret is required")
-    if (cfg.clientSecret !== undefined && secret !== cfg.clientSecret) {
-      return new Rejection(C.oauthParameterError, "client_key or client_secret wrong")
-    }
-  }
+  const given = str(fields, "client_secret")
+  if (isRejection(given)) return new Rejection(C.oauthMissingParameter, "client_secret is required")
+  if (given !== cfg.clientSecret) return new Rejection(C.oauthClientSecretWrong, "client_key or client_secret wrong")
   return undefined
 }
 
-/** What both grants check first: the client, then the grant type. An error answer, or undefined. */
+/** What the grants check first: the client, then the grant type. An error answer, or undefined. */
 const checkGrant = (
   state: State,
   fields: Body,
   ctx: Ctx,
-  grantType: string,
-  withSecret: boolean
+  grantType: string | undefined,
+  secret: "required" | "refused"
 ): OAuthHandled | undefined => {
-  const client = checkClient(state, fields, withSecret)
+  const client = checkClient(state, fields, secret)
   if (client) return oauthError(ctx, state, client.code, client.description)
-  if (fields["grant_type"] !== grantType) {
-    return oauthError(ctx, state, C.oauthParameterError, `grant_type must be ${grantType}`)
+  if (grantType !== undefined && fields["grant_type"] !== grantType) {
+    return fields["grant_type"] === undefined
+      ? oauthError(ctx, state, C.oauthMissingParameter, "grant_type is required")
+      : oauthError(ctx, state, C.oauthParameterError, `grant_type must be ${grantType}`)
   }
   return undefined
 }
@@ -91,25 +97,67 @@ const checkGrant = (
 const field = (fields: Body, key: string): string => typeof fields[key] === "string" ? fields[key] : ""
 
 const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled => {
-  const rejected = checkGrant(state, fields, ctx, "authorization_code", true)
+  const rejected = checkGrant(state, fields, ctx, "authorization_code", "required")
   if (rejected) return rejected
   const code = field(fields, "code")
+  if (code === "") return oauthError(ctx, state, C.oauthMissingParameter, "code is required")
   const entry = HashMap.get(state.authCodes, code)
-  if (entry._tag === "None" || ctx.now >= entry.value.expiresAt) {
+  if (entry._tag === "None" || entry.value.used || ctx.now >= entry.value.expiresAt) {
     // Douyin's answer for a code that expired (10 minutes) or was used (single use).
     return oauthError(ctx, state, C.authorizationCodeExpired, "authorization code expired or used")
   }
-  // Single use.
-  const used = { ...state, authCodes: HashMap.remove(state.authCodes, code) }
+  // Single use: kept, marked used, so a second exchange is told so.
+  const used = { ...state, authCodes: HashMap.set(state.authCodes, code, { ...entry.value, used: true }) }
   return issueTokens(used, ctx, entry.value.openId, entry.value.scope)
 }
 
-const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled => {
-  const rejected = checkGrant(state, fields, ctx, "refresh_token", false)
+/** `clt.` tokens for the app itself (2 hours); they open no IM route (those need a user token). */
+const clientTokenRoute = (state0: State, fields: Body, ctx: Ctx): OAuthHandled => {
+  const rejected = checkGrant(state0, fields, ctx, "client_credential", "required")
+  if (rejected) return rejected
+  const [seq, state] = nextSeq(state0)
+  return [envelope.successC({ access_token: `clt.sandbox${pad(seq, 8)}`, expires_in: 7200 }, ctx.logId), state]
+}
+
+/** How many times one refresh token may be renewed before 10020. */
+const maxRenewals = 5
+
+const renewRefreshTokenRoute = (state0: State, fields: Body, ctx: Ctx): OAuthHandled => {
+  const rejected = checkGrant(state0, fields, ctx, undefined, "refused")
   if (rejected) return rejected
   const refreshToken = field(fields, "refresh_token")
+  if (refreshToken === "") return oauthError(ctx, state0, C.oauthMissingParameter, "refresh_token is required")
+  const entry = HashMap.get(state0.refreshTokens, refreshToken)
+  if (entry._tag === "None" || ctx.now >= entry.value.expiresAt) {
+    return oauthError(ctx, state0, C.refreshTokenExpired, "refresh_token expired or invalid")
+  }
+  if (entry.value.renewals >= maxRenewals) {
+    return oauthError(ctx, state0, C.renewLimitExceeded, "refresh_token renewed too many times")
+  }
+  const [seq, state] = nextSeq(state0)
+  const renewed = `rft.sandbox${pad(seq, 8)}`
+  const lifetime = state.config.refreshTokenLifetimeMillis
+  return [
+    envelope.successC({ refresh_token: renewed, expires_in: Math.floor(lifetime / 1000) }, ctx.logId),
+    {
+      ...state,
+      refreshTokens: HashMap.set(HashMap.remove(state.refreshTokens, refreshToken), renewed, {
+        ...entry.value,
+        refreshToken: renewed,
+        expiresAt: ctx.now + lifetime,
+        renewals: entry.value.renewals + 1
+      })
+    }
+  ]
+}
+
+const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled => {
+  const rejected = checkGrant(state, fields, ctx, "refresh_token", "refused")
+  if (rejected) return rejected
+  const refreshToken = field(fields, "refresh_token")
+  if (refreshToken === "") return oauthError(ctx, state, C.oauthMissingParameter, "refresh_token is required")
   const entry = HashMap.get(state.refreshTokens, refreshToken)
-  if (entry._tag === "None") return oauthError(ctx, state, C.oauthParameterError, "refresh_token invalid")
+  if (entry._tag === "None") return oauthError(ctx, state, C.refreshTokenExpired, "refresh_token invalid or expired")
   const r = entry.value
   if (ctx.now >= r.expiresAt) return oauthError(ctx, state, C.refreshTokenExpired, "refresh_token expired")
   const cfg = state.config
@@ -152,7 +200,14 @@ const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =
   ]
 }
 
+/**
+ * The OAuth paths. `/oauth/access_token/` takes a form or JSON (vendors' clients send both);
+ * refresh and renew take a form only, as the vendor documents; `client_token` takes JSON as
+ * documented, and a form too (no source says it is refused).
+ */
 export const oauthRoutes: Readonly<Record<string, OAuthRoute>> = {
-  "/oauth/access_token/": accessTokenRoute,
-  "/oauth/refresh_token/": refreshTokenRoute
+  "/oauth/access_token/": { encodings: ["form", "json"], run: accessTokenRoute },
+  "/oauth/refresh_token/": { encodings: ["form"], run: refreshTokenRoute },
+  "/oauth/renew_refresh_token/": { encodings: ["form"], run: renewRefreshTokenRoute },
+  "/oauth/client_token/": { encodings: ["json", "form"], run: clientTokenRoute }
 }

@@ -2,15 +2,15 @@
  * What a route receives (the request's clock and log id, its decoded fields) and how it reads
  * and rejects them: a {@link Rejection} is the Douyin error code and description a route answers.
  */
-import { ErrorCode } from "@effect-douyin/core"
-
-const C = ErrorCode.Codes
+import { Codes as C } from "./codes.js"
 
 /** The request's clock and log id. */
 export interface Ctx {
   readonly now: number
   readonly nowSeconds: number
   readonly logId: string
+  /** The sandbox's lenient mode (unknown fields ignored). */
+  readonly lenient: boolean
 }
 
 export type Body = Readonly<Record<string, unknown>>
@@ -48,3 +48,7 @@ export const queryInt = (query: Readonly<Record<string, string>>, key: string): 
   if (v === undefined || v === "") return undefined
   return /^-?\d+$/.test(v) ? Number(v) : invalid(`${key} must be an integer`)
 }
+
+/** The keys of `body` that are not in `known` (snake_case names as the wire has them). */
+export const unknownFields = (body: Body, known: ReadonlyArray<string>): ReadonlyArray<string> =>
+  Object.keys(body).filter((k) => !known.includes(k))

@@ -4,7 +4,6 @@
  * Effect, no I/O: `FanGroupSandbox` runs it inside `Ref.modify` and applies the latency
  * afterwards.
  */
-import { ErrorCode } from "@effect-douyin/core"
 import * as Either from "effect/Either"
 import * as envelope from "./envelope.js"
 import * as consent from "./consent.js"
@@ -15,10 +14,10 @@ import { imRoutes } from "./imRoutes.js"
 import type { Outcome, Recorded, State, WireRequest } from "./model.js"
 import { type OAuthRoute, oauthRoutes } from "./oauthRoutes.js"
 import type { Ctx } from "./request.js"
+import { Codes as C } from "./codes.js"
 import { checkToken } from "./tokens.js"
+import { unknownFields } from "./request.js"
 import { bareContentType, parsedBody, parseForm, parseJsonObject } from "./wireBody.js"
-
-const C = ErrorCode.Codes
 
 /** Every path the sandbox serves, as `"METHOD /path/"`. */
 export const routes: ReadonlyArray<string> = [
@@ -55,7 +54,7 @@ const receive = (state0: State, request: WireRequest, now: number): readonly [Ct
   const limit = state0.config.requestLogLimit
   const log = limit <= 0 ? [] : [...(state0.log.length >= limit ? state0.log.slice(1 - limit) : state0.log), record]
   const [seq, state] = nextSeq({ ...state0, log })
-  return [{ now, nowSeconds: Math.floor(now / 1000), logId: makeLogId(now, seq) }, state]
+  return [{ now, nowSeconds: Math.floor(now / 1000), logId: makeLogId(now, seq), lenient: state.config.lenient }, state]
 }
 
 /** A rejection in the route's envelope: shape A or B for IM routes, C for OAuth. */
@@ -66,20 +65,35 @@ const rejecter = (kind: "A" | "B" | "C", ctx: Ctx): Reject => (code, description
     ? envelope.replyB(code, description, ctx.logId)
     : envelope.errorC(code, description, ctx.logId, ctx.nowSeconds)
 
-/** An OAuth route: fields from a form or JSON body, merged over the query. */
-const serveOAuth = (run: OAuthRoute, { ctx, drop, reject, request, state }: Routed): Answered => {
+/** Parameters that are secrets or grants: they travel in the body, never in the URL. */
+const bodyOnly = ["client_key", "client_secret", "code", "grant_type", "refresh_token"]
+
+/** An OAuth route: its fields from the body in one of the route's encodings; none in the query. */
+const serveOAuth = (route: OAuthRoute, { ctx, drop, reject, request, state }: Routed): Answered => {
+  const inQuery = Object.keys(request.query).filter((k) => bodyOnly.includes(k))
+  if (inQuery.length > 0) {
+    return [reject(C.oauthParameterError, `${inQuery.join(", ")} must be sent in the body, not the query string`), state]
+  }
   const type = bareContentType(request.headers)
-  const fields = type === "application/x-www-form-urlencoded"
-    ? parseForm(request.bodyText)
-    : parseJsonObject(request.bodyText)
-  if (fields === undefined) return [reject(C.oauthParameterError, "body is not valid JSON"), state]
-  const [outcome, next] = run(state, { ...request.query, ...fields }, ctx)
+  const encoding = type === "application/x-www-form-urlencoded" ? "form" : type === "application/json" ? "json" : undefined
+  if (encoding === undefined || !route.encodings.includes(encoding)) {
+    const wanted = route.encodings.map((e) => e === "form" ? "application/x-www-form-urlencoded" : "application/json")
+    return [reject(C.oauthParameterError, `content-type must be ${wanted.join(" or ")}`), state]
+  }
+  const fields = encoding === "form" ? parseForm(request.bodyText) : parseJsonObject(request.bodyText)
+  if (fields === undefined) return [reject(C.oauthParameterError, "body is not a JSON object"), state]
+  const [outcome, next] = route.run(state, fields, ctx)
   return [drop ? dropped : outcome, next]
 }
 
-/** An IM route: JSON only, `open_id` and a valid `access-token` required. */
+/**
+ * An IM route: `open_id` and a valid `access-token` required; a POST carries a JSON object with
+ * the route's fields only. A GET needs no `content-type` (curl, Go's and Java's default clients
+ * send none on a read); one it carries must still be JSON.
+ */
 const serveIm = (route: ImRoute, { ctx, drop, reject, request, state }: Routed): Answered => {
-  if (bareContentType(request.headers) !== "application/json") {
+  const type = bareContentType(request.headers)
+  if (type !== "application/json" && (route.method === "POST" || type !== "")) {
     return [reject(C.invalidParameter, "content-type must be application/json"), state]
   }
   const openId = request.query["open_id"] ?? ""
@@ -88,6 +102,8 @@ const serveIm = (route: ImRoute, { ctx, drop, reject, request, state }: Routed):
   if (tokenProblem) return [reject(tokenProblem.code, tokenProblem.description), state]
   const body = route.method === "POST" ? parseJsonObject(request.bodyText) : {}
   if (body === undefined) return [reject(C.invalidParameter, "body must be a JSON object"), state]
+  const unknown = state.config.lenient ? [] : unknownFields(body, route.fields)
+  if (unknown.length > 0) return [reject(C.invalidParameter, `unknown field(s): ${unknown.join(", ")}`), state]
 
   const [result, next] = route.run(state, { openId, query: request.query, body, ctx })
   const outcome: Outcome = Either.match(result, {
@@ -99,6 +115,12 @@ const serveIm = (route: ImRoute, { ctx, drop, reject, request, state }: Routed):
   })
   return [drop ? dropped : outcome, next]
 }
+
+const encoder = new TextEncoder()
+
+/** Whether the body is over the limit (the server face refuses larger ones before reading them). */
+export const tooLarge = (request: WireRequest, maxBytes: number) =>
+  request.bodyText.length > maxBytes || encoder.encode(request.bodyText).length > maxBytes
 
 /** Routes the request: 404 and 405 first, then an answer-replacing fault, then the route. */
 const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
@@ -114,6 +136,9 @@ const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
   }
   if ((im !== undefined && request.method !== im.method) || (oauth !== undefined && request.method !== "POST")) {
     return [envelope.raw(405, `<html><body>405 Method Not Allowed</body></html>`), state0]
+  }
+  if (tooLarge(request, state0.config.maxBodyBytes)) {
+    return [envelope.raw(413, `<html><body>413 Request Entity Too Large</body></html>`), state0]
   }
 
   const [fault, state] = takeFault(state0, request, answerKinds)

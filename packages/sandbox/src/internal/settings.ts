@@ -8,7 +8,7 @@ import { type Handled, type Input, no, ok, ownedGroup } from "./imRoute.js"
 import { settingKey, type State } from "./model.js"
 import { int, invalid, isRejection, optStr, str } from "./request.js"
 
-export const settingSet = (state: State, { body, openId }: Input): Handled => {
+export const settingSet = (state: State, { body, ctx, openId }: Input): Handled => {
   const settingType = int(body["group_setting_type"], "group_setting_type", [1, 2])
   if (isRejection(settingType)) return no(settingType, state)
   const groupId = optStr(body, "group_id")
@@ -20,7 +20,7 @@ export const settingSet = (state: State, { body, openId }: Input): Handled => {
   const msgList = body["msg_list"]
   if (!Array.isArray(msgList) || msgList.length === 0) return no(invalid("msg_list must be a non-empty array"), state)
   for (const [i, item] of msgList.entries()) {
-    const bad = checkContent(item, settingTypes, `msg_list[${i}]`)
+    const bad = checkContent(item, settingTypes, `msg_list[${i}]`, ctx.lenient)
     if (bad) return no(bad, state)
   }
   const key = groupId ?? "*"
