@@ -59,6 +59,7 @@ import * as adminOps from "./internal/admin.js"
 import * as consent from "./internal/consent.js"
 import * as faults from "./internal/faults.js"
 import * as delivery from "./internal/delivery.js"
+import * as SandboxWebhook from "./SandboxWebhook.js"
 import * as router from "./internal/router.js"
 
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +341,17 @@ export interface Service extends Admin {
   readonly tokenOf: (openId: string) => Effect.Effect<Redacted.Redacted<string>>
   /** The body size above which requests are refused with HTTP 413 (the server face reads no more). */
   readonly maxBodyBytes: number
+  /**
+   * Delivers the webhooks from now on to an in-process receiver instead of a URL: `receive`
+   * answers each signed delivery with an HTTP status (2xx: delivered). Retries and the log are
+   * as for a URL. The whole-stack test layer connects the SDK's `WebhookHandler` this way.
+   */
+  readonly connectWebhooks: (
+    receive: (delivery: SandboxWebhook.Delivery) => Effect.Effect<number>,
+    options?: Omit<WebhookOptions, "url"> | undefined
+  ) => Effect.Effect<void>
+  /** Waits until no webhook delivery is in progress. */
+  readonly awaitDeliveries: Effect.Effect<void>
 }
 
 /**
@@ -545,6 +557,20 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
           }))
         ),
       deliveries: deliverer.log,
+      awaitDeliveries: deliverer.idle,
+      connectWebhooks: (receive, o) =>
+        deliverer.setTarget({
+          url: "in-process",
+          send: (d) =>
+            Effect.flatMap(receive(d), (status) =>
+              status >= 200 && status < 300
+                ? Effect.succeed(status)
+                : Effect.fail(new SandboxWebhook.DeliveryFailed({ url: "in-process", status, description: `HTTP ${status}` }))),
+          secret: o?.secret ?? Redacted.make(config.clientSecret),
+          timeoutMillis: Duration.toMillis(Duration.decode(o?.timeout ?? "5 seconds")),
+          retries: o?.retries ?? 3,
+          retryDelayMillis: Duration.toMillis(Duration.decode(o?.retryDelay ?? "1 second"))
+        }),
       authorize: (o) => Effect.flatMap(now, (t) => Ref.modify(state, (s) => adminOps.authorize(s, o, t))),
       registerToken: (o) =>
         Effect.flatMap(now, (t) =>

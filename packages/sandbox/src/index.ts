@@ -32,3 +32,10 @@ export * as SandboxServer from "./SandboxServer.js"
  * @since 0.1.0
  */
 export * as SandboxWebhook from "./SandboxWebhook.js"
+
+/**
+ * A test layer for the whole stack over the in-process sandbox.
+ *
+ * @since 0.1.0
+ */
+export * as SandboxTest from "./SandboxTest.js"

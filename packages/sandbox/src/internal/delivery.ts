@@ -29,7 +29,10 @@ export interface DeliveryRecord {
 }
 
 export interface Target {
+  /** The URL, or a name for an in-process receiver (`in-process`). */
   readonly url: string
+  /** Sends one attempt; the default POSTs to `url`. */
+  readonly send?: ((delivery: SandboxWebhook.Delivery) => Effect.Effect<number, SandboxWebhook.DeliveryFailed>) | undefined
   readonly secret: Redacted.Redacted<string>
   readonly timeoutMillis: number
   readonly retries: number
@@ -40,13 +43,18 @@ export interface Deliverer {
   readonly enqueue: (payloads: ReadonlyArray<SandboxWebhook.Payload>, now: number) => Effect.Effect<void>
   readonly log: Effect.Effect<ReadonlyArray<DeliveryRecord>>
   readonly clear: Effect.Effect<void>
+  /** Where deliveries go from now on (`undefined`: nowhere). */
+  readonly setTarget: (target: Target | undefined) => Effect.Effect<void>
+  /** Waits until no delivery is in progress (attempts and the waits between them). */
+  readonly idle: Effect.Effect<void>
 }
 
 /** How many deliveries the log keeps (oldest dropped first). */
 const logLimit = 1000
 
-export const make = (target: Target | undefined): Effect.Effect<Deliverer, never, Scope.Scope> =>
+export const make = (initial: Target | undefined): Effect.Effect<Deliverer, never, Scope.Scope> =>
   Effect.gen(function*() {
+    const current = yield* Ref.make(initial)
     const log = yield* Ref.make<ReadonlyArray<DeliveryRecord>>([])
     const fibers = yield* FiberSet.make()
     const update = (msgId: string, f: (r: DeliveryRecord) => DeliveryRecord) =>
@@ -54,49 +62,54 @@ export const make = (target: Target | undefined): Effect.Effect<Deliverer, never
 
     const deliver = (t: Target, delivery: SandboxWebhook.Delivery): Effect.Effect<void> => {
       const attempt = (n: number): Effect.Effect<void> =>
-        SandboxWebhook.post(t.url, delivery, { timeout: Duration.millis(t.timeoutMillis) }).pipe(
-          Effect.matchEffect({
-            onSuccess: (status) =>
-              update(delivery.msgId, (r) => ({ ...r, status: "delivered", attempts: n, lastStatus: status, lastError: undefined })),
-            onFailure: (e) =>
-              Effect.zipRight(
-                update(delivery.msgId, (r) => ({
-                  ...r,
-                  status: n > t.retries ? "failed" : "pending",
-                  attempts: n,
-                  lastStatus: e.status,
-                  lastError: e.description
-                })),
-                n > t.retries ? Effect.void : Effect.zipRight(Effect.sleep(Duration.millis(t.retryDelayMillis)), attempt(n + 1))
-              )
-          })
-        )
+        (t.send === undefined
+          ? SandboxWebhook.post(t.url, delivery, { timeout: Duration.millis(t.timeoutMillis) })
+          : t.send(delivery)).pipe(
+            Effect.matchEffect({
+              onSuccess: (status) =>
+                update(delivery.msgId, (r) => ({ ...r, status: "delivered", attempts: n, lastStatus: status, lastError: undefined })),
+              onFailure: (e) =>
+                Effect.zipRight(
+                  update(delivery.msgId, (r) => ({
+                    ...r,
+                    status: n > t.retries ? "failed" : "pending",
+                    attempts: n,
+                    lastStatus: e.status,
+                    lastError: e.description
+                  })),
+                  n > t.retries ? Effect.void : Effect.zipRight(Effect.sleep(Duration.millis(t.retryDelayMillis)), attempt(n + 1))
+                )
+            })
+          )
       return attempt(1)
     }
 
     return {
       log: Ref.get(log),
       clear: Ref.set(log, []),
+      setTarget: (target) => Ref.set(current, target),
+      idle: FiberSet.awaitEmpty(fibers),
       enqueue: (payloads, now) =>
-        target === undefined
-          ? Effect.void
-          : Effect.forEach(payloads, (payload) => {
-            const delivery = SandboxWebhook.sign(payload, target.secret)
-            const record: DeliveryRecord = {
-              msgId: delivery.msgId,
-              event: payload.event,
-              url: target.url,
-              status: "pending",
-              attempts: 0,
-              lastStatus: 0,
-              lastError: undefined,
-              createdAt: now,
-              payload
-            }
-            return Effect.zipRight(
-              Ref.update(log, (all) => [...(all.length >= logLimit ? all.slice(1 - logLimit) : all), record]),
-              FiberSet.run(fibers, deliver(target, delivery))
-            )
-          }, { discard: true })
+        Effect.flatMap(Ref.get(current), (target) =>
+          target === undefined
+            ? Effect.void
+            : Effect.forEach(payloads, (payload) => {
+              const delivery = SandboxWebhook.sign(payload, target.secret)
+              const record: DeliveryRecord = {
+                msgId: delivery.msgId,
+                event: payload.event,
+                url: target.url,
+                status: "pending",
+                attempts: 0,
+                lastStatus: 0,
+                lastError: undefined,
+                createdAt: now,
+                payload
+              }
+              return Effect.zipRight(
+                Ref.update(log, (all) => [...(all.length >= logLimit ? all.slice(1 - logLimit) : all), record]),
+                FiberSet.run(fibers, deliver(target, delivery))
+              )
+            }, { discard: true }))
     }
   })
