@@ -30,7 +30,7 @@ export const announce = (openId: string, text: string) =>
 /** The webhook side: every pending join application is approved for the group's owner. */
 export const handlers: WebhookHandler.Handlers<ReviewEntryApplication.ReviewEntryApplication> = {
   EntryApplicationChanged: (event) =>
-    event.content.applyStatus === 1
-      ? ReviewEntryApplication.review({ openId: event.toUserId, applyId: event.content.applyId, decision: "approve" })
+    event.content.applyStatus === "pending"
+      ? ReviewEntryApplication.review({ openId: event.ownerOpenId, applyId: event.content.applyId, decision: "approve" })
       : Effect.void
 }

@@ -20,8 +20,8 @@
  * const TestLive = SandboxTest.layerWebhooks({
  *   // auto-approve every join application, from the webhook
  *   EntryApplicationChanged: (event) =>
- *     event.content.applyStatus === 1
- *       ? ReviewEntryApplication.review({ openId: event.toUserId, applyId: event.content.applyId, decision: "approve" })
+ *     event.content.applyStatus === "pending"
+ *       ? ReviewEntryApplication.review({ openId: event.ownerOpenId, applyId: event.content.applyId, decision: "approve" })
  *       : Effect.void
  * }).pipe(Layer.provideMerge(SandboxTest.layer()))
  *
@@ -38,6 +38,7 @@
 import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import { FanGroupApi, WebhookConfig, WebhookDedupe, WebhookHandler } from "@effect-douyin/group"
 import * as HttpClient from "@effect/platform/HttpClient"
+import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
@@ -80,7 +81,7 @@ export interface Options extends FanGroupSandbox.Options {
  * @since 0.1.0
  * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<Services> => {
+export const layer = (options: Options = {}): Layer.Layer<Services, ConfigError.ConfigError> => {
   const clientKey = options.clientKey ?? FanGroupSandbox.defaultClientKey
   const clientSecret = options.clientSecret ?? Redacted.make(FanGroupSandbox.defaultClientSecret)
   const sandboxOptions = { ...options, clientKey, clientSecret }

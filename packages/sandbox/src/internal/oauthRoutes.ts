@@ -102,8 +102,10 @@ const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =>
   const code = field(fields, "code")
   if (code === "") return oauthError(ctx, state, C.oauthMissingParameter, "code is required")
   const entry = HashMap.get(state.authCodes, code)
-  if (entry._tag === "None" || entry.value.used || ctx.now >= entry.value.expiresAt) {
-    // Douyin's answer for a code that expired (10 minutes) or was used (single use).
+  // A code never issued is a bad parameter (10002); one issued but expired (10 minutes) or used
+  // (single use) is Douyin's 10007.
+  if (entry._tag === "None") return oauthError(ctx, state, C.oauthParameterError, "authorization code invalid")
+  if (entry.value.used || ctx.now >= entry.value.expiresAt) {
     return oauthError(ctx, state, C.authorizationCodeExpired, "authorization code expired or used")
   }
   // Single use: kept, marked used, so a second exchange is told so.
