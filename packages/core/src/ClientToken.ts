@@ -146,6 +146,36 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, OAuth
   })
 
 /**
+ * One fixed client token (bring your own, or a test): never fetched nor refreshed.
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const makeStatic = (token: Redacted.Redacted<string>, clientKey = "static"): Service => ({
+  clientKey,
+  get: Effect.succeed(token),
+  invalidate: Effect.void,
+  refresh: () => Effect.succeedNone
+})
+
+/**
+ * {@link makeStatic} as a layer.
+ *
+ * @example
+ * ```ts
+ * import { ClientToken } from "@effect-douyin/core"
+ * import { Redacted } from "effect"
+ *
+ * const AppToken = ClientToken.layerStatic(Redacted.make("clt.xxx"))
+ * ```
+ *
+ * @since 0.3.0
+ * @category layers
+ */
+export const layerStatic = (token: Redacted.Redacted<string>, clientKey?: string): Layer.Layer<ClientToken> =>
+  Layer.succeed(ClientToken, makeStatic(token, clientKey))
+
+/**
  * @since 0.1.0
  * @category layers
  */
@@ -236,8 +266,7 @@ export const makeStore = (
     // The stored token when `accept` takes it, read through the cache.
     const stored = (accept: (entry: TokenStore.StoredToken, now: number) => boolean) =>
       Effect.flatMap(cache.store.get(key), (entry) =>
-        Effect.map(Clock.currentTimeMillis, (now) =>
-          Option.map(Option.filter(entry, (e) => accept(e, now)), (e) => e.accessToken)))
+        Effect.map(Clock.currentTimeMillis, (now) => Option.map(Option.filter(entry, (e) => accept(e, now)), (e) => e.accessToken)))
 
     const fetchAndStore = Effect.gen(function*() {
       const fresh = yield* oauth.clientToken
@@ -252,7 +281,14 @@ export const makeStore = (
       cache.store.withLease(
         key,
         leaseTtl,
-        Effect.flatMap(satisfied, Option.match({ onSome: Effect.succeed, onNone: () => fetchAndStore }))
+        Effect.flatMap(
+          satisfied,
+          Option.match({
+            onSome: Effect.succeed,
+            onNone: () =>
+              fetchAndStore
+          })
+        )
       ).pipe(Effect.withSpan("ClientToken.fetch", { attributes: { "douyin.client_key": oauth.clientKey } }))
 
     const freshStored = stored(isFresh)
@@ -263,7 +299,10 @@ export const makeStore = (
         Option.match(valid, {
           onNone: () => Effect.fail(error),
           onSome: (token) =>
-            Effect.as(Effect.logWarning("douyin client_token fetch failed; the stored token is used until it expires", error.message), token)
+            Effect.as(
+              Effect.logWarning("douyin client_token fetch failed; the stored token is used until it expires", error.message),
+              token
+            )
         })))
 
     const get: Service["get"] = Effect.suspend(() => {

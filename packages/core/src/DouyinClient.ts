@@ -237,13 +237,20 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   ): Effect.Effect<A, AttemptError> => {
     const bound = <B>(effect: Effect.Effect<B, DouyinCommonError>) =>
       context.bound(Effect.withParentSpan(effect, context.span)) as Effect.Effect<B, AttemptError>
-    return Effect.flatMap(bound(source.get), (token) =>
-      Effect.catchIf(send(token), isRefreshable, (expired) =>
-        Effect.flatMap(bound(source.refresh(token)), (fresh) =>
-          Option.match(fresh, {
-            onNone: () => Effect.fail(expired),
-            onSome: send
-          }))))
+    return Effect.flatMap(
+      bound(source.get),
+      (token) =>
+        Effect.catchIf(
+          send(token),
+          isRefreshable,
+          (expired) =>
+            Effect.flatMap(bound(source.refresh(token)), (fresh) =>
+              Option.match(fresh, {
+                onNone: () => Effect.fail(expired),
+                onSome: send
+              }))
+        )
+    )
   }
 
   // One attempt, and on an expired-token code one refresh and one more attempt. A failure of

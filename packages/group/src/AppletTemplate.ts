@@ -97,4 +97,3 @@ export const ShortText = Schema.String.pipe(
     message: (issue) => `Expected at most ${maxTextLength} characters, got ${[...String(issue.actual)].length}`
   })
 ).annotations({ identifier: "AppletTemplate.ShortText" })
-
