@@ -56,7 +56,7 @@ describe("ClientToken.layerStore (the client token in the TokenStore)", () => {
         const entry = yield* store.get(ClientToken.storeKey(credentials.clientKey))
         expect(Option.map(entry, (e) => Redacted.value(e.accessToken))).toStrictEqual(Option.some("clt.app.1"))
         expect(Option.map(entry, (e) => e.expiresAt)).toStrictEqual(Option.some(7200 * 1000))
-        expect(yield* store.list(credentials.clientKey)).toStrictEqual([])
+        expect(yield* store.list(credentials.clientKey)).toStrictEqual({ entries: [], unreadable: [] })
         expect(ClientToken.storeKey(credentials.clientKey)).toStrictEqual({ clientKey: "@client_token", openId: credentials.clientKey })
       })))
 
@@ -100,7 +100,7 @@ describe("ClientToken.layerStore (the client token in the TokenStore)", () => {
         get: () => Effect.fail(new TokenStore.TokenStoreError({ store: "broken", operation: "read", description: "down" })),
         set: () => Effect.void,
         remove: () => Effect.void,
-        list: () => Effect.succeed([]),
+        list: () => Effect.succeed({ entries: [], unreadable: [] }),
         withLease: (_k, _t, effect) => effect
       }
       const tokens = yield* ClientToken.makeStore().pipe(Effect.provideService(TokenStore.TokenStore, failing))

@@ -4,6 +4,7 @@
 import { auditGet, auditSet } from "./entryAudit.js"
 import { count, create, list } from "./groups.js"
 import type { ImRoute } from "./imRoute.js"
+import { leadCardRoutes } from "./media.js"
 import { recall, send } from "./messages.js"
 import { settingDisable, settingSet } from "./settings.js"
 
@@ -16,5 +17,6 @@ export const imRoutes: Readonly<Record<string, ImRoute>> = {
   "/im/group/setting/set/": { method: "POST", envelope: "B", run: settingSet },
   "/im/group/setting/disable/": { method: "POST", envelope: "B", run: settingDisable },
   "/im/group/enter/audit/get/": { method: "GET", envelope: "A", run: auditGet },
-  "/im/group/enter/audit/set/": { method: "POST", envelope: "A", run: auditSet }
+  "/im/group/enter/audit/set/": { method: "POST", envelope: "A", run: auditSet },
+  ...leadCardRoutes
 }

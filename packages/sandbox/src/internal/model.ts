@@ -4,6 +4,7 @@
  * so requests are atomic and the state lives in the layer that owns the `Ref`.
  */
 import * as HashMap from "effect/HashMap"
+import { emptyMedia, type MediaState } from "./mediaModel.js"
 
 /** A request as the sandbox sees it, whichever face it came through. */
 export interface WireRequest {
@@ -13,6 +14,8 @@ export interface WireRequest {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>
   readonly bodyText: string
+  /** The body's bytes (a multipart upload is binary); `bodyText` is their UTF-8 reading. */
+  readonly bodyBytes?: Uint8Array | undefined
 }
 
 /** What the sandbox answers: a reply, or a dropped connection. */
@@ -146,6 +149,8 @@ export interface Config {
   readonly demoCreators: ReadonlyArray<{ readonly openId: string; readonly nickname: string }>
   /** How long a code issued by the consent page works. */
   readonly authorizationCodeLifetimeMillis: number
+  /** Lifetime of issued client tokens (Douyin: 2 hours). */
+  readonly clientTokenLifetimeMillis: number
 }
 
 export interface State {
@@ -163,6 +168,8 @@ export interface State {
   readonly authCodes: HashMap.HashMap<string, AuthCode>
   readonly faults: ReadonlyArray<Fault>
   readonly log: ReadonlyArray<Recorded>
+  /** Images, lead cards, templates, client tokens (`mediaModel.ts`). */
+  readonly media: MediaState
 }
 
 export const initial = (config: Config): State => ({
@@ -177,7 +184,8 @@ export const initial = (config: Config): State => ({
   refreshTokens: HashMap.empty(),
   authCodes: HashMap.empty(),
   faults: [],
-  log: []
+  log: [],
+  media: emptyMedia
 })
 
 export const quotaOf = (state: State, openId: string): number =>

@@ -72,7 +72,7 @@ const checkClient = (state: State, fields: Body, withSecret: boolean): Rejection
 }
 
 /** What both grants check first: the client, then the grant type. An error answer, or undefined. */
-const checkGrant = (
+export const checkGrant = (
   state: State,
   fields: Body,
   ctx: Ctx,
