@@ -10,8 +10,8 @@ import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
-import { FanGroupApi } from "@effect-douyin/group"
+import { AccessToken, ClientToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+import { FanGroupApi, MediaApi } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Config, type ConfigError, Context, Effect, Layer, Option, Redacted } from "effect"
 
@@ -107,9 +107,23 @@ export const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.Config
   )
 )
 
-/** The nine endpoint services and the `Target`. */
-export const layerApi = (options: Options = {}): Layer.Layer<FanGroupApi.FanGroupApi | Target, ConfigError.ConfigError> =>
-  FanGroupApi.layer.pipe(
+/**
+ * The app's client token (image upload, card templates): `DOUYIN_CLIENT_TOKEN` on the real API,
+ * any value on a sandbox (which accepts a client token it did not issue unless its tokens are strict).
+ */
+export const layerClientToken: Layer.Layer<ClientToken.ClientToken, ConfigError.ConfigError> = Layer.unwrapEffect(
+  Effect.map(
+    Config.option(Config.redacted("DOUYIN_CLIENT_TOKEN")),
+    (token) => ClientToken.layerStatic(Option.getOrElse(token, () => Redacted.make("clt.sandbox-example")))
+  )
+)
+
+/** The fan-group and media endpoint services and the `Target`. */
+export const layerApi = (
+  options: Options = {}
+): Layer.Layer<FanGroupApi.FanGroupApi | MediaApi.MediaApi | Target, ConfigError.ConfigError> =>
+  Layer.merge(FanGroupApi.layer, MediaApi.layer).pipe(
+    Layer.provide(layerClientToken),
     Layer.provide(DouyinClient.layer),
     // Examples show each request as it is sent: no retry, no limit (chosen, not defaulted).
     Layer.provide(Retry.layerDisabled),
