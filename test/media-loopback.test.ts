@@ -12,6 +12,7 @@ import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
+import * as PosterBroadcast from "../examples/poster-broadcast.js"
 
 const credentials = { clientKey: "ck_media_loopback", clientSecret: Redacted.make("media-secret") }
 const openId = "creator-media"
@@ -99,6 +100,16 @@ describe("media over loopback (sandbox server, real sockets)", () => {
           expect(refused).toMatchObject({ _tag: "DouyinInvalidParams", code: 2100005 })
         }).pipe(Effect.provide(Live))
       })),
+    60_000
+  )
+
+  it.live(
+    "the recipe (examples/poster-broadcast.ts): upload the poster once, broadcast it to three groups → 3 sent",
+    () =>
+      Effect.gen(function*() {
+        const summary = yield* PosterBroadcast.demo
+        expect(summary).toMatchObject({ total: 3, sent: 3, failed: 0, unknown: 0, pending: 0 })
+      }),
     60_000
   )
 })
