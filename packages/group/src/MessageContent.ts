@@ -221,7 +221,7 @@ export const appletCoupon = (coupon: Omit<AppletCoupon, "_tag">): AppletCoupon =
  * import { Effect } from "effect"
  * import { MessageContent, UploadImage } from "@effect-douyin/group"
  *
- * declare const png: Uint8Array
+ * const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
  * const content = Effect.map(UploadImage.upload({ image: png }), (r) => MessageContent.uploadedImage(r.imageId))
  * ```
  *
@@ -246,7 +246,7 @@ export const savedLeadCard = (cardId: MediaId.LeadCardId): LeadCard => ({ _tag: 
  * ```ts
  * import { MediaId, MessageContent } from "@effect-douyin/group"
  *
- * declare const templateId: MediaId.AppletTemplateId
+ * const templateId = MediaId.AppletTemplateId.make("@template-id")
  * MessageContent.appletTemplateCard(templateId, { appId: "tt123", schema: "https://z.douyin.com/x" })
  * ```
  *

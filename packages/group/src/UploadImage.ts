@@ -181,7 +181,7 @@ export const layer = parts.layer
  * import { Effect } from "effect"
  * import { UploadImage } from "@effect-douyin/group"
  *
- * declare const png: Uint8Array
+ * const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
  * const id = UploadImage.upload({ image: png }).pipe(Effect.map((r) => r.imageId))
  * ```
  *
@@ -236,7 +236,7 @@ export const uploadFile = (path: string): Effect.Effect<Output, Error, UploadIma
  * import { Stream } from "effect"
  * import { UploadImage } from "@effect-douyin/group"
  *
- * declare const chunks: Stream.Stream<Uint8Array>
+ * const chunks = Stream.make(new Uint8Array([0xff, 0xd8, 0xff]), new Uint8Array([0xe0, 0x00]))
  * const id = UploadImage.uploadStream(chunks)
  * ```
  *
