@@ -129,6 +129,30 @@ export type RecordedRequest = model.Recorded
 export type Fault = model.Fault
 
 /**
+ * An image uploaded to the sandbox: id, dimensions, format, size, md5.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type UploadedImage = mediaModel.Image
+
+/**
+ * A lead card as the sandbox stores it (`status` 0 approved, 1 in review, 2 rejected).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type LeadCard = mediaModel.LeadCard
+
+/**
+ * A mini-program card template as the sandbox stores it (`status` 0 pending, 1 approved, 2 rejected).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type AppletTemplate = mediaModel.AppletTemplate
+
+/**
  * The sandbox's data, in creation order.
  *
  * @since 0.1.0
@@ -146,19 +170,19 @@ export interface Snapshot {
    *
    * @since 0.3.0
    */
-  readonly images: ReadonlyArray<mediaModel.Image>
+  readonly images: ReadonlyArray<UploadedImage>
   /**
    * Lead cards (`status` 0 approved; the sandbox approves at once).
    *
    * @since 0.3.0
    */
-  readonly leadCards: ReadonlyArray<mediaModel.LeadCard>
+  readonly leadCards: ReadonlyArray<LeadCard>
   /**
    * Mini-program card templates (`status` 1 approved; the sandbox approves at once).
    *
    * @since 0.3.0
    */
-  readonly appletTemplates: ReadonlyArray<mediaModel.AppletTemplate>
+  readonly appletTemplates: ReadonlyArray<AppletTemplate>
 }
 
 /**
