@@ -1,7 +1,8 @@
 /**
  * `pnpm tour`: the whole fan-group lifecycle, printed as a transcript.
  *
- *   quota → create → list → welcome message → send text and card → recall
+ *   quota → create → list → welcome message → send text, upload a poster, make a card
+ *   template, send the card → recall
  *   → join applications listed through the Stream and reviewed
  *
  * Target (see support/Target.ts): an embedded sandbox by default (no credentials);
@@ -18,10 +19,18 @@ import {
   RecallGroupMessage,
   ReviewEntryApplication,
   SendGroupMessage,
-  SetGroupSetting
+  SetAppletTemplate,
+  SetGroupSetting,
+  UploadImage
 } from "@effect-douyin/group"
 import { Console, Effect, Option, Stream } from "effect"
 import * as Target from "./support/Target.js"
+
+/** A 1×1 PNG: the tour's poster. */
+const tourPoster = Uint8Array.from(
+  atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="),
+  (c) => c.charCodeAt(0)
+)
 
 const say = (line = "") => Console.log(line)
 const step = (n: number, title: string) => say(`\n${n}. ${title}`)
@@ -102,10 +111,20 @@ export const tour = Effect.gen(function*() {
       content: MessageContent.text("Hello fans! New video is out.")
     })
     yield* say(`   POST /im/send/msg/group/  text → msg_id ${text.msgId}`)
+    // A card needs a template, and a template an uploaded image (the app's client token).
+    const poster = yield* UploadImage.upload({ image: tourPoster })
+    yield* say(`   POST /tool/imagex/client_upload/  poster ${poster.width}×${poster.height} → image_id ${poster.imageId}`)
+    const { cardTemplateId } = yield* SetAppletTemplate.set({
+      title: "Effect shop",
+      content: "Tap to open the shop",
+      mediaId: poster.imageId,
+      appId: "tt-tour-app"
+    })
+    yield* say(`   POST /api/douyin/v1/im/set_applet_template/  → card_template_id ${cardTemplateId}`)
     const card = yield* SendGroupMessage.send({
       openId,
       groupId,
-      content: MessageContent.appletCard({ cardTemplateId: "@tour-template", appId: "tt-tour-app", path: "pages/shop" })
+      content: MessageContent.appletTemplateCard(cardTemplateId, { appId: "tt-tour-app", path: "pages/shop" })
     })
     yield* say(`   POST /im/send/msg/group/  applet card → msg_id ${card.msgId}`)
 

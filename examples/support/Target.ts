@@ -10,8 +10,8 @@ import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import type { HttpClient } from "@effect/platform"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
-import { FanGroupApi } from "@effect-douyin/group"
+import { AccessToken, ClientToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry } from "@effect-douyin/core"
+import { FanGroupApi, MediaApi } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Config, type ConfigError, Context, Effect, Layer, Option, Redacted } from "effect"
 
@@ -118,11 +118,40 @@ export const layerToken: Layer.Layer<AccessToken.AccessToken, ConfigError.Config
   )
 )
 
-/** The nine endpoint services and the `Target`. */
+/**
+ * The app's client token (image upload, card templates): `DOUYIN_CLIENT_TOKEN` on the real API;
+ * on a sandbox, one the sandbox issues from its `/oauth/client_token/` for its default app
+ * credentials (like Douyin, it refuses a client token it did not issue).
+ */
+export const layerClientToken: Layer.Layer<
+  ClientToken.ClientToken,
+  ConfigError.ConfigError,
+  HttpClient.HttpClient | DouyinConfig.DouyinConfig
+> = Layer.unwrapEffect(
+  Effect.map(
+    Config.option(Config.redacted("DOUYIN_CLIENT_TOKEN")),
+    Option.match({
+      onSome: (token) => ClientToken.layerStatic(token),
+      onNone: () =>
+        ClientToken.layer().pipe(
+          Layer.provide(OAuth.layer({
+            clientKey: FanGroupSandbox.defaultClientKey,
+            clientSecret: Redacted.make(FanGroupSandbox.defaultClientSecret)
+          }))
+        )
+    })
+  )
+)
+
+/** The fan-group and media endpoint services and the `Target`. */
 export const layerApi = (
   options: Options = {}
-): Layer.Layer<FanGroupApi.FanGroupApi | Target, ConfigError.ConfigError | FanGroupSandbox.SandboxAdminError> =>
-  FanGroupApi.layer.pipe(
+): Layer.Layer<
+  FanGroupApi.FanGroupApi | MediaApi.MediaApi | Target,
+  ConfigError.ConfigError | FanGroupSandbox.SandboxAdminError
+> =>
+  Layer.merge(FanGroupApi.layer, MediaApi.layer).pipe(
+    Layer.provide(layerClientToken),
     Layer.provide(DouyinClient.layer),
     // Examples show each request as it is sent: no retry, no limit (chosen, not defaulted).
     Layer.provide(Retry.layerDisabled),

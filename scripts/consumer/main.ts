@@ -15,7 +15,7 @@ import {
 } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as SendGroupMessage from "@effect-douyin/group/SendGroupMessage"
-import { Effect, Layer, Schema } from "effect"
+import { type ConfigError, Effect, Layer, Schema } from "effect"
 
 /** The public types a user names (each must resolve from an entry point, not an internal file). */
 export type Named = [
@@ -47,7 +47,8 @@ type Services =
   | DouyinClient.DouyinClient
   | FanGroupSandbox.FanGroupSandbox
 
-const Live: Layer.Layer<Services> = Layer.mergeAll(CreateFanGroup.layer, SendGroupMessage.layer).pipe(
+// The sandbox checks its options when built: a bad one is a ConfigError, never a defect.
+const Live: Layer.Layer<Services, ConfigError.ConfigError> = Layer.mergeAll(CreateFanGroup.layer, SendGroupMessage.layer).pipe(
   Layer.provideMerge(FanGroupSandbox.layerDouyinClient())
 )
 

@@ -6,17 +6,17 @@
  */
 import { HttpRouter, HttpServer } from "@effect/platform"
 import { NodeContext, NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
-import { AccessToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import { AccessToken, ClientToken, DouyinClient, DouyinConfig, Endpoint, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import * as Redis from "@effect-douyin/core/Redis"
 import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
-import { FanGroupQuota, WebhookConfig, WebhookHandler } from "@effect-douyin/group"
+import { FanGroupQuota, UploadImage, WebhookConfig, WebhookHandler } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as WebhookDedupeRedis from "@effect-douyin/group/WebhookDedupeRedis"
 import { Duration, Effect, Layer, Redacted } from "effect"
 import { createServer } from "node:http"
 
 export interface Config {
-  readonly mode: "calls" | "authorize" | "loop" | "webhook" | "readonly"
+  readonly mode: "calls" | "authorize" | "loop" | "webhook" | "readonly" | "uploads"
   readonly baseUrl: string
   readonly clientKey: string
   readonly redisUrl?: string | undefined
@@ -40,6 +40,8 @@ export interface Config {
   /** webhook: the signing secret, and where to report each handled event. */
   readonly webhookSecret?: string | undefined
   readonly reportUrl?: string | undefined
+  /** uploads: `ClientToken.layerStore`'s `refreshBefore`. */
+  readonly clientRefreshBeforeMs?: number | undefined
 }
 
 const config: Config = JSON.parse(process.argv[2] ?? "{}")
@@ -163,12 +165,55 @@ const readonly = Effect.gen(function*() {
   yield* print({ error: error._tag, store: error.store, operation: error.operation })
 }).pipe(Effect.provide(NodeContext.layer))
 
+// Uploads with the app's client token kept in the shared store: one upload every `intervalMs`
+// for `durationMs` (after "go" on stdin with `waitForGo`), then one result line.
+const Uploader = UploadImage.layer.pipe(
+  Layer.provide(DouyinClient.layer),
+  Layer.provide(Retry.layerDisabled),
+  Layer.provide(RateLimit.layerDisabled),
+  Layer.provide(AccessToken.layerStatic(Redacted.make("act.unused-by-uploads"))),
+  Layer.provide(ClientToken.layerStore({
+    refreshBefore: Duration.millis(config.clientRefreshBeforeMs ?? 300_000),
+    leaseTtl: Duration.millis(config.leaseTtlMs ?? 20_000)
+  })),
+  Layer.provideMerge(Store),
+  Layer.provideMerge(Base)
+)
+
+const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 16, 0, 0, 0, 9])
+
+const uploads = Effect.gen(function*() {
+  if (config.waitForGo === true) {
+    yield* print({ ready: true })
+    yield* Effect.async<void>((resume) =>
+      void process.stdin.once("data", () => {
+        process.stdin.destroy()
+        resume(Effect.void)
+      })
+    )
+  }
+  const end = Date.now() + (config.durationMs ?? 3000)
+  let ok = 0
+  const errors: Record<string, number> = {}
+  while (Date.now() < end) {
+    const result = yield* Effect.either(UploadImage.upload({ image: png }))
+    if (result._tag === "Right") ok++
+    else {
+      errors[result.left._tag] = (errors[result.left._tag] ?? 0) + 1
+      yield* Effect.sync(() => process.stderr.write(`${result.left.message}\n`))
+    }
+    yield* Effect.sleep(Duration.millis(config.intervalMs ?? 100))
+  }
+  yield* print({ ok, errors })
+}).pipe(Effect.provide(Uploader))
+
 const program: Effect.Effect<unknown, unknown> = {
   calls,
   authorize,
   loop,
   webhook,
-  readonly
+  readonly,
+  uploads
 }[config.mode]
 
 Effect.runPromiseExit(program).then((exit) => {

@@ -10,11 +10,36 @@
 import type * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
+import type * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
 import type { DouyinCommonError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
 import type * as Envelope from "./Envelope.js"
 import type * as FailureClass from "./FailureClass.js"
 import type * as Fifo from "./internal/fifo.js"
+import type * as Multipart from "./internal/multipart.js"
+
+/**
+ * The token of a call that does not take the operator's user token: the app's client token
+ * (`ClientToken`), asked for each attempt and refreshed once on an invalid-token answer,
+ * exactly like a user token from `AccessToken`.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export interface TokenSource {
+  readonly get: Effect.Effect<Redacted.Redacted<string>, DouyinCommonError>
+  /** Douyin rejected `stale`: a fresh token (`None`: this source cannot refresh). */
+  readonly refresh: (stale: Redacted.Redacted<string>) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, DouyinCommonError>
+}
+
+/**
+ * One file part of a `multipart/form-data` body (see {@link Call.files}).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type FilePart = Multipart.FilePart
 
 /**
  * One call as the client sends it. Built by `Endpoint` from a descriptor and a validated input.
@@ -37,6 +62,20 @@ export interface Call<A, I extends FailureClass.Idempotency = FailureClass.Idemp
   readonly idempotency: I
   /** Decodes the JSON of a successful envelope into the endpoint's result. */
   readonly decode: (body: unknown) => Either.Either<A, string>
+  /**
+   * The app-level token of the call, instead of the operator's from `AccessToken`: no
+   * `open_id` is sent and `AccessToken.withToken` does not apply (it overrides user tokens).
+   *
+   * @since 0.3.0
+   */
+  readonly token?: TokenSource | undefined
+  /**
+   * A `multipart/form-data` body of these parts instead of JSON; every attempt gets a fresh
+   * boundary.
+   *
+   * @since 0.3.0
+   */
+  readonly files?: ReadonlyArray<FilePart> | undefined
 }
 
 /**

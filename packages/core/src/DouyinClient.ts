@@ -21,9 +21,9 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as Tracer from "effect/Tracer"
 import * as AccessToken from "./AccessToken.js"
-import type { AttemptError, Call, CallContext, CallError } from "./Call.js"
+import type { AttemptError, Call, CallContext, CallError, FilePart, TokenSource } from "./Call.js"
 import { DouyinConfig } from "./DouyinConfig.js"
-import { type DouyinError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
+import { type DouyinCommonError, type DouyinError, DouyinOutcomeUnknown, DouyinTransportError } from "./DouyinError.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as FailureClass from "./FailureClass.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
@@ -31,6 +31,7 @@ import * as Attempt from "./internal/attempt.js"
 import { defined } from "./internal/defined.js"
 import { logFailure } from "./internal/failureLog.js"
 import * as Fifo from "./internal/fifo.js"
+import * as Multipart from "./internal/multipart.js"
 import * as Server from "./internal/server.js"
 import * as wire from "./internal/wire.js"
 import * as RateLimit from "./RateLimit.js"
@@ -72,7 +73,19 @@ export type {
    *
    * @since 0.1.0
    */
-  CallPolicy
+  CallPolicy,
+  /**
+   * One file part of a multipart body (defined in `Call`).
+   *
+   * @since 0.3.0
+   */
+  FilePart,
+  /**
+   * The app-level token of a call (defined in `Call`).
+   *
+   * @since 0.3.0
+   */
+  TokenSource
 } from "./Call.js"
 
 /**
@@ -141,10 +154,12 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     }
     if (userAgent !== undefined) headers["user-agent"] = userAgent
     const request = HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
-      urlParams: { open_id: call.openId, ...call.query },
+      urlParams: call.token === undefined ? { open_id: call.openId, ...call.query } : call.query,
       headers
     })
-    return call.method === "POST"
+    if (call.files !== undefined) return multipartRequest(request, call.files)
+    // A POST whose fields all travel in the query has no body (the template delete).
+    return call.method === "POST" && call.body !== undefined
       ? HttpClientRequest.setHeader(HttpClientRequest.bodyUnsafeJson(request, call.body), "content-type", "application/json")
       : request
   }
@@ -213,6 +228,31 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   const ask = <A, E>(context: CallContext, effect: Effect.Effect<A, E>): Effect.Effect<A, E | DouyinTransportError> =>
     tokens.immediate === true ? effect : context.bound(Effect.withParentSpan(effect, context.span))
 
+  // The same rule for an app-level token (the client token): asked under the call deadline,
+  // refreshed once on an expired- or invalid-token code, then one more attempt.
+  const appTokenAttempt = <A>(
+    source: TokenSource,
+    send: (token: Redacted.Redacted<string>) => Effect.Effect<A, AttemptError>,
+    context: CallContext
+  ): Effect.Effect<A, AttemptError> => {
+    const bound = <B>(effect: Effect.Effect<B, DouyinCommonError>) =>
+      context.bound(Effect.withParentSpan(effect, context.span)) as Effect.Effect<B, AttemptError>
+    return Effect.flatMap(
+      bound(source.get),
+      (token) =>
+        Effect.catchIf(
+          send(token),
+          isRefreshable,
+          (expired) =>
+            Effect.flatMap(bound(source.refresh(token)), (fresh) =>
+              Option.match(fresh, {
+                onNone: () => Effect.fail(expired),
+                onSome: send
+              }))
+        )
+    )
+  }
+
   // One attempt, and on an expired-token code one refresh and one more attempt. A failure of
   // the token source is its own typed error (it names its endpoint, e.g. oauth/RefreshToken).
   const attemptWithToken = <A>(
@@ -222,6 +262,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     override: Option.Option<Redacted.Redacted<string>>
   ): Effect.Effect<A, AttemptError> => {
     const send = (token: Redacted.Redacted<string>) => rateLimit.policy(call, attemptOnce(call, token, state, context), context)
+    const source = call.token
+    if (source !== undefined) return appTokenAttempt(source, send, context)
     if (Option.isSome(override)) return send(override.value)
     const withToken = (token: Redacted.Redacted<string>) =>
       Effect.catchIf(
@@ -262,7 +304,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           const context: CallContext = {
             start,
             deadline,
-            bound: canWait ? bounded(call, state, deadline) : Fifo.unbounded,
+            // An app-level token source can always block (it may fetch).
+            bound: canWait || call.token !== undefined ? bounded(call, state, deadline) : Fifo.unbounded,
             span,
             services: fiber.currentContext
           }
@@ -348,11 +391,27 @@ interface CallState {
   readonly meter: DouyinMetrics.CallMeter
 }
 
+/** The request with a `multipart/form-data` body of `files` under a boundary drawn for this attempt. */
+const multipartRequest = (request: HttpClientRequest.HttpClientRequest, files: ReadonlyArray<FilePart>) => {
+  const boundary = Multipart.freshBoundary(files)
+  const type = Multipart.contentType(boundary)
+  return HttpClientRequest.setHeader(
+    HttpClientRequest.bodyUint8Array(request, Multipart.encode(files, boundary), type),
+    "content-type",
+    type
+  )
+}
+
 const outcomeUnknown = (call: Call<unknown>, clientRequestId: string, error: DouyinError) =>
   new DouyinOutcomeUnknown(defined({
     endpoint: call.endpoint,
     clientRequestId,
-    request: defined({ method: call.method, path: call.path, query: { open_id: call.openId, ...call.query }, body: call.body }),
+    request: defined({
+      method: call.method,
+      path: call.path,
+      query: call.token === undefined ? { open_id: call.openId, ...call.query } : call.query,
+      body: call.files === undefined ? call.body : call.files.map((f) => ({ name: f.name, filename: f.filename, bytes: f.bytes.length }))
+    }),
     // Already scrubbed of the token by the attempt.
     description: error.message,
     logId: "logId" in error ? error.logId : undefined

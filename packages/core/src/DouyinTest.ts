@@ -54,6 +54,12 @@ export interface RecordedRequest {
   /** The body parsed as JSON, or `undefined` when there was none. */
   readonly body: unknown
   readonly bodyText: string | undefined
+  /**
+   * The body's bytes as sent (a multipart upload is binary: `bodyText` is its UTF-8 reading).
+   *
+   * @since 0.3.0
+   */
+  readonly bodyBytes?: Uint8Array | undefined
 }
 
 /**
@@ -271,7 +277,8 @@ export const layer = (responder: Responder): Layer.Layer<HttpClient.HttpClient |
             query: Object.fromEntries(url.searchParams),
             headers: { ...request.headers },
             body: parseBody(text),
-            bodyText: text
+            bodyText: text,
+            bodyBytes: request.body._tag === "Uint8Array" ? request.body.body : undefined
           }
           const route = `${recorded.method} ${recorded.path}`
           const before = yield* Ref.getAndUpdate(seen, (log) => ({

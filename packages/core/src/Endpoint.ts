@@ -11,9 +11,11 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import { ClientToken } from "./ClientToken.js"
+import type { FilePart, TokenSource } from "./Call.js"
 import { DouyinClient } from "./DouyinClient.js"
 import { type ConvergentError, DouyinInvalidInput, type ReadError, type UnsafeError } from "./DouyinError.js"
-import type * as Envelope from "./Envelope.js"
+import * as Envelope from "./Envelope.js"
 import type { Idempotency } from "./FailureClass.js"
 import * as parseIssue from "./internal/parseIssue.js"
 import { firstMalformed } from "./internal/wellFormed.js"
@@ -27,15 +29,36 @@ export type {
 
 /**
  * The wire form every request Schema encodes to: `open_id` plus the endpoint's fields.
- * For GET the fields become query parameters, for POST the JSON body.
+ * For GET the fields become query parameters, for POST the JSON body (except the fields the
+ * descriptor lists in `query` or `files`). An endpoint that takes the app's client token
+ * (`token: "client"`) has no `open_id`; every other one must have it.
  *
  * @since 0.1.0
  * @category models
  */
 export interface WireRequest {
-  readonly open_id: string
+  readonly open_id?: string
   readonly [field: string]: unknown
 }
+
+/**
+ * Which token an endpoint takes: the operator's user token (`user`, from `AccessToken`, with
+ * `open_id` in the query) or the app's client token (`client`, from `ClientToken`, no
+ * `open_id`).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type TokenKind = "user" | "client"
+
+/**
+ * The wire value of a file field (see `Endpoint.files`): the part's file name, media type and
+ * bytes.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type WireFile = Omit<FilePart, "name">
 
 /**
  * @since 0.1.0
@@ -47,7 +70,8 @@ export interface Endpoint<
   Req,
   WireReq extends WireRequest,
   Res,
-  WireRes
+  WireRes,
+  T extends TokenKind = "user"
 > {
   /** e.g. `group/SendGroupMessage`; names spans and errors. */
   readonly id: Id
@@ -58,6 +82,26 @@ export interface Endpoint<
   readonly scope: string
   readonly idempotency: I
   readonly envelope: Exclude<Envelope.Kind, "C">
+  /**
+   * The token it takes (default `user`). A `client` endpoint's service needs `ClientToken`.
+   *
+   * @since 0.3.0
+   */
+  readonly token?: T | undefined
+  /**
+   * Wire fields sent in the query even on POST (e.g. `card_template_id` of the template
+   * delete). A POST whose fields all travel in the query or as files has no JSON body.
+   *
+   * @since 0.3.0
+   */
+  readonly query?: ReadonlyArray<string> | undefined
+  /**
+   * Wire fields that are files ({@link WireFile}): the body is `multipart/form-data` with one
+   * part per field, under a fresh boundary for every attempt.
+   *
+   * @since 0.3.0
+   */
+  readonly files?: ReadonlyArray<string> | undefined
   /** Domain input ⇄ wire (snake_case); refinements here are the validation before sending. */
   readonly request: Schema.Schema<Req, WireReq>
   /** Wire success body (the whole JSON object) ⇄ domain result. */
@@ -70,7 +114,18 @@ export interface Endpoint<
  * @since 0.1.0
  * @category models
  */
-export type Any = Endpoint<string, Idempotency, any, any, any, any>
+export type Any = Endpoint<string, Idempotency, any, any, any, any, TokenKind>
+
+/**
+ * What the service of `E` needs: `DouyinClient`, and `ClientToken` when it takes the app's
+ * client token.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type Requirements<E extends Any> = E extends Endpoint<any, any, any, any, any, any, infer T>
+  ? "client" extends T ? DouyinClient | ClientToken : DouyinClient
+  : never
 
 /**
  * @since 0.1.0
@@ -125,8 +180,9 @@ export const make = <
   Req,
   WireReq extends WireRequest,
   Res,
-  WireRes
->(endpoint: Endpoint<Id, I, Req, WireReq, Res, WireRes>): Endpoint<Id, I, Req, WireReq, Res, WireRes> => endpoint
+  WireRes,
+  const T extends TokenKind = "user"
+>(endpoint: Endpoint<Id, I, Req, WireReq, Res, WireRes, T>): Endpoint<Id, I, Req, WireReq, Res, WireRes, T> => endpoint
 
 /**
  * The operator's `open_id` as a request field: `openId` in the domain, `open_id` on the wire.
@@ -152,7 +208,14 @@ const malformedWire = (wire: unknown): string | undefined => {
 const toQueryValue = (value: unknown): string =>
   typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value)
 
-const splitWire = (method: "GET" | "POST", wire: WireRequest) => {
+interface Split {
+  readonly openId: string | undefined
+  readonly query: Record<string, string>
+  readonly body: unknown
+  readonly files?: ReadonlyArray<FilePart> | undefined
+}
+
+const splitWire = (method: "GET" | "POST", wire: WireRequest): Split => {
   const { open_id, ...fields } = wire
   if (method === "POST") return { openId: open_id, query: {}, body: fields }
   const query: Record<string, string> = {}
@@ -161,6 +224,28 @@ const splitWire = (method: "GET" | "POST", wire: WireRequest) => {
   }
   return { openId: open_id, query, body: undefined }
 }
+
+/** The split of an endpoint with `query` or `files` fields: each field where it is declared to go. */
+const splitDeclared = (endpoint: Any) => {
+  const inQuery = new Set(endpoint.query ?? [])
+  const asFile = new Set(endpoint.files ?? [])
+  return (wire: WireRequest): Split => {
+    const { open_id, ...fields } = wire
+    const query: Record<string, string> = {}
+    const files: Array<FilePart> = []
+    let body: Record<string, unknown> | undefined
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) continue
+      if (asFile.has(key)) files.push({ name: key, ...(value as WireFile) })
+      else if (endpoint.method === "GET" || inQuery.has(key)) query[key] = toQueryValue(value)
+      else (body ??= {})[key] = value
+    }
+    return { openId: open_id, query, body, files: files.length > 0 ? files : undefined }
+  }
+}
+
+/** The client token as the token source of a call. */
+const sourceOf = (tokens: ClientToken["Type"]): TokenSource => ({ get: tokens.get, refresh: tokens.refresh })
 
 /**
  * Turns a descriptor into the function its service exposes: validate and encode the input
@@ -193,31 +278,45 @@ const splitWire = (method: "GET" | "POST", wire: WireRequest) => {
  * @since 0.1.0
  * @category constructors
  */
-export const handler = <E extends Any>(endpoint: E): Effect.Effect<Handler<E>, never, DouyinClient> =>
-  Effect.map(DouyinClient, (client) => {
-    const encode = Schema.encodeUnknownEither(endpoint.request)
-    const decode = Schema.decodeUnknownEither(endpoint.response)
-    const decodeBody = (body: unknown) => Either.mapLeft(decode(body), parseIssue.describe)
-    const invalid = (description: string) => Effect.fail(new DouyinInvalidInput({ endpoint: endpoint.id, description }))
-    return (input: Input<E>) => {
-      const wire = encode(input)
-      if (Either.isLeft(wire)) return invalid(parseIssue.describe(wire.left))
-      const malformed = malformedWire(wire.right)
-      if (malformed !== undefined) return invalid(malformed)
-      const { body, openId, query } = splitWire(endpoint.method, wire.right as WireRequest)
-      return client.execute({
-        endpoint: endpoint.id,
-        method: endpoint.method,
-        path: endpoint.path,
-        openId,
-        query,
-        body,
-        envelope: endpoint.envelope,
-        idempotency: endpoint.idempotency,
-        decode: decodeBody
-      })
-    }
-  }) as Effect.Effect<Handler<E>, never, DouyinClient>
+export const handler = <E extends Any>(endpoint: E): Effect.Effect<Handler<E>, never, Requirements<E>> =>
+  Effect.flatMap(DouyinClient, (client) =>
+    endpoint.token === "client"
+      ? Effect.map(ClientToken, (tokens) => build(endpoint, client, sourceOf(tokens)))
+      : Effect.succeed(build(endpoint, client, undefined))) as Effect.Effect<Handler<E>, never, Requirements<E>>
+
+const build = <E extends Any>(endpoint: E, client: DouyinClient["Type"], token: TokenSource | undefined): Handler<E> => {
+  const encode = Schema.encodeUnknownEither(endpoint.request)
+  const decode = Schema.decodeUnknownEither(endpoint.response)
+  // Envelope D keeps the payload in `data`: `Envelope.payload` says where, once.
+  const decodeBody = endpoint.envelope === "D"
+    ? (body: unknown) => Either.mapLeft(decode(Envelope.payload("D", body)), parseIssue.describe)
+    : (body: unknown) => Either.mapLeft(decode(body), parseIssue.describe)
+  const split = endpoint.query === undefined && endpoint.files === undefined
+    ? (wire: WireRequest) => splitWire(endpoint.method, wire)
+    : splitDeclared(endpoint)
+  const invalid = (description: string) => Effect.fail(new DouyinInvalidInput({ endpoint: endpoint.id, description }))
+  return ((input: Input<E>) => {
+    const wire = encode(input)
+    if (Either.isLeft(wire)) return invalid(parseIssue.describe(wire.left))
+    const malformed = malformedWire(wire.right)
+    if (malformed !== undefined) return invalid(malformed)
+    const { body, files, openId, query } = split(wire.right as WireRequest)
+    if (token === undefined && openId === undefined) return invalid("open_id: required (the endpoint takes the operator's token)")
+    return client.execute({
+      endpoint: endpoint.id,
+      method: endpoint.method,
+      path: endpoint.path,
+      openId: openId ?? "",
+      query,
+      body,
+      envelope: endpoint.envelope,
+      idempotency: endpoint.idempotency,
+      decode: decodeBody,
+      token,
+      files
+    })
+  }) as Handler<E>
+}
 
 /**
  * A service that exposes endpoint `E` as its one method `M`.
@@ -244,11 +343,11 @@ export type Accessor<Self, F> = F extends (input: infer In) => Effect.Effect<inf
  * @since 0.1.0
  * @category models
  */
-export interface ServiceParts<Self, Shape, M extends keyof Shape> {
-  /** Builds the service over the provided `DouyinClient`. */
-  readonly make: Effect.Effect<Shape, never, DouyinClient>
-  /** Provides the service over the provided `DouyinClient`. */
-  readonly layer: Layer.Layer<Self, never, DouyinClient>
+export interface ServiceParts<Self, Shape, M extends keyof Shape, R = DouyinClient> {
+  /** Builds the service over the provided `DouyinClient` (and `ClientToken` for a client-token endpoint). */
+  readonly make: Effect.Effect<Shape, never, R>
+  /** Provides the service over the provided `DouyinClient` (and `ClientToken` for a client-token endpoint). */
+  readonly layer: Layer.Layer<Self, never, R>
   /** Calls the endpoint through the service in the context (`R` names only this service). */
   readonly accessor: Accessor<Self, Shape[M]>
 }
@@ -304,8 +403,8 @@ export const service = <Self, Shape, const M extends keyof Shape & string, E ext
   tag: Context.Tag<Self, Shape>,
   method: M,
   endpoint: E & (Equals<Shape, ServiceOf<M, E>> extends true ? unknown : ServiceMismatch<Shape, ServiceOf<M, E>>)
-): ServiceParts<Self, Shape, M> => {
-  const make = Effect.map(handler(endpoint), (call) => tag.of({ [method]: call } as Shape))
+): ServiceParts<Self, Shape, M, Requirements<E>> => {
+  const make = Effect.map(handler(endpoint as E), (call) => tag.of({ [method]: call } as Shape))
   const accessor = (input: unknown) =>
     Effect.flatMap(tag, (service) => (service[method] as (input: unknown) => Effect.Effect<unknown, unknown>)(input))
   return { make, layer: Layer.effect(tag, make), accessor: accessor as Accessor<Self, Shape[M]> }

@@ -5,6 +5,9 @@
  * - A: `{ data: { error_code, description }, extra: { …, logid }, <payload fields> }`
  * - B: `{ err_no, err_msg, log_id }`
  * - C: `{ data: { …token fields, error_code, description }, message, extra? }` (OAuth)
+ * - D: `{ data: { error_code, description, <payload fields> }, extra }`: the status is read as
+ *   for A, the payload is the `data` object (see {@link payload}), e.g. the mini-program card
+ *   template endpoints
  *
  * Codes are accepted as numbers or numeric strings, the logid as `logid` or `log_id`,
  * unknown fields are ignored.
@@ -106,7 +109,7 @@ export const EnvelopeC = Schema.Struct({
  * @since 0.1.0
  * @category models
  */
-export type Kind = "A" | "B" | "C"
+export type Kind = "A" | "B" | "C" | "D"
 
 /**
  * The outcome an envelope reports. `code` 0 means success.
@@ -201,6 +204,7 @@ export const status = (kind: Kind, body: unknown): Either.Either<Status, string>
   if (!isObject(body)) return Either.left("the body is not a JSON object")
   switch (kind) {
     case "A":
+    case "D":
       return isDecodedA(body)
         ? Either.right(statusA(body))
         : Either.mapBoth(decodeA(body), { onLeft: parseIssue.describe, onRight: statusA })
@@ -214,6 +218,25 @@ export const status = (kind: Kind, body: unknown): Either.Either<Status, string>
         : Either.mapBoth(decodeC(body), { onLeft: parseIssue.describe, onRight: statusC })
   }
 }
+
+/**
+ * Where the payload of a successful body of this kind is: the `data` object for D (the
+ * payload sits beside `data.error_code`), the body itself for A, B and C. Said once, here:
+ * an endpoint's success Schema reads what this returns.
+ *
+ * @example
+ * ```ts
+ * import { Envelope } from "@effect-douyin/core"
+ *
+ * Envelope.payload("D", { data: { error_code: 0, card_template_id: "@tpl" }, extra: {} })
+ * // { error_code: 0, card_template_id: "@tpl" }
+ * ```
+ *
+ * @since 0.3.0
+ * @category decoding
+ */
+export const payload = (kind: Kind, body: unknown): unknown =>
+  kind === "D" ? (isObject(body) && isObject(body["data"]) ? body["data"] : {}) : body
 
 /**
  * Looks for a logid anywhere an envelope may put it, even in a body that decodes as no

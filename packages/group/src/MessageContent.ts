@@ -25,6 +25,7 @@
  */
 import * as Schema from "effect/Schema"
 import { NonBlankString } from "./internal/schema.js"
+import type * as MediaId from "./MediaId.js"
 
 const Required = Schema.NonEmptyTrimmedString
 
@@ -211,6 +212,51 @@ export const appletCard = (card: Omit<AppletCard, "_tag">): AppletCard => ({ _ta
  * @category constructors
  */
 export const appletCoupon = (coupon: Omit<AppletCoupon, "_tag">): AppletCoupon => ({ _tag: "AppletCoupon", ...coupon })
+
+/**
+ * An image message of an image uploaded with `UploadImage` (its `imageId`).
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MessageContent, UploadImage } from "@effect-douyin/group"
+ *
+ * const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+ * const content = Effect.map(UploadImage.upload({ image: png }), (r) => MessageContent.uploadedImage(r.imageId))
+ * ```
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const uploadedImage = (imageId: MediaId.ImageId): Image => ({ _tag: "Image", mediaId: imageId })
+
+/**
+ * A lead-card message of a card saved with `SaveLeadCard` (its `cardId`).
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const savedLeadCard = (cardId: MediaId.LeadCardId): LeadCard => ({ _tag: "LeadCard", cardId })
+
+/**
+ * An applet-card message of a template set with `SetAppletTemplate` (its `cardTemplateId`),
+ * opening the mini-program `appId` at `path` or `schema`.
+ *
+ * @example
+ * ```ts
+ * import { MediaId, MessageContent } from "@effect-douyin/group"
+ *
+ * const templateId = MediaId.AppletTemplateId.make("@template-id")
+ * MessageContent.appletTemplateCard(templateId, { appId: "tt123", schema: "https://z.douyin.com/x" })
+ * ```
+ *
+ * @since 0.3.0
+ * @category constructors
+ */
+export const appletTemplateCard = (
+  cardTemplateId: MediaId.AppletTemplateId,
+  card: Omit<AppletCard, "_tag" | "cardTemplateId">
+): AppletCard => ({ _tag: "AppletCard", cardTemplateId, ...card })
 
 // ---------------------------------------------------------------------------
 // wire

@@ -116,3 +116,80 @@ export * as WebhookDedupe from "./WebhookDedupe.js"
 export * as WebhookEvent from "./WebhookEvent.js"
 export * as WebhookHandler from "./WebhookHandler.js"
 export * as WebhookSignature from "./WebhookSignature.js"
+
+/**
+ * Mini-program guide-card templates: review status, the template model.
+ *
+ * @since 0.3.0
+ */
+export * as AppletTemplate from "./AppletTemplate.js"
+
+/**
+ * `POST /api/douyin/v1/im/del_applet_template/` — delete a mini-program card template (convergent; client token).
+ *
+ * @since 0.3.0
+ */
+export * as DeleteAppletTemplate from "./DeleteAppletTemplate.js"
+
+/**
+ * `GET /im/del/retain_consult_card/` — delete a lead card (convergent).
+ *
+ * @since 0.3.0
+ */
+export * as DeleteLeadCard from "./DeleteLeadCard.js"
+
+/**
+ * Lead-collection cards: components, review status, the card model.
+ *
+ * @since 0.3.0
+ */
+export * as LeadCard from "./LeadCard.js"
+
+/**
+ * `POST /api/douyin/v1/im/get_applet_template/` — mini-program card templates, paged and as a `Stream` (read; client token).
+ *
+ * @since 0.3.0
+ */
+export * as ListAppletTemplates from "./ListAppletTemplates.js"
+
+/**
+ * `GET /im/get/retain_consult_card/` — the operator's lead cards (read).
+ *
+ * @since 0.3.0
+ */
+export * as ListLeadCards from "./ListLeadCards.js"
+
+/**
+ * One layer providing the seven media and card endpoint services.
+ *
+ * @since 0.3.0
+ */
+export * as MediaApi from "./MediaApi.js"
+
+/**
+ * The ids message content refers to: `ImageId`, `LeadCardId`, `AppletTemplateId`.
+ *
+ * @since 0.3.0
+ */
+export * as MediaId from "./MediaId.js"
+
+/**
+ * `POST /im/save/retain_consult_card/` — create or update a lead card (unsafe).
+ *
+ * @since 0.3.0
+ */
+export * as SaveLeadCard from "./SaveLeadCard.js"
+
+/**
+ * `POST /api/douyin/v1/im/set_applet_template/` — create or update a mini-program card template (convergent; client token).
+ *
+ * @since 0.3.0
+ */
+export * as SetAppletTemplate from "./SetAppletTemplate.js"
+
+/**
+ * `POST /tool/imagex/client_upload/` — upload an image: bytes, a file or a stream (convergent; client token).
+ *
+ * @since 0.3.0
+ */
+export * as UploadImage from "./UploadImage.js"

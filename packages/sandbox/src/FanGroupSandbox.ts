@@ -55,6 +55,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as model from "./internal/model.js"
+import type * as mediaModel from "./internal/mediaModel.js"
 import * as adminOps from "./internal/admin.js"
 import * as consent from "./internal/consent.js"
 import * as faults from "./internal/faults.js"
@@ -131,6 +132,30 @@ export type RecordedRequest = model.Recorded
 export type Fault = model.Fault
 
 /**
+ * An image uploaded to the sandbox: id, dimensions, format, size, md5.
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type UploadedImage = mediaModel.Image
+
+/**
+ * A lead card as the sandbox stores it (`status` 0 approved, 1 in review, 2 rejected).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type LeadCard = mediaModel.LeadCard
+
+/**
+ * A mini-program card template as the sandbox stores it (`status` 0 pending, 1 approved, 2 rejected).
+ *
+ * @since 0.3.0
+ * @category models
+ */
+export type AppletTemplate = mediaModel.AppletTemplate
+
+/**
  * The sandbox's data, in creation order.
  *
  * @since 0.1.0
@@ -143,6 +168,24 @@ export interface Snapshot {
   readonly settings: ReadonlyArray<Setting>
   /** Remaining quota of every owner that has used or been given one. */
   readonly quota: Readonly<Record<string, number>>
+  /**
+   * Uploaded images (id, dimensions, format, size, md5).
+   *
+   * @since 0.3.0
+   */
+  readonly images: ReadonlyArray<UploadedImage>
+  /**
+   * Lead cards (`status` 0 approved; the sandbox approves at once).
+   *
+   * @since 0.3.0
+   */
+  readonly leadCards: ReadonlyArray<LeadCard>
+  /**
+   * Mini-program card templates (`status` 1 approved; the sandbox approves at once).
+   *
+   * @since 0.3.0
+   */
+  readonly appletTemplates: ReadonlyArray<AppletTemplate>
 }
 
 /**
@@ -184,6 +227,13 @@ export interface Options {
   readonly demoCreators?: ReadonlyArray<{ readonly openId: string; readonly nickname: string }> | undefined
   /** How long a code granted on the consent page works (default 10 minutes, as Douyin's). */
   readonly authorizationCodeLifetime?: Duration.DurationInput | undefined
+  /**
+   * Lifetime of the client tokens `/oauth/client_token/` issues (default 2 hours, as Douyin's).
+   * Only the two newest are valid: an older one dies 5 minutes after a newer one is issued.
+   *
+   * @since 0.3.0
+   */
+  readonly clientTokenLifetime?: Duration.DurationInput | undefined
 }
 
 /**
@@ -484,7 +534,8 @@ const configOf = (options: Options): model.Config => ({
   requestLogLimit: options.requestLogLimit ?? 1000,
   maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
   demoCreators: options.demoCreators ?? consent.defaultCreators,
-  authorizationCodeLifetimeMillis: Duration.toMillis(Duration.decode(options.authorizationCodeLifetime ?? "10 minutes"))
+  authorizationCodeLifetimeMillis: Duration.toMillis(Duration.decode(options.authorizationCodeLifetime ?? "10 minutes")),
+  clientTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.clientTokenLifetime ?? "2 hours"))
 })
 
 const snapshotOf = (state: model.State): Snapshot => ({
@@ -492,7 +543,10 @@ const snapshotOf = (state: model.State): Snapshot => ({
   messages: model.ordered(state.messages),
   applications: model.ordered(state.applications),
   settings: Array.from(HashMap.values(state.settings)),
-  quota: Object.fromEntries(HashMap.toEntries(state.quota))
+  quota: Object.fromEntries(HashMap.toEntries(state.quota)),
+  images: model.ordered(state.media.images),
+  leadCards: model.ordered(state.media.leadCards),
+  appletTemplates: model.ordered(state.media.templates)
 })
 
 /**
@@ -604,11 +658,13 @@ export const layer = (options: Options = {}): Layer.Layer<FanGroupSandbox> => La
 
 const decoder = new TextDecoder()
 
-const bodyOf = (request: HttpClientRequest.HttpClientRequest): { text: string; contentType: string | undefined } => {
+const bodyOf = (
+  request: HttpClientRequest.HttpClientRequest
+): { text: string; contentType: string | undefined; bytes?: Uint8Array | undefined } => {
   const body = request.body
   switch (body._tag) {
     case "Uint8Array":
-      return { text: decoder.decode(body.body), contentType: body.contentType }
+      return { text: decoder.decode(body.body), contentType: body.contentType, bytes: body.body }
     case "Raw":
       return {
         text: typeof body.body === "string" ? body.body : body.body instanceof Uint8Array ? decoder.decode(body.body) : "",
@@ -629,7 +685,7 @@ const connectionReset = () => Object.assign(new Error("socket hang up (sandbox d
  */
 export const makeClient = (sandbox: Service): HttpClient.HttpClient =>
   HttpClient.make((request, url) => {
-    const { contentType, text } = bodyOf(request)
+    const { bytes, contentType, text } = bodyOf(request)
     const headers: Record<string, string> = { ...request.headers }
     if (headers["content-type"] === undefined && contentType !== undefined) headers["content-type"] = contentType
     return Effect.flatMap(
@@ -638,7 +694,8 @@ export const makeClient = (sandbox: Service): HttpClient.HttpClient =>
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
         headers,
-        bodyText: text
+        bodyText: text,
+        bodyBytes: bytes
       }),
       (outcome) =>
         outcome._tag === "Drop"
@@ -816,7 +873,8 @@ export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest
         headers: { connection: "close" }
       })
     }
-    const bodyText = yield* Effect.orElseSucceed(request.text, () => "")
+    const bodyBytes = new Uint8Array(yield* Effect.orElseSucceed(request.arrayBuffer, () => new ArrayBuffer(0)))
+    const bodyText = decoder.decode(bodyBytes)
     const url = new URL(request.url, "http://sandbox.invalid")
     if (url.pathname.startsWith(adminPrefix)) {
       if (url.pathname !== `${adminPrefix}admin` || request.method !== "POST") {
@@ -836,7 +894,8 @@ export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: { ...request.headers },
-      bodyText
+      bodyText,
+      bodyBytes
     })
     if (outcome._tag === "Drop") {
       const socket = (request.source as DestroyableSource).socket

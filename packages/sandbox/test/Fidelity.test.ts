@@ -189,21 +189,19 @@ describe("sandbox fidelity (real socket, raw client)", () => {
       expect(control.json.msg_id).toMatch(/^@/)
     })))
 
-  it.live("an applet_card with neither path nor schema is refused (2100005); with a schema it is sent", () =>
+  it.live("an applet_card with neither path nor schema is refused (2100005); with a schema it is kept", () =>
     run(Effect.gen(function*() {
-      const { im } = yield* setup
+      const { im, sandbox } = yield* setup
       const created = yield* im("/im/group/fans/create/", json(createBody))
       const card = { card_template_id: "@tpl", app_id: "tt123" }
-      const wrong = yield* im(
-        "/im/send/msg/group/",
-        json({ group_id: created.json.group_id, content: { msg_type: 10, applet_card: card } })
-      )
-      expect(wrong.json.data.error_code).toBe(2100005)
-      const control = yield* im(
-        "/im/send/msg/group/",
-        json({ group_id: created.json.group_id, content: { msg_type: 10, applet_card: { ...card, schema: "https://z.douyin.com/x" } } })
-      )
-      expect(control.json.data.error_code).toBe(0)
+      const setting = (applet: Record<string, string>) =>
+        json({ group_id: created.json.group_id, group_setting_type: 1, msg_list: [{ msg_type: 10, applet_card: applet }] })
+      const wrong = yield* im("/im/group/setting/set/", setting(card))
+      expect(wrong.json.err_no).toBe(2100005)
+      expect((yield* sandbox.snapshot).settings).toHaveLength(0)
+      const control = yield* im("/im/group/setting/set/", setting({ ...card, schema: "https://z.douyin.com/x" }))
+      expect(control.json.err_no).toBe(0)
+      expect((yield* sandbox.snapshot).settings).toHaveLength(1)
     })))
 
   it.live("a 10 MB body is refused with HTTP 413 and not kept; a normal message is sent", () =>

@@ -4,6 +4,7 @@
 import { auditGet, auditSet } from "./entryAudit.js"
 import { count, create, list } from "./groups.js"
 import type { ImRoute } from "./imRoute.js"
+import { leadCardRoutes } from "./media.js"
 import { recall, send } from "./messages.js"
 import { settingDisable, settingSet } from "./settings.js"
 
@@ -41,5 +42,6 @@ export const imRoutes: Readonly<Record<string, ImRoute>> = {
     run: settingDisable
   },
   "/im/group/enter/audit/get/": { method: "GET", envelope: "A", fields: [], run: auditGet },
-  "/im/group/enter/audit/set/": { method: "POST", envelope: "A", fields: ["apply_id", "status"], run: auditSet }
+  "/im/group/enter/audit/set/": { method: "POST", envelope: "A", fields: ["apply_id", "status"], run: auditSet },
+  ...leadCardRoutes
 }

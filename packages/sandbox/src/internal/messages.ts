@@ -4,6 +4,7 @@
 import * as HashMap from "effect/HashMap"
 import { checkContent, sendTypes } from "./content.js"
 import { pad, nextSeq } from "./ids.js"
+import { unissued } from "./media.js"
 import { type Handled, type Input, no, ok, ownedGroup } from "./imRoute.js"
 import * as SandboxWebhook from "../SandboxWebhook.js"
 import { emit, type Message, ordered, type State } from "./model.js"
@@ -30,7 +31,7 @@ export const send = (state0: State, { body, ctx, openId }: Input): Handled => {
   if (groupId === undefined) return no(invalid("group_token does not name a group"), state0)
   const group = ownedGroup(state0, openId, groupId)
   if (isRejection(group)) return no(group, state0)
-  const bad = checkContent(body["content"], sendTypes, "content", ctx.lenient)
+  const bad = checkContent(body["content"], sendTypes, "content", ctx.lenient) ?? unissued(state0, body["content"])
   if (bad) return no(bad, state0)
   const [seq, state] = nextSeq(state0)
   const message: Message = {

@@ -5,6 +5,7 @@
  */
 import * as HashMap from "effect/HashMap"
 import type { Payload } from "../SandboxWebhook.js"
+import { emptyMedia, type MediaState } from "./mediaModel.js"
 
 /** A request as the sandbox sees it, whichever face it came through. */
 export interface WireRequest {
@@ -14,6 +15,8 @@ export interface WireRequest {
   /** Lower-case names. */
   readonly headers: Readonly<Record<string, string>>
   readonly bodyText: string
+  /** The body's bytes (a multipart upload is binary); `bodyText` is their UTF-8 reading. */
+  readonly bodyBytes?: Uint8Array | undefined
 }
 
 /** What the sandbox answers: a reply, or a dropped connection. */
@@ -153,6 +156,8 @@ export interface Config {
   readonly authorizationCodeLifetimeMillis: number
   /** Larger request bodies are refused with HTTP 413 before they are parsed. */
   readonly maxBodyBytes: number
+  /** Lifetime of issued client tokens (Douyin: 2 hours). */
+  readonly clientTokenLifetimeMillis: number
 }
 
 export interface State {
@@ -172,6 +177,8 @@ export interface State {
   readonly log: ReadonlyArray<Recorded>
   /** Webhook events the last steps produced, taken by the delivery loop. */
   readonly outbox: ReadonlyArray<Payload>
+  /** Images, lead cards, templates, client tokens (`mediaModel.ts`). */
+  readonly media: MediaState
 }
 
 export const initial = (config: Config): State => ({
@@ -187,7 +194,8 @@ export const initial = (config: Config): State => ({
   authCodes: HashMap.empty(),
   faults: [],
   log: [],
-  outbox: []
+  outbox: [],
+  media: emptyMedia
 })
 
 /** Queues webhook events (delivered only when a webhook URL is configured). */

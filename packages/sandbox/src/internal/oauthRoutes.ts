@@ -76,7 +76,7 @@ const checkClient = (state: State, fields: Body, secret: "required" | "refused")
 }
 
 /** What the grants check first: the client, then the grant type. An error answer, or undefined. */
-const checkGrant = (
+export const checkGrant = (
   state: State,
   fields: Body,
   ctx: Ctx,
@@ -111,14 +111,6 @@ const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =>
   // Single use: kept, marked used, so a second exchange is told so.
   const used = { ...state, authCodes: HashMap.set(state.authCodes, code, { ...entry.value, used: true }) }
   return issueTokens(used, ctx, entry.value.openId, entry.value.scope)
-}
-
-/** `clt.` tokens for the app itself (2 hours); they open no IM route (those need a user token). */
-const clientTokenRoute = (state0: State, fields: Body, ctx: Ctx): OAuthHandled => {
-  const rejected = checkGrant(state0, fields, ctx, "client_credential", "required")
-  if (rejected) return rejected
-  const [seq, state] = nextSeq(state0)
-  return [envelope.successC({ access_token: `clt.sandbox${pad(seq, 8)}`, expires_in: 7200 }, ctx.logId), state]
 }
 
 /** How many times one refresh token may be renewed before 10020. */
@@ -204,12 +196,11 @@ const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =
 
 /**
  * The OAuth paths. `/oauth/access_token/` takes a form or JSON (vendors' clients send both);
- * refresh and renew take a form only, as the vendor documents; `client_token` takes JSON as
- * documented, and a form too (no source says it is refused).
+ * refresh and renew take a form only, as the vendor documents. `/oauth/client_token/` is in
+ * `clientTokens.ts`.
  */
 export const oauthRoutes: Readonly<Record<string, OAuthRoute>> = {
   "/oauth/access_token/": { encodings: ["form", "json"], run: accessTokenRoute },
   "/oauth/refresh_token/": { encodings: ["form"], run: refreshTokenRoute },
-  "/oauth/renew_refresh_token/": { encodings: ["form"], run: renewRefreshTokenRoute },
-  "/oauth/client_token/": { encodings: ["json", "form"], run: clientTokenRoute }
+  "/oauth/renew_refresh_token/": { encodings: ["form"], run: renewRefreshTokenRoute }
 }

@@ -11,6 +11,8 @@ import { answerKinds, faultAnswer, takeFault } from "./faults.js"
 import { makeLogId, nextSeq } from "./ids.js"
 import type { ImRoute } from "./imRoute.js"
 import { imRoutes } from "./imRoutes.js"
+import { type AppRoute, appRoutes, serveApp } from "./media.js"
+import { clientTokenRoutes } from "./clientTokens.js"
 import type { Outcome, Recorded, State, WireRequest } from "./model.js"
 import { type OAuthRoute, oauthRoutes } from "./oauthRoutes.js"
 import type { Ctx } from "./request.js"
@@ -22,7 +24,9 @@ import { bareContentType, parsedBody, parseForm, parseJsonObject } from "./wireB
 /** Every path the sandbox serves, as `"METHOD /path/"`. */
 export const routes: ReadonlyArray<string> = [
   ...Object.entries(imRoutes).map(([path, r]) => `${r.method} ${path}`),
+  ...Object.entries(appRoutes).map(([path, r]) => `${r.method} ${path}`),
   ...Object.keys(oauthRoutes).map((path) => `POST ${path}`),
+  ...Object.keys(clientTokenRoutes).map((path) => `POST ${path}`),
   `GET ${consent.path}`,
   `POST ${consent.path}`
 ]
@@ -130,11 +134,15 @@ const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
     return consent.serve(state0, request, ctx.now, demoCreators, authorizationCodeLifetimeMillis)
   }
   const im: ImRoute | undefined = imRoutes[request.path]
-  const oauth: OAuthRoute | undefined = oauthRoutes[request.path]
-  if (im === undefined && oauth === undefined) {
+  const app: AppRoute | undefined = appRoutes[request.path]
+  const oauth: OAuthRoute | undefined = oauthRoutes[request.path] ?? clientTokenRoutes[request.path]
+  if (im === undefined && oauth === undefined && app === undefined) {
     return [envelope.raw(404, `<html><body>404 Not Found: ${request.path}</body></html>`), state0]
   }
-  if ((im !== undefined && request.method !== im.method) || (oauth !== undefined && request.method !== "POST")) {
+  if (
+    (im !== undefined && request.method !== im.method) || (app !== undefined && request.method !== app.method) ||
+    (oauth !== undefined && request.method !== "POST")
+  ) {
     return [envelope.raw(405, `<html><body>405 Method Not Allowed</body></html>`), state0]
   }
   if (tooLarge(request, state0.config.maxBodyBytes)) {
@@ -142,10 +150,13 @@ const answer = (state0: State, request: WireRequest, ctx: Ctx): Answered => {
   }
 
   const [fault, state] = takeFault(state0, request, answerKinds)
-  const reject = rejecter(im === undefined ? "C" : im.envelope, ctx)
-  const instead = fault === undefined ? undefined : faultAnswer(fault, reject, im === undefined)
+  const reject = rejecter(im !== undefined ? im.envelope : app !== undefined ? "A" : "C", ctx)
+  const instead = fault === undefined ? undefined : faultAnswer(fault, reject, oauth !== undefined)
   if (instead !== undefined) return [instead, state]
   const routed: Routed = { state, request, ctx, reject, drop: fault?.kind === "Drop" }
+  if (app !== undefined) {
+    return serveApp(app, { ...routed, successA: (payload) => envelope.successA(payload, ctx.logId, ctx.nowSeconds) })
+  }
   return oauth !== undefined ? serveOAuth(oauth, routed) : serveIm(im!, routed)
 }
 
