@@ -42,17 +42,25 @@
  * @since 0.2.0
  */
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
-import { AccessToken, DouyinClient, DouyinConfig, OAuth, OAuthState, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import {
+  AccessToken,
+  DouyinClient,
+  DouyinConfig,
+  OAuth,
+  OAuthState,
+  RateLimit,
+  RedisConnection,
+  Retry,
+  TokenStore
+} from "@effect-douyin/core"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
 import * as BroadcastJournal from "./BroadcastJournal.js"
 import * as FanGroupApi from "./FanGroupApi.js"
 import * as WebhookDedupe from "./WebhookDedupe.js"
@@ -88,23 +96,13 @@ export type Services =
 export type BuildError = ConfigError.ConfigError | TokenStore.TokenStoreError | BroadcastJournal.BroadcastJournalError
 
 /**
- * The Redis connection every Redis-backed store of the stack shares (`Redis.Options` of
- * `@effect-douyin/core/Redis`, repeated here so that this module's types do not need
- * `ioredis` when no Redis is used).
+ * The Redis connection every Redis-backed store of the stack shares (`RedisConnection.Options`:
+ * a URL, a key prefix, timeouts; no Redis client is loaded to name it).
  *
  * @since 0.4.0
  * @category models
  */
-export interface RedisOptions {
-  /** `redis://[:password@]host:port[/db]` (redacted: it may hold a password). */
-  readonly url: string | Redacted.Redacted<string>
-  /** Prepended to every key (default `effect-douyin:`), so apps can share a Redis. */
-  readonly prefix?: string | undefined
-  /** Longest wait for one command's answer. Default 2 seconds. */
-  readonly commandTimeout?: Duration.DurationInput | undefined
-  /** Longest wait for the first connection when the layer is built. Default 5 seconds. */
-  readonly connectTimeout?: Duration.DurationInput | undefined
-}
+export type RedisOptions = RedisConnection.Options
 
 /**
  * What the platform must provide: `FileSystem` and `Path` for the token files (on Node,
@@ -346,16 +344,15 @@ export const config: Config.Config<Configured> = Config.map(
     credentials: OAuth.credentialsConfig,
     douyin: DouyinConfig.config,
     tokenStore: TokenStore.fileConfig,
-    redisUrl: Config.option(Config.redacted("DOUYIN_REDIS_URL")),
-    redisPrefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX")),
+    redis: RedisConnection.config,
     stateDirectory: Config.option(Config.string("DOUYIN_STATE_DIR")),
     broadcastDirectory: Config.option(Config.string("DOUYIN_BROADCAST_DIR"))
   }),
-  ({ broadcastDirectory, credentials, douyin, redisPrefix, redisUrl, stateDirectory, tokenStore }) => ({
+  ({ broadcastDirectory, credentials, douyin, redis, stateDirectory, tokenStore }) => ({
     ...douyin,
     ...credentials,
     tokenStore,
-    redis: Option.getOrUndefined(Option.map(redisUrl, (url) => ({ url, prefix: Option.getOrUndefined(redisPrefix) }))),
+    redis: Option.getOrUndefined(redis),
     stateDirectory: Option.getOrUndefined(stateDirectory),
     broadcastDirectory: Option.getOrUndefined(broadcastDirectory)
   })

@@ -28,13 +28,13 @@
  *
  * @since 0.4.0
  */
+import { RedisConnection } from "@effect-douyin/core"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import type * as Scope from "effect/Scope"
-import type * as FanGroupLive from "./FanGroupLive.js"
 import * as WebhookConfig from "./WebhookConfig.js"
 import * as WebhookDedupe from "./WebhookDedupe.js"
 import * as WebhookHandler from "./WebhookHandler.js"
@@ -48,7 +48,7 @@ import * as WebhookHandler from "./WebhookHandler.js"
  */
 export interface Options extends WebhookConfig.Options, WebhookHandler.Options {
   /** The Redis connection the dedupe store shares with the other instances; absent: in memory. */
-  readonly redis?: FanGroupLive.RedisOptions | undefined
+  readonly redis?: RedisConnection.Options | undefined
 }
 
 /**
@@ -61,7 +61,7 @@ export interface Options extends WebhookConfig.Options, WebhookHandler.Options {
 export type BuildError = ConfigError.ConfigError | WebhookDedupe.WebhookDedupeError
 
 /** The dedupe store: Redis (loaded only then) or memory. */
-const dedupe = (redis: FanGroupLive.RedisOptions | undefined): Layer.Layer<WebhookDedupe.WebhookDedupe, BuildError> =>
+const dedupe = (redis: RedisConnection.Options | undefined): Layer.Layer<WebhookDedupe.WebhookDedupe, BuildError> =>
   redis === undefined ? WebhookDedupe.layer : Layer.unwrapEffect(Effect.promise(async () => {
     const [Redis, WebhookDedupeRedis] = await Promise.all([
       import("@effect-douyin/core/Redis"),
@@ -99,18 +99,10 @@ export const layer = <R = never>(
  * @since 0.4.0
  * @category config
  */
-export const config: Config.Config<WebhookConfig.Options & { readonly redis?: FanGroupLive.RedisOptions | undefined }> =
-  Config.map(
-    Config.all({
-      webhook: WebhookConfig.config,
-      url: Config.option(Config.redacted("DOUYIN_REDIS_URL")),
-      prefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX"))
-    }),
-    ({ prefix, url, webhook }) => ({
-      ...webhook,
-      redis: Option.getOrUndefined(Option.map(url, (url) => ({ url, prefix: Option.getOrUndefined(prefix) })))
-    })
-  )
+export const config: Config.Config<WebhookConfig.Options & { readonly redis?: RedisConnection.Options | undefined }> = Config.map(
+  Config.all({ webhook: WebhookConfig.config, redis: RedisConnection.config }),
+  ({ redis, webhook }) => ({ ...webhook, redis: Option.getOrUndefined(redis) })
+)
 
 /**
  * The receiver from config ({@link config}); `options` are the code-only parts (the
