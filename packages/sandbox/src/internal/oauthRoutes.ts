@@ -95,12 +95,14 @@ const accessTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =>
   if (rejected) return rejected
   const code = field(fields, "code")
   const entry = HashMap.get(state.authCodes, code)
-  if (entry._tag === "None" || ctx.now >= entry.value.expiresAt) {
-    // Douyin's answer for a code that expired (10 minutes) or was used (single use).
+  // A code never issued is a parameter error; one issued that expired (10 minutes) or was used
+  // (single use) gets Douyin's 10007.
+  if (entry._tag === "None") return oauthError(ctx, state, C.oauthParameterError, "authorization code invalid")
+  if (ctx.now >= entry.value.expiresAt) {
     return oauthError(ctx, state, C.authorizationCodeExpired, "authorization code expired or used")
   }
-  // Single use.
-  const used = { ...state, authCodes: HashMap.remove(state.authCodes, code) }
+  // Single use: kept, expired from now on.
+  const used = { ...state, authCodes: HashMap.set(state.authCodes, code, { ...entry.value, expiresAt: ctx.now }) }
   return issueTokens(used, ctx, entry.value.openId, entry.value.scope)
 }
 
