@@ -16,7 +16,7 @@
  */
 import { createServer } from "node:http"
 import * as Crypto from "node:crypto"
-import { HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
+import { HttpMiddleware, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
@@ -124,6 +124,9 @@ export const layer = (options: Options) => {
     )
   ).pipe(Layer.provide(states))
   return HttpServer.serve(routes).pipe(
+    // The platform's server span records the request URL, query included: the callback's URL
+    // holds the code, so that request gets no server span (the SDK's own spans carry no code).
+    HttpMiddleware.withTracerDisabledWhen((request) => request.url.startsWith("/oauth/callback")),
     Layer.provideMerge(Layer.merge(api, onboarding)),
     Layer.provide(tokens),
     Layer.provide(douyin),

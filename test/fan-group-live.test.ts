@@ -9,8 +9,9 @@ import { HttpClient, HttpClientRequest, HttpServer, HttpServerRequest } from "@e
 import { NodeContext } from "@effect/platform-node"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { describe, expect, expectTypeOf, it } from "@effect/vitest"
-import { type DouyinClient, type OAuth, TokenStore } from "@effect-douyin/core"
+import { type DouyinClient, type OAuth, type OAuthState, TokenStore } from "@effect-douyin/core"
 import {
+  type BroadcastJournal,
   type CreateFanGroup,
   type DisableGroupSetting,
   type FanGroupApi,
@@ -20,7 +21,8 @@ import {
   type RecallGroupMessage,
   type ReviewEntryApplication,
   type SendGroupMessage,
-  type SetGroupSetting
+  type SetGroupSetting,
+  type WebhookDedupe
 } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
@@ -185,7 +187,7 @@ describe("FanGroupLive (one-call layers) against the sandbox on a real socket", 
 })
 
 describe("FanGroupLive types", () => {
-  it("the one-call layers provide the nine services, the client, OAuth and TokenStore, and need only FileSystem and Path", () => {
+  it("the one-call layers provide the nine services, the client, OAuth, TokenStore and the shared stores, and need only FileSystem and Path", () => {
     type Live = ReturnType<typeof FanGroupLive.layerConfig>
     expectTypeOf<Layer.Layer.Success<Live>>().toEqualTypeOf<
       | FanGroupQuota.FanGroupQuota
@@ -200,16 +202,23 @@ describe("FanGroupLive types", () => {
       | DouyinClient.DouyinClient
       | OAuth.OAuth
       | TokenStore.TokenStore
+      | OAuthState.NonceStore
+      | WebhookDedupe.WebhookDedupe
+      | BroadcastJournal.BroadcastJournal
     >()
     expectTypeOf<Layer.Layer.Success<Live>>().toEqualTypeOf<FanGroupApi.FanGroupApi | FanGroupLive.Services>()
-    expectTypeOf<Layer.Layer.Error<Live>>().toEqualTypeOf<ConfigError.ConfigError | TokenStore.TokenStoreError>()
+    expectTypeOf<Layer.Layer.Error<Live>>().toEqualTypeOf<
+      ConfigError.ConfigError | TokenStore.TokenStoreError | BroadcastJournal.BroadcastJournalError
+    >()
     expectTypeOf<Layer.Layer.Context<Live>>().toEqualTypeOf<FanGroupLive.Requirements>()
     // With the platform provided nothing is left to provide.
     const _provided = FanGroupLive.layerConfig().pipe(Layer.provide(NodeContext.layer))
     expectTypeOf<Layer.Layer.Context<typeof _provided>>().toEqualTypeOf<never>()
     type FromCode = ReturnType<typeof FanGroupLive.layer>
     expectTypeOf<Layer.Layer.Success<FromCode>>().toEqualTypeOf<Layer.Layer.Success<Live>>()
-    expectTypeOf<Layer.Layer.Error<FromCode>>().toEqualTypeOf<ConfigError.ConfigError | TokenStore.TokenStoreError>()
+    expectTypeOf<Layer.Layer.Error<FromCode>>().toEqualTypeOf<
+      ConfigError.ConfigError | TokenStore.TokenStoreError | BroadcastJournal.BroadcastJournalError
+    >()
     expectTypeOf<Layer.Layer.Context<FromCode>>().toEqualTypeOf<FanGroupLive.Requirements>()
   })
 })

@@ -7,7 +7,7 @@
 import { HttpServer } from "@effect/platform"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, Redacted, Scope } from "effect"
+import { Context, Effect, Exit, Layer, Redacted, Scope, Tracer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
@@ -15,6 +15,39 @@ import type { Page } from "playwright-core"
 import * as Onboarding from "../examples/onboarding.js"
 import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as Browser from "./support/Browser.js"
+
+/** Every span the backends open (server spans included): name and attributes as one string. */
+const spans: Array<string> = []
+const recordingTracer = (into: Array<string>) =>
+  Tracer.make({
+    span(name, parent, context, links, startTime, kind) {
+      const attributes = new Map<string, unknown>()
+      into.push(name)
+      const index = into.length - 1
+      const record = () => (into[index] = `${name} ${JSON.stringify([...attributes])}`)
+      return {
+        _tag: "Span",
+        name,
+        spanId: `s${index}`,
+        traceId: "t",
+        parent,
+        context,
+        status: { _tag: "Started", startTime },
+        attributes,
+        links: [...links],
+        sampled: true,
+        kind,
+        end: () => record(),
+        attribute: (k, v) => {
+          attributes.set(k, v)
+          record()
+        },
+        event: () => {},
+        addLinks: () => {}
+      }
+    },
+    context: (f) => f()
+  })
 
 interface Stack {
   readonly backend: string
@@ -37,14 +70,17 @@ const stack = (sandboxOptions: FanGroupSandbox.Options = {}) =>
     const douyin = yield* Effect.provide(SandboxServer.url, sandboxContext)
     const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "douyin-onboarding-"))
     yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(directory, { recursive: true, force: true })))
-    const backendContext = yield* Layer.build(Onboarding.layer({
-      baseUrl: douyin,
-      clientKey: Onboarding.sandboxApp.clientKey,
-      clientSecret: Redacted.make(Onboarding.sandboxApp.clientSecret),
-      stateKey: Redacted.make("browser-test-state-key-0123456789abcdef"),
-      directory,
-      port: 0
-    }))
+    const backendContext = yield* Layer.build(Layer.provide(
+      Onboarding.layer({
+        baseUrl: douyin,
+        clientKey: Onboarding.sandboxApp.clientKey,
+        clientSecret: Redacted.make(Onboarding.sandboxApp.clientSecret),
+        stateKey: Redacted.make("browser-test-state-key-0123456789abcdef"),
+        directory,
+        port: 0
+      }),
+      Layer.setTracer(recordingTracer(spans))
+    ))
     const backend = yield* Effect.provide(
       HttpServer.addressWith((a) => Effect.succeed(a._tag === "TcpAddress" ? `http://127.0.0.1:${a.port}` : "")),
       backendContext
@@ -135,6 +171,14 @@ describe("onboarding in a real browser (chromium)", () => {
     await page.goto(forged.href)
     expect(await page.textContent("#outcome")).toContain("StateInvalid: forged")
     expect(await oauthRequests(main)).toHaveLength(1)
+
+    // No span of the backend (the SDK's, the HTTP server's) holds the code or a token.
+    const code = callback.searchParams.get("code")!
+    expect(spans.some((s) => s.includes("Onboarding.complete"))).toBe(true)
+    expect(spans.some((s) => s.includes("/creators/creator-ben"))).toBe(true)
+    for (const secret of [code, "act.sandbox", "rft.sandbox", Onboarding.sandboxApp.clientSecret]) {
+      expect(spans.filter((s) => s.includes(secret))).toEqual([])
+    }
 
     // The tokens are in the backend's file store, under the creator's open_id.
     expect(Fs.readdirSync(main.directory).some((n) => n.includes("creator-ben"))).toBe(true)

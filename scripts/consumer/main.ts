@@ -2,7 +2,7 @@
 // module resolution (NodeNext, Bundler, node10) with `skipLibCheck: false`, then run with plain
 // `node` as ESM and as CommonJS. It uses the package index and a subpath entry point of both
 // packages, and the in-process sandbox, so nothing leaves the process.
-import { DouyinError, DouyinMetrics } from "@effect-douyin/core"
+import { DouyinError, DouyinMetrics, type RedisConnection } from "@effect-douyin/core"
 import type * as DouyinClient from "@effect-douyin/core/DouyinClient"
 import {
   Broadcast,
@@ -15,6 +15,7 @@ import {
 } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as SendGroupMessage from "@effect-douyin/group/SendGroupMessage"
+import type * as WebhookLive from "@effect-douyin/group/WebhookLive"
 import { type ConfigError, Effect, Layer, Schema } from "effect"
 
 /** The public types a user names (each must resolve from an entry point, not an internal file). */
@@ -36,7 +37,10 @@ export type Named = [
   Broadcast.Target,
   BroadcastTarget.Address,
   BroadcastTarget.Target,
-  DouyinMetrics.WebhookResult
+  DouyinMetrics.WebhookResult,
+  RedisConnection.Options,
+  WebhookLive.Options,
+  WebhookLive.BuildError
 ]
 
 const openId = "creator-1"

@@ -1,4 +1,12 @@
 /**
+ * Where the shared Redis is (`DOUYIN_REDIS_URL`, `DOUYIN_REDIS_PREFIX`), without loading a
+ * Redis client.
+ *
+ * @since 0.4.0
+ */
+export * as RedisConnection from "./RedisConnection.js"
+
+/**
  * @since 0.1.0
  */
 export * as AccessToken from "./AccessToken.js"

@@ -9,7 +9,13 @@
  * - the default retry (`Retry.layer`) and rate limits (`RateLimit.defaults`, or from config),
  *   each overridable, or turned off with `false`: still an explicit choice;
  * - tokens kept in the embedded file store (`TokenStore.layerFile`), refreshed through
- *   `OAuth` by `AccessToken.layerStore`.
+ *   `OAuth` by `AccessToken.layerStore`;
+ * - the state every instance must share, in one place: with a Redis connection
+ *   (`redis` / `DOUYIN_REDIS_URL` with `DOUYIN_REDIS_PREFIX`) tokens, the nonces of OAuth
+ *   states (`OAuthState.NonceStore`), the rate-limit windows (the same limits, held in total
+ *   across instances), webhook dedupe and broadcast journals all live in Redis; without it the
+ *   embedded stores stay the default (token and state files, the in-process limiter, in-memory
+ *   dedupe, a broadcast journal directory).
  *
  * Its output also holds `OAuth` and `TokenStore`, so the app stores a creator's tokens with
  * `TokenStore.authorize(code)` into the very store the client reads, and the `DouyinClient`
@@ -18,8 +24,9 @@
  *
  * A module of its own (`@effect-douyin/group/FanGroupLive`), not in the package index:
  * it loads `undici` (an optional peer), which an app that injects another `HttpClient` never
- * needs. To use another client, a Redis token store or other parts, compose the building
- * blocks by hand (README, "Composing by hand").
+ * needs; `ioredis` (another optional peer) is loaded only when a Redis connection is
+ * configured. To use another client or other parts, compose the building blocks by hand
+ * (README, "Composing by hand").
  *
  * @example
  * ```ts
@@ -27,14 +34,25 @@
  * import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
  * import { Layer } from "effect"
  *
- * // DOUYIN_CLIENT_KEY, DOUYIN_CLIENT_SECRET, DOUYIN_TOKEN_DIR, …
+ * // DOUYIN_CLIENT_KEY, DOUYIN_CLIENT_SECRET, DOUYIN_TOKEN_DIR, …; with DOUYIN_REDIS_URL every
+ * // instance of the app shares tokens, limits, OAuth states, webhook dedupe and broadcasts
  * const Live = FanGroupLive.layerConfig().pipe(Layer.provide(NodeContext.layer))
  * ```
  *
  * @since 0.2.0
  */
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
-import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
+import {
+  AccessToken,
+  DouyinClient,
+  DouyinConfig,
+  OAuth,
+  OAuthState,
+  RateLimit,
+  RedisConnection,
+  Retry,
+  TokenStore
+} from "@effect-douyin/core"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as Path from "@effect/platform/Path"
@@ -43,16 +61,48 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as BroadcastJournal from "./BroadcastJournal.js"
 import * as FanGroupApi from "./FanGroupApi.js"
+import * as WebhookDedupe from "./WebhookDedupe.js"
 
 /**
- * What the one-call layers provide: the nine endpoint services, the client under them, and the
- * `OAuth` and `TokenStore` they use (for `TokenStore.authorize`, `TokenStore.needingReauthorization`).
+ * What the one-call layers provide: the nine endpoint services, the client under them, the
+ * `OAuth` and `TokenStore` they use (for `TokenStore.authorize`, `TokenStore.needingReauthorization`),
+ * and the stores an app builds on: `OAuthState.NonceStore` (for `OAuthState.layer` and
+ * onboarding), `WebhookDedupe` (for `WebhookHandler.layer`) and `BroadcastJournal` (for
+ * `Broadcast.run`), each in Redis when a connection is configured.
  *
  * @since 0.2.0
  * @category models
  */
-export type Services = FanGroupApi.FanGroupApi | DouyinClient.DouyinClient | OAuth.OAuth | TokenStore.TokenStore
+export type Services =
+  | FanGroupApi.FanGroupApi
+  | DouyinClient.DouyinClient
+  | OAuth.OAuth
+  | TokenStore.TokenStore
+  | OAuthState.NonceStore
+  | WebhookDedupe.WebhookDedupe
+  | BroadcastJournal.BroadcastJournal
+
+/**
+ * What the one-call layers can fail with when built: an option or key that does not pass its
+ * check (`ConfigError`), a token or state store that cannot be opened, or a Redis that cannot be
+ * reached within its connect timeout (`TokenStoreError`, store `redis`), a broadcast journal
+ * directory that cannot be created (`BroadcastJournalError`).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type BuildError = ConfigError.ConfigError | TokenStore.TokenStoreError | BroadcastJournal.BroadcastJournalError
+
+/**
+ * The Redis connection every Redis-backed store of the stack shares (`RedisConnection.Options`:
+ * a URL, a key prefix, timeouts; no Redis client is loaded to name it).
+ *
+ * @since 0.4.0
+ * @category models
+ */
+export type RedisOptions = RedisConnection.Options
 
 /**
  * What the platform must provide: `FileSystem` and `Path` for the token files (on Node,
@@ -93,7 +143,71 @@ export interface Options extends DouyinConfig.Options, OAuth.Credentials {
    * handing its deadline to the fast client directly: the same behaviour, a little more CPU.
    */
   readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+  /**
+   * One Redis connection for every store the instances of the app share: tokens (encrypted
+   * with `tokenStore.encryption` when given; `tokenStore.directory` is then unused), OAuth
+   * state nonces, the rate-limit windows (`rateLimit`, held in total across instances), webhook
+   * dedupe and broadcast journals. Absent: the embedded stores.
+   */
+  readonly redis?: RedisOptions | undefined
+  /**
+   * Without `redis`: the directory of the used OAuth state nonces. Default: next to the token
+   * directory, its name with `.states` appended (`.douyin-tokens.states`).
+   */
+  readonly stateDirectory?: string | undefined
+  /**
+   * Without `redis`: the directory of the broadcast journals. Default: next to the token
+   * directory, its name with `.broadcasts` appended (`.douyin-tokens.broadcasts`).
+   */
+  readonly broadcastDirectory?: string | undefined
 }
+
+/** The stores of the stack: embedded (files, memory, the in-process limiter) or in Redis. */
+type Stores = TokenStore.TokenStore | OAuthState.NonceStore | WebhookDedupe.WebhookDedupe | BroadcastJournal.BroadcastJournal
+
+const rateLimitOf = (options: Options) => (options.rateLimit === false ? undefined : options.rateLimit ?? RateLimit.defaults)
+
+/** A directory next to the token directory (never inside it: its listing reads every name there). */
+const besideTokens = (options: Options, suffix: string) => `${options.tokenStore.directory.replace(/[\\/]+$/, "")}.${suffix}`
+
+const embeddedStores = (options: Options): Layer.Layer<Stores | RateLimit.RateLimit, BuildError, Requirements> => {
+  const limits = rateLimitOf(options)
+  return Layer.mergeAll(
+    TokenStore.layerFile(options.tokenStore),
+    OAuthState.layerNoncesFile(options.stateDirectory ?? besideTokens(options, "states")),
+    WebhookDedupe.layer,
+    BroadcastJournal.layerFileSystem(options.broadcastDirectory ?? besideTokens(options, "broadcasts")),
+    limits === undefined ? RateLimit.layerDisabled : RateLimit.layer(limits)
+  )
+}
+
+/**
+ * Every shared store over one Redis connection. The Redis modules (and `ioredis`) are loaded
+ * here, only when a connection is configured. A store of the app's own on the same connection
+ * (another nonce store, a cache) goes next to these.
+ */
+const redisStores = (options: Options, redis: RedisOptions): Layer.Layer<Stores | RateLimit.RateLimit, BuildError> =>
+  Layer.unwrapEffect(Effect.promise(async () => {
+    const [Redis, TokenStoreRedis, RateLimitRedis, OAuthStateRedis, WebhookDedupeRedis, BroadcastJournalRedis] = await Promise.all([
+      import("@effect-douyin/core/Redis"),
+      import("@effect-douyin/core/TokenStoreRedis"),
+      import("@effect-douyin/core/RateLimitRedis"),
+      import("@effect-douyin/core/OAuthStateRedis"),
+      import("./WebhookDedupeRedis.js"),
+      import("./BroadcastJournalRedis.js")
+    ])
+    const limits = rateLimitOf(options)
+    const connection = Redis.layer(redis).pipe(
+      Layer.mapError((e) => new TokenStore.TokenStoreError({ store: "redis", operation: e.operation, description: e.description }))
+    )
+    return Layer.mergeAll(
+      TokenStoreRedis.layer({ encryption: options.tokenStore.encryption }),
+      OAuthStateRedis.layerNonces,
+      WebhookDedupeRedis.layer(),
+      BroadcastJournalRedis.layer(),
+      limits === undefined ? RateLimit.layerDisabled : RateLimitRedis.layer(limits)
+    ).pipe(Layer.provide(connection))
+  }))
 
 /**
  * The stack from code; secrets as `Redacted`; reads no config. Every option is checked when
@@ -125,7 +239,7 @@ export interface Options extends DouyinConfig.Options, OAuth.Credentials {
  */
 export const layer = (
   options: Options
-): Layer.Layer<Services, ConfigError.ConfigError | TokenStore.TokenStoreError, Requirements> => {
+): Layer.Layer<Services, BuildError, Requirements> => {
   const http = Layer.scoped(
     HttpClient.HttpClient,
     Effect.flatMap(DouyinConfig.DouyinConfig, (config) =>
@@ -136,15 +250,13 @@ export const layer = (
   )
   // One HttpClient and one DouyinConfig under everything: the OAuth calls take the same path.
   const platform = Layer.provideMerge(http, DouyinConfig.layer(options))
-  const tokens = Layer.merge(
-    TokenStore.layerFile(options.tokenStore),
-    OAuth.layer({ clientKey: options.clientKey, clientSecret: options.clientSecret })
-  )
+  const stores = options.redis === undefined ? embeddedStores(options) : redisStores(options, options.redis)
+  const tokens = Layer.merge(stores, OAuth.layer({ clientKey: options.clientKey, clientSecret: options.clientSecret }))
   const client = DouyinClient.layer.pipe(
     Layer.provide(options.retry === false ? Retry.layerDisabled : Retry.layer(options.retry)),
-    Layer.provide(options.rateLimit === false ? RateLimit.layerDisabled : RateLimit.layer(options.rateLimit ?? RateLimit.defaults)),
     Layer.provide(AccessToken.layerStore(options.accessToken))
   )
+  // The rate limit is one of the stores (its windows in Redis when configured): the client's only.
   return FanGroupApi.layer.pipe(
     Layer.provideMerge(client),
     Layer.provideMerge(tokens),
@@ -195,14 +307,22 @@ export const rateLimitConfig: Config.Config<RateLimit.Options> = Config.all({
  * @since 0.2.0
  * @category models
  */
-export type Configured = DouyinConfig.Options & OAuth.Credentials & { readonly tokenStore: TokenStore.FileOptions }
+export type Configured = DouyinConfig.Options & OAuth.Credentials & {
+  readonly tokenStore: TokenStore.FileOptions
+  readonly redis?: RedisOptions | undefined
+  readonly stateDirectory?: string | undefined
+  readonly broadcastDirectory?: string | undefined
+}
 
 /**
  * The config {@link layerConfig} reads, in one pass (every missing or malformed key in one
  * `ConfigError`): `OAuth.credentialsConfig` (`DOUYIN_CLIENT_KEY`, `DOUYIN_CLIENT_SECRET`,
  * required), `DouyinConfig.config` (`DOUYIN_BASE_URL`, `DOUYIN_ATTEMPT_TIMEOUT`,
- * `DOUYIN_CALL_TIMEOUT`, `DOUYIN_USER_AGENT`) and `TokenStore.fileConfig` (`DOUYIN_TOKEN_DIR`,
- * default `.douyin-tokens`; `DOUYIN_TOKEN_KEY` and friends for encryption).
+ * `DOUYIN_CALL_TIMEOUT`, `DOUYIN_USER_AGENT`), `TokenStore.fileConfig` (`DOUYIN_TOKEN_DIR`,
+ * default `.douyin-tokens`; `DOUYIN_TOKEN_KEY` and friends for encryption), and where the
+ * shared state lives: `DOUYIN_REDIS_URL` (redacted) with `DOUYIN_REDIS_PREFIX` for Redis
+ * (every store of {@link Options.redis}), else `DOUYIN_STATE_DIR` and `DOUYIN_BROADCAST_DIR`
+ * for the embedded stores.
  *
  * @example
  * ```ts
@@ -220,8 +340,22 @@ export type Configured = DouyinConfig.Options & OAuth.Credentials & { readonly t
  * @category config
  */
 export const config: Config.Config<Configured> = Config.map(
-  Config.all({ credentials: OAuth.credentialsConfig, douyin: DouyinConfig.config, tokenStore: TokenStore.fileConfig }),
-  ({ credentials, douyin, tokenStore }) => ({ ...douyin, ...credentials, tokenStore })
+  Config.all({
+    credentials: OAuth.credentialsConfig,
+    douyin: DouyinConfig.config,
+    tokenStore: TokenStore.fileConfig,
+    redis: RedisConnection.config,
+    stateDirectory: Config.option(Config.string("DOUYIN_STATE_DIR")),
+    broadcastDirectory: Config.option(Config.string("DOUYIN_BROADCAST_DIR"))
+  }),
+  ({ broadcastDirectory, credentials, douyin, redis, stateDirectory, tokenStore }) => ({
+    ...douyin,
+    ...credentials,
+    tokenStore,
+    redis: Option.getOrUndefined(redis),
+    stateDirectory: Option.getOrUndefined(stateDirectory),
+    broadcastDirectory: Option.getOrUndefined(broadcastDirectory)
+  })
 )
 
 /**
@@ -256,7 +390,7 @@ export type ConfigOptions = Omit<Options, keyof Configured>
  */
 export const layerConfig = (
   options: ConfigOptions = {}
-): Layer.Layer<Services, ConfigError.ConfigError | TokenStore.TokenStoreError, Requirements> =>
+): Layer.Layer<Services, BuildError, Requirements> =>
   Layer.unwrapEffect(
     Effect.map(
       Config.all({

@@ -77,6 +77,8 @@ describe("sandbox consent page", () => {
       const granted = yield* exchange(s, code)
       expect(granted).toMatchObject({ open_id: "creator-ben", scope: "im.group_fans.create_list,im.group_message,im.recall_message" })
       expect(yield* exchange(s, code)).toMatchObject({ error_code: 10007 })
+      // A code never issued is a parameter error.
+      expect(yield* exchange(s, "no-such-code")).toMatchObject({ error_code: 10002 })
     }))
 
   it.scoped("the code expires after authorizationCodeLifetime (10 minutes by default): 10007", () =>
