@@ -48,24 +48,18 @@
  * @since 0.2.0
  */
 import type { DouyinDecodeError, DouyinOutcomeUnknown } from "@effect-douyin/core/DouyinError"
-import * as Cause from "effect/Cause"
-import * as Chunk from "effect/Chunk"
-import * as Clock from "effect/Clock"
-import * as Deferred from "effect/Deferred"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
-import * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as BroadcastJournal from "./BroadcastJournal.js"
+import type * as BroadcastJournal from "./BroadcastJournal.js"
 import * as BroadcastTarget from "./BroadcastTarget.js"
-import * as plans from "./internal/broadcast/plan.js"
+import * as internalErrors from "./internal/broadcast/errors.js"
+import * as reconcile from "./internal/broadcast/reconcile.js"
+import * as internalRun from "./internal/broadcast/run.js"
 import type * as MessageContent from "./MessageContent.js"
-import * as RecallGroupMessage from "./RecallGroupMessage.js"
-import * as SendGroupMessage from "./SendGroupMessage.js"
+import type * as RecallGroupMessage from "./RecallGroupMessage.js"
+import type * as SendGroupMessage from "./SendGroupMessage.js"
 
 // ---------------------------------------------------------------------------------------------
 // models
@@ -253,14 +247,13 @@ export interface RecallReport {
  * @since 0.2.0
  * @category errors
  */
-export class BroadcastInvalidInput extends Schema.TaggedError<BroadcastInvalidInput>()("BroadcastInvalidInput", {
-  broadcastId: Schema.String,
-  description: Schema.String
-}) {
-  override get message() {
-    return `broadcast ${this.broadcastId}: invalid input, nothing was written or sent: ${this.description}`
-  }
-}
+export const BroadcastInvalidInput: typeof internalErrors.BroadcastInvalidInput = internalErrors.BroadcastInvalidInput
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type BroadcastInvalidInput = internalErrors.BroadcastInvalidInput
 
 /**
  * The journal has no broadcast with this id.
@@ -268,13 +261,13 @@ export class BroadcastInvalidInput extends Schema.TaggedError<BroadcastInvalidIn
  * @since 0.2.0
  * @category errors
  */
-export class BroadcastNotFound extends Schema.TaggedError<BroadcastNotFound>()("BroadcastNotFound", {
-  broadcastId: Schema.String
-}) {
-  override get message() {
-    return `broadcast ${this.broadcastId}: not in the journal`
-  }
-}
+export const BroadcastNotFound: typeof internalErrors.BroadcastNotFound = internalErrors.BroadcastNotFound
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type BroadcastNotFound = internalErrors.BroadcastNotFound
 
 /**
  * The journal holds a broadcast with this id but other targets or content. Nothing was sent.
@@ -282,13 +275,13 @@ export class BroadcastNotFound extends Schema.TaggedError<BroadcastNotFound>()("
  * @since 0.2.0
  * @category errors
  */
-export class BroadcastConflict extends Schema.TaggedError<BroadcastConflict>()("BroadcastConflict", {
-  broadcastId: Schema.String
-}) {
-  override get message() {
-    return `broadcast ${this.broadcastId}: the journal holds this id with other targets or content; use a new id`
-  }
-}
+export const BroadcastConflict: typeof internalErrors.BroadcastConflict = internalErrors.BroadcastConflict
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type BroadcastConflict = internalErrors.BroadcastConflict
 
 /**
  * Another live run holds the broadcast's lease (`whenBusy: "fail"`). Nothing was sent.
@@ -296,13 +289,13 @@ export class BroadcastConflict extends Schema.TaggedError<BroadcastConflict>()("
  * @since 0.2.0
  * @category errors
  */
-export class BroadcastBusy extends Schema.TaggedError<BroadcastBusy>()("BroadcastBusy", {
-  broadcastId: Schema.String
-}) {
-  override get message() {
-    return `broadcast ${this.broadcastId}: another run holds its lease`
-  }
-}
+export const BroadcastBusy: typeof internalErrors.BroadcastBusy = internalErrors.BroadcastBusy
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type BroadcastBusy = internalErrors.BroadcastBusy
 
 /**
  * The run could not renew its lease (another run took over after it expired): it stopped
@@ -311,13 +304,13 @@ export class BroadcastBusy extends Schema.TaggedError<BroadcastBusy>()("Broadcas
  * @since 0.2.0
  * @category errors
  */
-export class BroadcastLeaseLost extends Schema.TaggedError<BroadcastLeaseLost>()("BroadcastLeaseLost", {
-  broadcastId: Schema.String
-}) {
-  override get message() {
-    return `broadcast ${this.broadcastId}: lease lost; stopped claiming targets`
-  }
-}
+export const BroadcastLeaseLost: typeof internalErrors.BroadcastLeaseLost = internalErrors.BroadcastLeaseLost
+
+/**
+ * @since 0.2.0
+ * @category errors
+ */
+export type BroadcastLeaseLost = internalErrors.BroadcastLeaseLost
 
 /**
  * Everything a broadcast operation fails with. Per-target send errors are not here: they are
@@ -333,232 +326,6 @@ export type Error =
   | BroadcastBusy
   | BroadcastLeaseLost
   | BroadcastJournal.BroadcastJournalError
-
-// ---------------------------------------------------------------------------------------------
-// journal helpers
-
-type Journal = BroadcastJournal.Service
-type Entry = BroadcastJournal.Entry
-type Plan = BroadcastJournal.Plan
-
-const encodePlan = Schema.encodeSync(BroadcastJournal.Plan)
-
-const loadPlan = (journal: Journal, id: string) =>
-  Effect.flatMap(
-    journal.plan(id),
-    Option.match({
-      onNone: () => Effect.fail(new BroadcastNotFound({ broadcastId: id })),
-      onSome: Effect.succeed
-    })
-  )
-
-const base = (plan: Plan, index: number, attemptId: string): OutcomeBase => ({
-  broadcastId: plan.id,
-  index,
-  address: plans.addressOf(plan.targets[index]!),
-  attemptId
-})
-
-/** The outcome an entry reports, for the states that are outcomes. */
-const outcomeOf = (plan: Plan, index: number, entry: Entry): Option.Option<Outcome> => {
-  switch (entry._tag) {
-    case "Sent":
-      return Option.some({ _tag: "Sent", ...base(plan, index, entry.attemptId), msgId: entry.msgId })
-    case "Failed":
-      return Option.some({ _tag: "Failed", ...base(plan, index, entry.attemptId), error: entry.error })
-    case "Unknown":
-      return Option.some({
-        _tag: "Unknown",
-        ...base(plan, index, entry.attemptId),
-        error: entry.error,
-        clientRequestId: entry.error?._tag === "DouyinOutcomeUnknown" ? entry.error.clientRequestId : undefined,
-        description: entry.description
-      })
-    default:
-      return Option.none()
-  }
-}
-
-const logUnknown = (outcome: Outcome) =>
-  outcome._tag === "Unknown"
-    ? Effect.logWarning(
-      `broadcast ${outcome.broadcastId}: outcome unknown for target ${outcome.index} ` +
-        `(${plans.describeAddress(outcome.address)}); not re-sent: ${outcome.description}`
-    ).pipe(Effect.annotateLogs({
-      "douyin.broadcast.id": outcome.broadcastId,
-      "douyin.broadcast.target": outcome.index,
-      "douyin.broadcast.attempt_id": outcome.attemptId,
-      ...(outcome.clientRequestId === undefined ? {} : { "douyin.client_request_id": outcome.clientRequestId })
-    }))
-    : Effect.void
-
-/** Writes `next` over our own `InFlight`, or over the `Unknown` another run made of it. */
-const record = (journal: Journal, plan: Plan, index: number, inFlight: Entry & { readonly attemptId: string }, next: Entry) =>
-  Effect.gen(function*() {
-    if (yield* journal.compareAndSet(plan.id, index, inFlight, next)) return
-    const current = (yield* journal.entries(plan.id)).get(index)
-    // Our lease lapsed and a new run declared the send unknown: we know better now.
-    if (current?._tag === "Unknown" && current.attemptId === inFlight.attemptId) {
-      if (yield* journal.compareAndSet(plan.id, index, current, next)) return
-    }
-    yield* Effect.logWarning(
-      `broadcast ${plan.id}: target ${index} was changed by another writer; its ${next._tag} outcome was not recorded`
-    )
-  })
-
-// ---------------------------------------------------------------------------------------------
-// one send
-
-const unknownError = (e: SendGroupMessage.Error): e is DouyinOutcomeUnknown | DouyinDecodeError =>
-  e._tag === "DouyinOutcomeUnknown" || e._tag === "DouyinDecodeError"
-
-const finalEntry = (exit: Exit.Exit<SendGroupMessage.Output, SendGroupMessage.Error>, attemptId: string, at: number): Entry =>
-  Exit.match(exit, {
-    onSuccess: ({ msgId }): Entry => ({ _tag: "Sent", attemptId, msgId, marked: false, at }),
-    onFailure: (cause): Entry =>
-      Option.match(Cause.failureOption(cause), {
-        onSome: (error): Entry =>
-          unknownError(error)
-            ? { _tag: "Unknown", attemptId, error, description: error.message, at }
-            : { _tag: "Failed", attemptId, error, at },
-        onNone: (): Entry => ({
-          _tag: "Unknown",
-          attemptId,
-          description: Cause.isInterruptedOnly(cause)
-            ? "the run was interrupted while the request may have been on the wire"
-            : `the send died: ${Cause.pretty(cause)}`,
-          at
-        })
-      })
-  })
-
-interface Context {
-  readonly journal: Journal
-  readonly sender: SendGroupMessage.Service
-  readonly plan: Plan
-  readonly owner: string
-}
-
-/**
- * Claims `index` (from `expected`), sends, records. `None` when another run claimed it first.
- * The journal writes are uninterruptible: an interrupted run records `Unknown`, then stops.
- */
-const sendOne = (
-  ctx: Context,
-  index: number,
-  expected: Entry
-): Effect.Effect<Option.Option<Outcome>, BroadcastJournal.BroadcastJournalError> =>
-  Effect.uninterruptibleMask((restore) =>
-    Effect.gen(function*() {
-      const { journal, plan } = ctx
-      const attemptId = crypto.randomUUID()
-      const inFlight = { _tag: "InFlight", attemptId, owner: ctx.owner, startedAt: yield* Clock.currentTimeMillis } as const
-      if (!(yield* journal.compareAndSet(plan.id, index, expected, inFlight))) return Option.none()
-      const target = plan.targets[index]!
-      const input = { ...plans.addressOf(target), content: plan.contents[target.content]! } as SendGroupMessage.Input
-      const exit = yield* Effect.exit(restore(
-        ctx.sender.send(input).pipe(
-          Effect.withSpan("Broadcast.send", {
-            attributes: {
-              "douyin.broadcast.id": plan.id,
-              "douyin.broadcast.target": index,
-              "douyin.broadcast.attempt_id": attemptId
-            }
-          })
-        )
-      ))
-      const next = finalEntry(exit, attemptId, yield* Clock.currentTimeMillis)
-      yield* record(journal, plan, index, inFlight, next)
-      const outcome = Option.getOrThrow(outcomeOf(plan, index, next))
-      yield* logUnknown(outcome)
-      // Interrupted or died: recorded as unknown above; now stop as asked.
-      if (Exit.isFailure(exit) && Option.isNone(Cause.failureOption(exit.cause))) {
-        return yield* Effect.failCause(Cause.stripFailures(exit.cause))
-      }
-      return Option.some(outcome)
-    })
-  )
-
-// ---------------------------------------------------------------------------------------------
-// a run: lease, orphans, then the work
-
-const defaultTimeToLive = Duration.seconds(30)
-
-/** Takes the lease (waiting or failing) for the scope, renews it; `lost` fails when renewal does. */
-const holdLease = (journal: Journal, id: string, owner: string, options: LeaseOptions | undefined) =>
-  Effect.gen(function*() {
-    const ttl = Duration.decode(options?.timeToLive ?? defaultTimeToLive)
-    const every = Duration.millis(Math.max(1, Math.floor(Duration.toMillis(ttl) / 3)))
-    const acquire = journal.acquireLease(id, owner, ttl)
-    if (options?.whenBusy === "fail") {
-      if (!(yield* acquire)) return yield* new BroadcastBusy({ broadcastId: id })
-    } else {
-      yield* Effect.repeat(acquire, { schedule: Schedule.spaced(Duration.min(every, Duration.seconds(1))), until: (ok) => ok })
-    }
-    yield* Effect.addFinalizer(() => Effect.ignore(journal.releaseLease(id, owner)))
-    const lost = yield* Deferred.make<never, BroadcastLeaseLost | BroadcastJournal.BroadcastJournalError>()
-    yield* journal.renewLease(id, owner, ttl).pipe(
-      // A store hiccup is retried within the lease; a lease held by another run is final.
-      Effect.retry(Schedule.spaced(Duration.millis(Math.max(1, Duration.toMillis(every) / 4))).pipe(Schedule.compose(Schedule.recurs(2)))),
-      Effect.flatMap((ok) => (ok ? Effect.void : Effect.fail(new BroadcastLeaseLost({ broadcastId: id })))),
-      Effect.delay(every),
-      Effect.forever,
-      Effect.catchAll((e) => Deferred.fail(lost, e)),
-      Effect.forkScoped
-    )
-    return lost
-  })
-
-const checkConcurrency = (id: string, concurrency: number | undefined) =>
-  concurrency === undefined || (Number.isInteger(concurrency) && concurrency >= 1)
-    ? Effect.void
-    : Effect.fail(new BroadcastInvalidInput({ broadcastId: id, description: `concurrency must be an integer >= 1, got ${concurrency}` }))
-
-/**
- * Holds the lease, turns orphaned `InFlight` entries into `Unknown` (emitted first), then sends
- * what `pick` chooses from the entries.
- */
-const runPlan = (
-  plan: Plan,
-  options: RunOptions | undefined,
-  pick: (entries: ReadonlyMap<number, Entry>) => ReadonlyArray<readonly [number, Entry]>
-): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const sender = yield* SendGroupMessage.SendGroupMessage
-    const owner = crypto.randomUUID()
-    const lost = yield* holdLease(journal, plan.id, owner, options?.lease)
-    const ctx: Context = { journal, sender, plan, owner }
-
-    // Holding the lease, no other live run has anything in flight: these died with their run.
-    const entries = new Map(yield* journal.entries(plan.id))
-    const now = yield* Clock.currentTimeMillis
-    const orphans: Array<Outcome> = []
-    for (const [index, entry] of entries) {
-      if (entry._tag !== "InFlight") continue
-      const next: Entry = {
-        _tag: "Unknown",
-        attemptId: entry.attemptId,
-        description: `it was in flight when its run (${entry.owner}) stopped before recording an outcome`,
-        at: now
-      }
-      if (yield* journal.compareAndSet(plan.id, index, entry, next)) {
-        entries.set(index, next)
-        const outcome = Option.getOrThrow(outcomeOf(plan, index, next))
-        yield* logUnknown(outcome)
-        orphans.push(outcome)
-      }
-    }
-
-    const work = Stream.fromIterable(pick(entries)).pipe(
-      Stream.mapEffect(([index, entry]) => sendOne(ctx, index, entry), { concurrency: options?.concurrency ?? 8, unordered: true }),
-      Stream.filterMap((o) => o)
-    )
-    return Stream.concat(Stream.fromIterable(orphans), work).pipe(Stream.interruptWhen(Deferred.await(lost)))
-  }))
-
-const pendingOf = (entries: ReadonlyMap<number, Entry>) =>
-  Array.from(entries).filter(([, e]) => e._tag === "Pending").sort(([a], [b]) => a - b)
 
 // ---------------------------------------------------------------------------------------------
 // the operations
@@ -580,24 +347,7 @@ const pendingOf = (entries: ReadonlyMap<number, Entry>) =>
  */
 export const run = (
   options: Options
-): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const id = String(options.id)
-    yield* checkConcurrency(id, options.concurrency)
-    const plan = yield* Either.match(
-      plans.make({ id, targets: options.targets, content: options.content, now: yield* Clock.currentTimeMillis }),
-      {
-        onLeft: (description) => Effect.fail(new BroadcastInvalidInput({ broadcastId: id, description })),
-        onRight: Effect.succeed
-      }
-    )
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const existing = yield* journal.create(plan)
-    if (Option.isSome(existing) && !plans.sameBroadcast(existing.value, plan, encodePlan)) {
-      return yield* new BroadcastConflict({ broadcastId: id })
-    }
-    return runPlan(Option.getOrElse(existing, () => plan), options, pendingOf)
-  }))
+): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> => internalRun.run(options)
 
 /**
  * Resumes a broadcast by id after a crash or a stop: like {@link run}, from the journal alone.
@@ -608,12 +358,7 @@ export const run = (
 export const resume = (
   id: string,
   options?: RunOptions
-): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> =>
-  Stream.unwrap(Effect.gen(function*() {
-    yield* checkConcurrency(id, options?.concurrency)
-    const plan = yield* loadPlan(yield* BroadcastJournal.BroadcastJournal, id)
-    return runPlan(plan, options, pendingOf)
-  }))
+): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> => internalRun.resume(id, options)
 
 /**
  * Runs the broadcast ({@link run}) to the end and returns its {@link Summary}.
@@ -625,20 +370,6 @@ export const runToSummary = (
   options: Options
 ): Effect.Effect<Summary, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> =>
   Effect.zipRight(Stream.runDrain(run(options)), summary(options.id))
-
-const resolveTargets = (plan: Plan, targets: ReadonlyArray<Address>) => {
-  const byKey = new Map(plan.targets.map((t, i) => [plans.addressKey(t), i]))
-  const indices: Array<number> = []
-  const missing: Array<string> = []
-  for (const t of targets) {
-    const i = byKey.get(plans.addressKey(t))
-    if (i === undefined) missing.push(plans.describeAddress(t))
-    else indices.push(i)
-  }
-  return missing.length === 0
-    ? Either.right(indices)
-    : Either.left(`not targets of this broadcast: ${missing.join(", ")}`)
-}
 
 /**
  * Sends again, explicitly, to `Unknown` targets (all of them, or the given ones; `Failed` ones
@@ -653,40 +384,7 @@ const resolveTargets = (plan: Plan, targets: ReadonlyArray<Address>) => {
  */
 export const resend = (
   options: RunOptions & { readonly id: string; readonly targets?: ReadonlyArray<Address> | undefined }
-): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const id = options.id
-    yield* checkConcurrency(id, options.concurrency)
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const plan = yield* loadPlan(journal, id)
-    const entries = yield* journal.entries(id)
-    let selected: ReadonlyArray<number>
-    if (options.targets === undefined) {
-      selected = Array.from(entries).filter(([, e]) => e._tag === "Unknown").map(([i]) => i)
-    } else {
-      const resolved = resolveTargets(plan, options.targets)
-      if (Either.isLeft(resolved)) return yield* new BroadcastInvalidInput({ broadcastId: id, description: resolved.left })
-      const wrong = resolved.right.filter((i) => {
-        const tag = entries.get(i)?._tag
-        return tag !== "Unknown" && tag !== "Failed"
-      })
-      if (wrong.length > 0) {
-        return yield* new BroadcastInvalidInput({
-          broadcastId: id,
-          description: "resend takes unknown or failed targets only; " +
-            wrong.map((i) => `target ${i} is ${entries.get(i)?._tag}`).join(", ")
-        })
-      }
-      selected = resolved.right
-    }
-    const chosen = new Set(selected)
-    return runPlan(
-      plan,
-      options,
-      (current) =>
-        Array.from(current).filter(([i, e]) => chosen.has(i) && (e._tag === "Unknown" || e._tag === "Failed")).sort(([a], [b]) => a - b)
-    )
-  }))
+): Stream.Stream<Outcome, Error, SendGroupMessage.SendGroupMessage | BroadcastJournal.BroadcastJournal> => internalRun.resend(options)
 
 /**
  * Records that an `Unknown` target did get the message (the app checked the group), with its
@@ -706,29 +404,7 @@ export const markSent = (options: {
   void,
   BroadcastInvalidInput | BroadcastNotFound | BroadcastJournal.BroadcastJournalError,
   BroadcastJournal.BroadcastJournal
-> =>
-  Effect.gen(function*() {
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const plan = yield* loadPlan(journal, options.id)
-    const resolved = resolveTargets(plan, [options.target])
-    if (Either.isLeft(resolved)) return yield* new BroadcastInvalidInput({ broadcastId: options.id, description: resolved.left })
-    const index = resolved.right[0]!
-    const entry = (yield* journal.entries(options.id)).get(index)
-    const invalid = (state: string | undefined) =>
-      new BroadcastInvalidInput({
-        broadcastId: options.id,
-        description: `markSent takes unknown targets only; target ${index} is ${state}`
-      })
-    if (entry?._tag !== "Unknown") return yield* invalid(entry?._tag)
-    const next: Entry = {
-      _tag: "Sent",
-      attemptId: entry.attemptId,
-      ...(options.msgId === undefined ? {} : { msgId: options.msgId }),
-      marked: true,
-      at: yield* Clock.currentTimeMillis
-    }
-    if (!(yield* journal.compareAndSet(options.id, index, entry, next))) return yield* invalid("changed meanwhile")
-  })
+> => reconcile.markSent(options)
 
 /**
  * Counts the broadcast's targets by state and lists the unknown and failed ones.
@@ -739,34 +415,7 @@ export const markSent = (options: {
 export const summary = (
   id: string
 ): Effect.Effect<Summary, BroadcastNotFound | BroadcastJournal.BroadcastJournalError, BroadcastJournal.BroadcastJournal> =>
-  Effect.gen(function*() {
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const plan = yield* loadPlan(journal, id)
-    const entries = yield* journal.entries(id)
-    const count = { Pending: 0, InFlight: 0, Sent: 0, Failed: 0, Unknown: 0 }
-    let recalled = 0
-    const unknownTargets: Array<Unknown> = []
-    const failedTargets: Array<Failed> = []
-    for (const [index, entry] of Array.from(entries).sort(([a], [b]) => a - b)) {
-      count[entry._tag]++
-      if (entry._tag === "Sent" && entry.recalledAt !== undefined) recalled++
-      const outcome = outcomeOf(plan, index, entry)
-      if (Option.isSome(outcome) && outcome.value._tag === "Unknown") unknownTargets.push(outcome.value)
-      if (Option.isSome(outcome) && outcome.value._tag === "Failed") failedTargets.push(outcome.value)
-    }
-    return {
-      id,
-      total: plan.targets.length,
-      sent: count.Sent,
-      failed: count.Failed,
-      unknown: count.Unknown,
-      pending: count.Pending,
-      inFlight: count.InFlight,
-      recalled,
-      unknownTargets,
-      failedTargets
-    }
-  })
+  reconcile.summary(id)
 
 /**
  * Every target of the broadcast with its state and, once sent, its message id: the list to
@@ -794,32 +443,7 @@ export const targets = (
   id: string,
   options: { readonly chunkSize?: number | undefined } = {}
 ): Stream.Stream<TargetState, BroadcastNotFound | BroadcastJournal.BroadcastJournalError, BroadcastJournal.BroadcastJournal> =>
-  Stream.unwrap(Effect.gen(function*() {
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const plan = yield* loadPlan(journal, id)
-    const entries = yield* journal.entries(id)
-    const size = Math.max(1, Math.floor(options.chunkSize ?? 1000))
-    const stateOf = (index: number): TargetState => {
-      const entry: Entry = entries.get(index) ?? { _tag: "Pending" }
-      return {
-        broadcastId: id,
-        index,
-        address: plans.addressOf(plan.targets[index]!),
-        state: entry._tag,
-        msgId: entry._tag === "Sent" ? entry.msgId : undefined,
-        recalledAt: entry._tag === "Sent" ? entry.recalledAt : undefined,
-        outcome: Option.getOrUndefined(outcomeOf(plan, index, entry))
-      }
-    }
-    const chunks = Math.ceil(plan.targets.length / size)
-    return Stream.range(0, chunks - 1).pipe(
-      Stream.mapConcatChunk((c) => {
-        const from = c * size
-        const to = Math.min(plan.targets.length, from + size)
-        return Chunk.makeBy(to - from, (i) => stateOf(from + i))
-      })
-    )
-  }))
+  reconcile.targets(id, options)
 
 /**
  * Recalls every sent message of the broadcast (`POST /im/recall/msg/` per message through
@@ -836,40 +460,4 @@ export const recall = (options: {
   RecallReport,
   BroadcastInvalidInput | BroadcastNotFound | BroadcastJournal.BroadcastJournalError,
   RecallGroupMessage.RecallGroupMessage | BroadcastJournal.BroadcastJournal
-> =>
-  Effect.gen(function*() {
-    const id = options.id
-    yield* checkConcurrency(id, options.concurrency)
-    const journal = yield* BroadcastJournal.BroadcastJournal
-    const recaller = yield* RecallGroupMessage.RecallGroupMessage
-    const plan = yield* loadPlan(journal, id)
-    const entries = yield* journal.entries(id)
-    let alreadyRecalled = 0
-    const skipped: Array<RecallReport["skipped"][number]> = []
-    const todo: Array<readonly [number, Extract<Entry, { readonly _tag: "Sent" }>, string, string]> = []
-    for (const [index, entry] of Array.from(entries).sort(([a], [b]) => a - b)) {
-      if (entry._tag !== "Sent") continue
-      const target = plan.targets[index]!
-      const address = plans.addressOf(target)
-      if (entry.recalledAt !== undefined) alreadyRecalled++
-      else if (entry.msgId === undefined) skipped.push({ index, address, reason: "marked sent without a message id" })
-      else if (target.groupId === undefined) skipped.push({ index, address, reason: "addressed by group token; recall needs the group id" })
-      else todo.push([index, entry, entry.msgId, target.groupId])
-    }
-    const results = yield* Effect.forEach(todo, ([index, entry, msgId, groupId]) =>
-      recaller.recall({ openId: plan.targets[index]!.openId, msgId, conversationId: groupId }).pipe(
-        Effect.zipRight(Effect.flatMap(Clock.currentTimeMillis, (at) =>
-          journal.compareAndSet(id, index, entry, { ...entry, recalledAt: at }))),
-        Effect.as(Option.none()),
-        Effect.catchIf(
-          (e): e is RecallGroupMessage.Error =>
-            e._tag !== "BroadcastJournalError",
-          (error) =>
-            Effect.succeed(Option.some({ index, address: plans.addressOf(plan.targets[index]!), error }))
-        )
-      ), { concurrency: options.concurrency ?? 8 })
-    const failed = results.filter(Option.isSome).map((o) =>
-      o.value
-    )
-    return { id, recalled: todo.length - failed.length, alreadyRecalled, failed, skipped }
-  })
+> => reconcile.recall(options)
