@@ -60,6 +60,7 @@ import * as adminOps from "./internal/admin.js"
 import * as consent from "./internal/consent.js"
 import * as faults from "./internal/faults.js"
 import * as delivery from "./internal/delivery.js"
+import * as inspector from "./internal/inspector.js"
 import * as SandboxWebhook from "./SandboxWebhook.js"
 import * as router from "./internal/router.js"
 
@@ -876,6 +877,9 @@ export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest
     const bodyBytes = new Uint8Array(yield* Effect.orElseSucceed(request.arrayBuffer, () => new ArrayBuffer(0)))
     const bodyText = decoder.decode(bodyBytes)
     const url = new URL(request.url, "http://sandbox.invalid")
+    if (url.pathname === adminPrefix && request.method === "GET") {
+      return HttpServerResponse.text(inspector.page, { contentType: "text/html; charset=utf-8" })
+    }
     if (url.pathname.startsWith(adminPrefix)) {
       if (url.pathname !== `${adminPrefix}admin` || request.method !== "POST") {
         return jsonResponse({ error: "use POST /sandbox/admin" }, 404)
