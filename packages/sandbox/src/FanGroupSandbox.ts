@@ -769,7 +769,13 @@ const adminPrefix = "/sandbox/"
 const jsonResponse = (body: unknown, status = 200) =>
   HttpServerResponse.text(JSON.stringify(body ?? null), { status, contentType: "application/json" })
 
-const FaultSchema = Schema.Struct({
+/**
+ * A fault as the admin API takes it (`inject`); `times` `null` means for ever.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const FaultSchema = Schema.Struct({
   kind: Schema.Literal("Busy", "TokenExpired", "Drop", "HttpStatus", "Latency"),
   times: Schema.optional(Schema.NullOr(Schema.Number)),
   route: Schema.optional(Schema.String),
@@ -779,7 +785,15 @@ const FaultSchema = Schema.Struct({
   millis: Schema.optional(Schema.Number)
 })
 
-const AdminRequest = Schema.Union(
+/**
+ * The body of `POST /sandbox/admin`: one operation, `{ "op": …, … }` (the README of the package
+ * has the table). The answer is `{ "result": … }`, or `{ "error": … }` with HTTP 400 (not one of
+ * these) or 409 (the operation failed). {@link makeRemote} is the typed client.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AdminRequest = Schema.Union(
   Schema.Struct({ op: Schema.Literal("applyToJoin"), groupId: Schema.String, userId: Schema.optional(Schema.String) }),
   Schema.Struct({ op: Schema.Literal("authorize"), openId: Schema.String, scope: Schema.optional(Schema.String) }),
   Schema.Struct({
@@ -803,7 +817,11 @@ const AdminRequest = Schema.Union(
   Schema.Struct({ op: Schema.Literal("deliveries") }),
   Schema.Struct({ op: Schema.Literal("reset") })
 )
-type AdminRequest = typeof AdminRequest.Type
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export type AdminRequest = typeof AdminRequest.Type
 
 const faultFromJson = (f: typeof FaultSchema.Type): Fault =>
   fault(f.kind, { times: f.times ?? Infinity, route: f.route }, {
