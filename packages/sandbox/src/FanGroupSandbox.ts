@@ -285,9 +285,19 @@ export class SandboxAdminError extends Schema.TaggedError<SandboxAdminError>()("
  * the wire's (snake_case).
  *
  * @example
- * ```json
- * { "creators": [{ "open_id": "creator-demo", "access_token": "act.demo", "quota": 5,
- *     "groups": [{ "group_name": "Effect fans", "open_audit_switch": 1, "members": 12 }] }] }
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Schema } from "effect"
+ *
+ * // the contents of a seed file (demo.json)
+ * const seed = Schema.decodeUnknownSync(FanGroupSandbox.Seed)({
+ *   creators: [{
+ *     open_id: "creator-demo",
+ *     access_token: "act.demo",
+ *     quota: 5,
+ *     groups: [{ group_name: "Effect fans", open_audit_switch: 1, members: 12 }]
+ *   }]
+ * })
  * ```
  *
  * @since 0.1.0

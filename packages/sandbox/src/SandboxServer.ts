@@ -6,11 +6,12 @@
  * @example
  * ```ts
  * import { SandboxServer } from "@effect-douyin/sandbox"
- * import { Console, Effect, Layer } from "effect"
+ * import { Console, Effect } from "effect"
  *
- * // Serve a sandbox on a free loopback port and print its base URL.
+ * // Serve a sandbox on a free loopback port, print its base URL; the server stops with the program
+ * // (to keep it serving, `Layer.launch(SandboxServer.layer())`).
  * const program = Effect.flatMap(SandboxServer.url, (url) => Console.log(`sandbox at ${url}`))
- * Effect.runFork(Layer.launch(Layer.effectDiscard(program).pipe(Layer.provideMerge(SandboxServer.layer()))))
+ * Effect.runPromise(Effect.provide(program, SandboxServer.layer()))
  * ```
  *
  * @since 0.1.0
