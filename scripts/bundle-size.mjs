@@ -9,7 +9,9 @@ import * as Path from "node:path"
 import * as Zlib from "node:zlib"
 
 const repoRoot = Path.resolve(import.meta.dirname, "..")
-const budget = { minified: 400_000, sdk: 50_000 } // bytes; measured 345.7 KB and 43.2 KB (2026-12-01, after the namespace imports and the fast path)
+// bytes; measured 357.1 KB and 54.4 KB (2026-12-07: the option checks, the client token kept in the
+// token store, the telemetry conventions; still no sandbox, webhook or Redis module reached)
+const budget = { minified: 400_000, sdk: 60_000 }
 for (const name of ["core", "group"]) {
   if (!Fs.existsSync(Path.join(repoRoot, "packages", name, "dist", "dist", "esm", "index.js"))) {
     console.error(`packages/${name}/dist is missing: run \`pnpm build\` first`)
