@@ -71,6 +71,24 @@ export const positiveInteger: Check<number> = (n) =>
   Number.isSafeInteger(n) && n > 0 ? Either.right(n) : Either.left(`expected a whole number above 0, got ${n}`)
 
 /**
+ * A whole number of 0 or more (costs and refunds that may be nothing).
+ *
+ * @since 0.3.0
+ * @category checks
+ */
+export const nonNegativeInteger: Check<number> = (n) =>
+  Number.isSafeInteger(n) && n >= 0 ? Either.right(n) : Either.left(`expected a whole number of 0 or more, got ${n}`)
+
+/**
+ * A finite number above 0, not necessarily whole (a growth factor).
+ *
+ * @since 0.3.0
+ * @category checks
+ */
+export const positiveNumber: Check<number> = (n) =>
+  Number.isFinite(n) && n > 0 ? Either.right(n) : Either.left(`expected a finite number above 0, got ${n}`)
+
+/**
  * A finite duration above 0, decoded (`"10 seconds"`, a number of milliseconds, a `Duration`).
  *
  * @since 0.3.0

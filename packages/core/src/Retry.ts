@@ -207,11 +207,6 @@ const resolve = (base: Policy, deadline: Duration.Duration, over: Policy): Setti
   }
 }
 
-const positiveFinite = (n: number) =>
-  Number.isFinite(n) && n > 0 ? Either.right(n) : Either.left(`expected a finite number above 0, got ${n}`)
-const nonNegativeInteger = (n: number) =>
-  Number.isSafeInteger(n) && n >= 0 ? Either.right(n) : Either.left(`expected a whole number of 0 or more, got ${n}`)
-
 /** Checks the layer's options: a bad value is a `ConfigError` naming it (e.g. `budget.capacity`). */
 const validate = (options: Options): Effect.Effect<void, ConfigError.ConfigError> =>
   Effect.gen(function*() {
@@ -219,14 +214,14 @@ const validate = (options: Options): Effect.Effect<void, ConfigError.ConfigError
       value === undefined ? Either.right(undefined) : ConfigCheck.option(name, check, value)
     yield* check("maxAttempts", options.maxAttempts, ConfigCheck.positiveInteger)
     yield* check("base", options.base, ConfigCheck.positiveDuration)
-    yield* check("factor", options.factor, positiveFinite)
+    yield* check("factor", options.factor, ConfigCheck.positiveNumber)
     yield* check("cap", options.cap, ConfigCheck.positiveDuration)
     yield* check("deadline", options.deadline, ConfigCheck.positiveDuration)
     if (options.budget !== undefined && options.budget !== false) {
       yield* check("budget.capacity", options.budget.capacity, ConfigCheck.positiveInteger)
-      yield* check("budget.retryCost", options.budget.retryCost, nonNegativeInteger)
-      yield* check("budget.timeoutCost", options.budget.timeoutCost, nonNegativeInteger)
-      yield* check("budget.successRefund", options.budget.successRefund, nonNegativeInteger)
+      yield* check("budget.retryCost", options.budget.retryCost, ConfigCheck.nonNegativeInteger)
+      yield* check("budget.timeoutCost", options.budget.timeoutCost, ConfigCheck.nonNegativeInteger)
+      yield* check("budget.successRefund", options.budget.successRefund, ConfigCheck.nonNegativeInteger)
     }
   })
 
