@@ -163,6 +163,12 @@ export type AppletTemplate = mediaModel.AppletTemplate
  * @category models
  */
 export interface Snapshot {
+  /**
+   * The sandbox's clock (epoch ms): `Clock` plus every {@link Admin.advanceClock} so far.
+   *
+   * @since 0.4.0
+   */
+  readonly now: number
   readonly groups: ReadonlyArray<Group>
   readonly messages: ReadonlyArray<Message>
   readonly applications: ReadonlyArray<Application>
@@ -366,6 +372,23 @@ export interface Admin {
   }) => Effect.Effect<void, SandboxAdminError>
   /** Every registered or issued token of `openId` is expired from now on (2190008). */
   readonly expireTokens: (openId: string) => Effect.Effect<void, SandboxAdminError>
+  /**
+   * The creator withdrew the authorization in the Douyin app: their access tokens are refused
+   * at once (2190002) and their refresh tokens too (10010, on refresh and renewal). A new
+   * authorization works again. Fails when `openId` has no token.
+   *
+   * @since 0.4.0
+   */
+  readonly revokeAuthorization: (openId: string) => Effect.Effect<void, SandboxAdminError>
+  /**
+   * Moves the sandbox's clock forward by `by` (not backwards): everything time-based follows
+   * (token, refresh-token and authorization-code expiry, client tokens, message and log times).
+   * Returns the sandbox's time after the move (epoch ms). The sandbox's time is `Clock` plus
+   * the sum of these moves, so under `TestClock` it stays deterministic.
+   *
+   * @since 0.4.0
+   */
+  readonly advanceClock: (by: Duration.DurationInput) => Effect.Effect<number, SandboxAdminError>
   /** Sets the remaining group-creation quota of `openId`. */
   readonly setQuota: (openId: string, left: number) => Effect.Effect<void, SandboxAdminError>
   /** Adds a fault; faults apply to matching requests in the order they were added. */
@@ -549,7 +572,14 @@ const configOf = (options: Options): model.Config => ({
   clientTokenLifetimeMillis: Duration.toMillis(Duration.decode(options.clientTokenLifetime ?? "2 hours"))
 })
 
-const snapshotOf = (state: model.State): Snapshot => ({
+/** A forward step of the clock in ms, or `undefined` when `by` is not a finite duration. */
+const clockStepMillis = (by: Duration.DurationInput): number | undefined => {
+  const d = Duration.decodeUnknown(by)
+  return d._tag === "Some" && Duration.isFinite(d.value) ? Duration.toMillis(d.value) : undefined
+}
+
+const snapshotOf = (state: model.State, now: number): Snapshot => ({
+  now,
   groups: model.ordered(state.groups),
   messages: model.ordered(state.messages),
   applications: model.ordered(state.applications),
@@ -570,7 +600,9 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
   Effect.gen(function*() {
     const config = configOf(options)
     const state = yield* Ref.make(model.initial(config))
-    const now = Clock.currentTimeMillis
+    // The sandbox's time: Clock plus what advanceClock added (one source for everything timed).
+    const offset = yield* Ref.make(0)
+    const now = Effect.zipWith(Clock.currentTimeMillis, Ref.get(offset), (t, o) => t + o)
     const webhook = options.webhook
     const deliverer = yield* delivery.make(
       webhook === undefined ? undefined : {
@@ -646,13 +678,27 @@ export const make = (options: Options = {}): Effect.Effect<Service, never, Scope
               expiresAt: o.expiresIn === undefined ? undefined : t + Duration.toMillis(Duration.decode(o.expiresIn))
             })
           )),
-      expireTokens: (openId) => update((s) => adminOps.expireTokens(s, openId)),
+      expireTokens: (openId) => Effect.flatMap(now, (t) => update((s) => adminOps.expireTokens(s, openId, t))),
+      revokeAuthorization: (openId) =>
+        Effect.flatMap(
+          Ref.modify(state, (s) => adminOps.revokeAuthorization(s, openId)),
+          Either.match({
+            onLeft: (description) => Effect.fail(new SandboxAdminError({ operation: "revokeAuthorization", description })),
+            onRight: () => Effect.void
+          })
+        ),
+      advanceClock: (by) => {
+        const millis = clockStepMillis(by)
+        return millis === undefined
+          ? Effect.fail(new SandboxAdminError({ operation: "advanceClock", description: "by must be a finite duration" }))
+          : Effect.zipRight(Ref.update(offset, (o) => o + millis), now)
+      },
       setQuota: (openId, left) => update((s) => adminOps.setQuota(s, openId, left)),
       inject: (f) => update((s) => faults.addFault(s, f)),
       clearFaults: update(faults.clearFaults),
-      snapshot: Effect.map(Ref.get(state), snapshotOf),
+      snapshot: Effect.zipWith(Ref.get(state), now, snapshotOf),
       seed: (seed) => modify((s, t) => adminOps.seed(s, seed.creators, t)),
-      reset: Effect.zipRight(Ref.set(state, model.initial(config)), deliverer.clear)
+      reset: Effect.zipRight(Effect.zipRight(Ref.set(state, model.initial(config)), Ref.set(offset, 0)), deliverer.clear)
     } satisfies Service
   })
 
@@ -796,6 +842,30 @@ export const FaultSchema = Schema.Struct({
 })
 
 /**
+ * How far `advanceClock` moves the sandbox's clock: milliseconds, or a duration as Effect writes
+ * one (`"16 days"`, `"10 minutes"`). Never backwards.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Schema } from "effect"
+ *
+ * // the body a curl user posts to /sandbox/admin
+ * const request = Schema.decodeUnknownSync(FanGroupSandbox.AdminRequest)({ op: "advanceClock", by: "16 days" })
+ * ```
+ *
+ * @since 0.4.0
+ * @category schemas
+ */
+export const ClockStep = Schema.Union(
+  Schema.Number.pipe(Schema.finite(), Schema.nonNegative()),
+  Schema.String.pipe(Schema.filter((s) => {
+    const d = Duration.decodeUnknown(s)
+    return d._tag === "Some" && Duration.isFinite(d.value) ? undefined : "a duration such as \"16 days\" or \"90 minutes\""
+  }))
+)
+
+/**
  * The body of `POST /sandbox/admin`: one operation, `{ "op": …, … }` (the README of the package
  * has the table). The answer is `{ "result": … }`, or `{ "error": … }` with HTTP 400 (not one of
  * these) or 409 (the operation failed). {@link makeRemote} is the typed client.
@@ -813,6 +883,8 @@ export const AdminRequest = Schema.Union(
     expiresInMillis: Schema.optional(Schema.Number)
   }),
   Schema.Struct({ op: Schema.Literal("expireTokens"), openId: Schema.String }),
+  Schema.Struct({ op: Schema.Literal("revokeAuthorization"), openId: Schema.String }),
+  Schema.Struct({ op: Schema.Literal("advanceClock"), by: ClockStep }),
   Schema.Struct({ op: Schema.Literal("setQuota"), openId: Schema.String, left: Schema.Number }),
   Schema.Struct({ op: Schema.Literal("inject"), fault: FaultSchema }),
   Schema.Struct({ op: Schema.Literal("clearFaults") }),
@@ -855,6 +927,10 @@ const runAdmin = (sandbox: Service, request: AdminRequest): Effect.Effect<unknow
       })
     case "expireTokens":
       return sandbox.expireTokens(request.openId)
+    case "revokeAuthorization":
+      return sandbox.revokeAuthorization(request.openId)
+    case "advanceClock":
+      return Effect.map(sandbox.advanceClock(request.by as Duration.DurationInput), (now) => ({ now }))
     case "setQuota":
       return sandbox.setQuota(request.openId, request.left)
     case "inject":
@@ -988,6 +1064,13 @@ export const makeRemote = (baseUrl: string): Effect.Effect<Admin, never, HttpCli
           ...(o.expiresIn === undefined ? {} : { expiresInMillis: Duration.toMillis(Duration.decode(o.expiresIn)) })
         })),
       expireTokens: (openId) => Effect.asVoid(call({ op: "expireTokens", openId })),
+      revokeAuthorization: (openId) => Effect.asVoid(call({ op: "revokeAuthorization", openId })),
+      advanceClock: (by) => {
+        const millis = clockStepMillis(by)
+        return millis === undefined
+          ? Effect.fail(new SandboxAdminError({ operation: "advanceClock", description: "by must be a finite duration" }))
+          : Effect.map(call({ op: "advanceClock", by: millis }), (r) => (r as { readonly now: number }).now)
+      },
       setQuota: (openId, left) => Effect.asVoid(call({ op: "setQuota", openId, left })),
       inject: (f) =>
         Effect.asVoid(call({

@@ -70,7 +70,7 @@ export const authorize = (
       code,
       openId: options.openId,
       scope: options.scope ?? "im.group_fans.create_list,im.group_message,im.recall_message",
-      expiresAt: now + 10 * 60 * 1000,
+      expiresAt: now + state.config.authorizationCodeLifetimeMillis,
       used: false
     })
   }] as const
@@ -90,10 +90,29 @@ export const registerToken = (
 })
 
 /** Every token of `openId` expires now (registered or issued). */
-export const expireTokens = (state: State, openId: string): State => ({
+export const expireTokens = (state: State, openId: string, now: number): State => ({
   ...state,
-  tokens: HashMap.map(state.tokens, (e) => (e.openId === openId ? { ...e, revoked: true } : e))
+  tokens: HashMap.map(
+    state.tokens,
+    (e) => e.openId === openId && (e.expiresAt === undefined || e.expiresAt > now) ? { ...e, expiresAt: now } : e
+  )
 })
+
+/**
+ * The creator withdrew the authorization in the Douyin app: every access token of `openId`
+ * (registered or issued) and every refresh token dies at once. Left when `openId` has none.
+ */
+export const revokeAuthorization = (state: State, openId: string): readonly [Either.Either<void, string>, State] => {
+  const owns = (e: { readonly openId: string }) => e.openId === openId
+  if (!HashMap.some(state.tokens, owns) && !HashMap.some(state.refreshTokens, owns)) {
+    return [Either.left(`${openId} has not authorized the app`), state]
+  }
+  return [Either.right(undefined), {
+    ...state,
+    tokens: HashMap.map(state.tokens, (e) => (owns(e) ? { ...e, revoked: true } : e)),
+    refreshTokens: HashMap.map(state.refreshTokens, (e) => (owns(e) ? { ...e, revoked: true } : e))
+  }]
+}
 
 export const setQuota = (state: State, openId: string, left: number): State => ({
   ...state,

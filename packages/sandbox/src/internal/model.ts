@@ -93,6 +93,7 @@ export interface TokenEntry {
   readonly openId: string
   /** Epoch ms; `undefined` never expires. */
   readonly expiresAt: number | undefined
+  /** The creator withdrew the authorization: the token is no longer valid (2190002). */
   readonly revoked: boolean
 }
 
@@ -104,6 +105,8 @@ export interface RefreshEntry {
   readonly scope: string
   /** How many times it was renewed (`/oauth/renew_refresh_token/`). */
   readonly renewals: number
+  /** The creator withdrew the authorization: refused like an expired one (10010). */
+  readonly revoked: boolean
 }
 
 export interface AuthCode {

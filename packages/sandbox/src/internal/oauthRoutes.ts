@@ -52,7 +52,8 @@ const issueTokens = (state0: State, ctx: Ctx, openId: string, scope: string): OA
         accessToken,
         expiresAt: ctx.now + cfg.refreshTokenLifetimeMillis,
         scope,
-        renewals: 0
+        renewals: 0,
+        revoked: false
       })
     }
   ]
@@ -122,7 +123,7 @@ const renewRefreshTokenRoute = (state0: State, fields: Body, ctx: Ctx): OAuthHan
   const refreshToken = field(fields, "refresh_token")
   if (refreshToken === "") return oauthError(ctx, state0, C.oauthMissingParameter, "refresh_token is required")
   const entry = HashMap.get(state0.refreshTokens, refreshToken)
-  if (entry._tag === "None" || ctx.now >= entry.value.expiresAt) {
+  if (entry._tag === "None" || entry.value.revoked || ctx.now >= entry.value.expiresAt) {
     return oauthError(ctx, state0, C.refreshTokenExpired, "refresh_token expired or invalid")
   }
   if (entry.value.renewals >= maxRenewals) {
@@ -153,6 +154,8 @@ const refreshTokenRoute = (state: State, fields: Body, ctx: Ctx): OAuthHandled =
   const entry = HashMap.get(state.refreshTokens, refreshToken)
   if (entry._tag === "None") return oauthError(ctx, state, C.refreshTokenExpired, "refresh_token invalid or expired")
   const r = entry.value
+  // A revoked authorization: Douyin has one refusal code for a refresh token (10010).
+  if (r.revoked) return oauthError(ctx, state, C.refreshTokenExpired, "refresh_token invalid or expired")
   if (ctx.now >= r.expiresAt) return oauthError(ctx, state, C.refreshTokenExpired, "refresh_token expired")
   const cfg = state.config
   const current = HashMap.get(state.tokens, r.accessToken)
