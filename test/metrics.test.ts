@@ -49,7 +49,8 @@ const stack = (options: {
     Layer.provide(AccessToken.layerStatic(Redacted.make(FanGroupSandbox.defaultToken))),
     Layer.provide(DouyinConfig.layer()),
     // One static token for every creator: the sandbox's lenient mode, said out loud.
-    Layer.provideMerge(FanGroupSandbox.layerClient({ lenient: true }))
+    Layer.provide(FanGroupSandbox.layerHttpClient),
+    Layer.provideMerge(FanGroupSandbox.layer({ lenient: true }))
   )
 
 const newGroup = Effect.map(
@@ -243,7 +244,8 @@ describe("DouyinMetrics: token refreshes and creators needing re-authorization",
     Layer.provideMerge(TokenStore.layerMemory()),
     Layer.provideMerge(OAuth.layer({ clientKey, clientSecret: Redacted.make("cs-metrics-secret") })),
     Layer.provide(DouyinConfig.layer()),
-    Layer.provideMerge(FanGroupSandbox.layerClient({ clientKey, clientSecret: Redacted.make("cs-metrics-secret") }))
+    Layer.provide(FanGroupSandbox.layerHttpClient),
+    Layer.provideMerge(FanGroupSandbox.layer({ clientKey, clientSecret: Redacted.make("cs-metrics-secret") }))
   )
   const refreshes = (trigger: DouyinMetrics.RefreshTrigger, result: string) =>
     counter(DouyinMetrics.tokenRefreshes, ["trigger", trigger], ["result", result])

@@ -105,7 +105,9 @@ export const layerTransport = (
           }).pipe(Context.add(DouyinConfig.DouyinConfig, config))
       )
     ).pipe(
-      Layer.provideMerge(FanGroupSandbox.layerClient(options.sandbox)),
+      // This layer's HttpClient is the transport of the examples: here, the sandbox's client.
+      Layer.provideMerge(FanGroupSandbox.layerHttpClient),
+      Layer.provideMerge(FanGroupSandbox.layer(options.sandbox)),
       Layer.map(Context.omit(FanGroupSandbox.FanGroupSandbox))
     )
   }))

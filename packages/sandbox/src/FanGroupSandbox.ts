@@ -11,8 +11,9 @@
  * Fault knobs: {@link busy}, {@link tokenExpired}, {@link dropConnection}, {@link httpStatus},
  * {@link latency}.
  *
- * Two faces over one state: {@link layerClient} (an `HttpClient`, no sockets: unit tests and
- * your own tests) and {@link httpApp} (an `HttpApp` to serve on a real socket, e.g. with
+ * Two faces over one state: {@link layerClient} (an in-process client under its own tag,
+ * {@link SandboxHttpClient}, no sockets: unit tests and your own tests; {@link layerHttpClient}
+ * gives it to the SDK's layers) and {@link httpApp} (an `HttpApp` to serve on a real socket, e.g. with
  * `NodeHttpServer`; `pnpm sandbox` does that). Admin operations are also served over HTTP
  * under `/sandbox/` and reachable with {@link makeRemote}.
  *
@@ -767,17 +768,91 @@ export const makeClient = (sandbox: Service): HttpClient.HttpClient =>
   })
 
 /**
- * Face 1: an `HttpClient` over a fresh sandbox, no sockets, plus the sandbox itself for
- * assertions and fault injection.
+ * The in-process `HttpClient` answered by the sandbox, under a tag of its own: it reaches only
+ * the code that asks for it by this tag, never an `HttpClient` your app's other calls use. For
+ * raw wire requests in a test (`yield* FanGroupSandbox.SandboxHttpClient`).
+ *
+ * @example
+ * ```ts
+ * import { HttpClientRequest } from "@effect/platform"
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // A raw GET, as curl would send it, answered in-process
+ * const count = Effect.gen(function*() {
+ *   const http = yield* FanGroupSandbox.SandboxHttpClient
+ *   const response = yield* http.execute(
+ *     HttpClientRequest.get("https://open.douyin.com/im/group/count/?open_id=creator-1").pipe(
+ *       HttpClientRequest.setHeader("access-token", "act.sandbox.creator-1")
+ *     )
+ *   )
+ *   return yield* response.json
+ * }).pipe(Effect.provide(FanGroupSandbox.layerClient()))
+ * ```
+ *
+ * @since 0.4.0
+ * @category tags
+ */
+export class SandboxHttpClient
+  extends Context.Tag("@effect-douyin/sandbox/SandboxHttpClient")<SandboxHttpClient, HttpClient.HttpClient>()
+{}
+
+/**
+ * Face 1: the in-process client of a fresh sandbox ({@link SandboxHttpClient}, no sockets),
+ * plus the sandbox itself for assertions and fault injection. No plain `HttpClient` is put into
+ * the context: give the sandbox's client to the SDK's layers with {@link layerHttpClient}.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const program = Effect.gen(function*() {
+ *   const http = yield* FanGroupSandbox.SandboxHttpClient
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   yield* sandbox.inject(FanGroupSandbox.busy())
+ *   return http
+ * }).pipe(Effect.provide(FanGroupSandbox.layerClient({ quota: 2 })))
+ * ```
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerClient = (options: Options = {}): Layer.Layer<HttpClient.HttpClient | FanGroupSandbox> =>
+export const layerClient = (options: Options = {}): Layer.Layer<SandboxHttpClient | FanGroupSandbox> =>
   Layer.scopedContext(
-    Effect.map(make(options), (sandbox) =>
-      Context.make(FanGroupSandbox, sandbox).pipe(Context.add(HttpClient.HttpClient, makeClient(sandbox))))
+    Effect.map(make(options), (sandbox) => Context.make(FanGroupSandbox, sandbox).pipe(Context.add(SandboxHttpClient, makeClient(sandbox))))
   )
+
+/**
+ * The sandbox's in-process client as an `HttpClient`, for the SDK's own layers: give it with
+ * `Layer.provide` (not `provideMerge`) so that it reaches `DouyinClient`, `OAuth` or
+ * `ClientToken` and nothing else of your app.
+ *
+ * @example
+ * ```ts
+ * import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
+ * import { FanGroupApi } from "@effect-douyin/group"
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Layer, Redacted } from "effect"
+ *
+ * const TestLive = FanGroupApi.layer.pipe(
+ *   Layer.provideMerge(DouyinClient.layer),
+ *   Layer.provide(Retry.layerDisabled),
+ *   Layer.provide(RateLimit.layerDisabled),
+ *   Layer.provide(AccessToken.layerStatic(Redacted.make("act.sandbox.creator-1"))),
+ *   Layer.provide(DouyinConfig.layer()),
+ *   Layer.provide(FanGroupSandbox.layerHttpClient),
+ *   Layer.provideMerge(FanGroupSandbox.layer())
+ * )
+ * ```
+ *
+ * @since 0.4.0
+ * @category layers
+ */
+export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, FanGroupSandbox> = Layer.effect(
+  HttpClient.HttpClient,
+  Effect.map(FanGroupSandbox, makeClient)
+)
 
 /**
  * A token for demos and examples: register it for the creator they act as
@@ -794,7 +869,8 @@ export const defaultToken = "act.sandbox-token"
  * Every creator the code names has authorized the app: each `open_id` is sent its own token
  * ({@link Service.tokenOf}), which the sandbox checks as Douyin would. With `token`, that one
  * static token is sent for every `open_id` instead (and refused unless registered for it).
- * Put the endpoint layers on top with `Layer.provideMerge`.
+ * Put the endpoint layers on top with `Layer.provideMerge`. No plain `HttpClient` is put into the
+ * context: your app's other HTTP calls never reach the emulator.
  * Options that fail `DouyinConfig`'s checks fail the layer with a `ConfigError`.
  *
  * @since 0.1.0
@@ -814,7 +890,9 @@ export const layerDouyinClient = (
         )
         : AccessToken.layerStatic(options.token)
     ),
-    Layer.provideMerge(layerClient(options))
+    // The sandbox's client reaches DouyinClient only (provided, not merged).
+    Layer.provide(layerHttpClient),
+    Layer.provideMerge(layer(options))
   )
 
 // ---------------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@
  */
 import { AccessToken, DouyinClient, DouyinConfig, OAuth, RateLimit, Retry, TokenStore } from "@effect-douyin/core"
 import { FanGroupApi, WebhookConfig, WebhookDedupe, WebhookHandler } from "@effect-douyin/group"
-import * as HttpClient from "@effect/platform/HttpClient"
 import type * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -86,8 +85,7 @@ export const layer = (options: Options = {}): Layer.Layer<Services, ConfigError.
   const clientSecret = options.clientSecret ?? Redacted.make(FanGroupSandbox.defaultClientSecret)
   const sandboxOptions = { ...options, clientKey, clientSecret }
   // The sandbox's HttpClient reaches OAuth and DouyinClient only (provided, not merged).
-  const http = Layer.effect(HttpClient.HttpClient, Effect.map(FanGroupSandbox.FanGroupSandbox, FanGroupSandbox.makeClient))
-  const platform = Layer.mergeAll(DouyinConfig.layer(), http)
+  const platform = Layer.mergeAll(DouyinConfig.layer(), FanGroupSandbox.layerHttpClient)
   const tokens = Layer.merge(TokenStore.layerMemory(), OAuth.layer({ clientKey, clientSecret }))
   const client = DouyinClient.layer.pipe(
     Layer.provide(options.retry ?? Retry.layerDisabled),

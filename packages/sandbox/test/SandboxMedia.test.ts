@@ -41,7 +41,8 @@ const TestLive = (options: FanGroupSandbox.Options = {}) =>
     Layer.provideMerge(ClientToken.layer()),
     Layer.provideMerge(OAuth.layer(credentials)),
     Layer.provideMerge(DouyinConfig.layer()),
-    Layer.provideMerge(FanGroupSandbox.layerClient({ lenient: true, ...credentials, ...options }))
+    Layer.provide(FanGroupSandbox.layerHttpClient),
+    Layer.provideMerge(FanGroupSandbox.layer({ lenient: true, ...credentials, ...options }))
   )
 
 const openId = "creator-1"

@@ -1,9 +1,10 @@
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { HttpClientRequest } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, Redacted, TestClock } from "effect"
 import { FanGroupSandbox } from "../src/index.js"
 
-// Wire-level rules of the emulator, spoken to with a bare HttpClient (no SDK services).
+// Wire-level rules of the emulator, spoken to with a bare HttpClient (the sandbox's own,
+// `SandboxHttpClient`; no SDK services).
 
 const base = "https://open.douyin.com"
 const token = "act.wire-test"
@@ -20,7 +21,7 @@ const call = (
   } = {}
 ) =>
   Effect.gen(function*() {
-    const http = yield* HttpClient.HttpClient
+    const http = yield* FanGroupSandbox.SandboxHttpClient
     let request = HttpClientRequest.make(method)(base + path, {
       urlParams: {
         ...(options.openId === undefined ? { open_id: "owner-1" } : options.openId === "" ? {} : { open_id: options.openId }),
@@ -37,7 +38,7 @@ const call = (
 const createBody = (name = "fans") => ({ group_name: name, description: "d", avatar_uri: "https://a/x.png" })
 
 const provide = <A, E>(
-  effect: Effect.Effect<A, E, HttpClient.HttpClient | FanGroupSandbox.FanGroupSandbox>,
+  effect: Effect.Effect<A, E, FanGroupSandbox.SandboxHttpClient | FanGroupSandbox.FanGroupSandbox>,
   options?: FanGroupSandbox.Options
 ) => Effect.provide(effect, FanGroupSandbox.layerClient({ lenient: true, ...options }))
 
@@ -204,7 +205,7 @@ describe("FanGroupSandbox wire format", () => {
   it.effect("OAuth: code → token (envelope C), the token works, refresh keeps a live token and replaces an expired one", () =>
     provide(Effect.gen(function*() {
       const sandbox = yield* FanGroupSandbox.FanGroupSandbox
-      const http = yield* HttpClient.HttpClient
+      const http = yield* FanGroupSandbox.SandboxHttpClient
       const oauth = (path: string, form: Record<string, string>) =>
         Effect.flatMap(
           http.execute(HttpClientRequest.bodyUrlParams(HttpClientRequest.post(base + path), form)),
@@ -256,7 +257,7 @@ describe("FanGroupSandbox wire format", () => {
       expect((yield* call("GET", "/im/group/count/")).json.data.error_code).toBe(2190008)
 
       yield* sandbox.inject(FanGroupSandbox.httpStatus(502))
-      const http = yield* HttpClient.HttpClient
+      const http = yield* FanGroupSandbox.SandboxHttpClient
       const page = yield* http.get(`${base}/im/group/count/?open_id=owner-1`)
       expect(page.status).toBe(502)
       expect(yield* page.text).toContain("502 Bad Gateway")
@@ -284,7 +285,7 @@ describe("FanGroupSandbox wire format", () => {
 
   it.effect("unknown paths answer 404 without an envelope", () =>
     provide(Effect.gen(function*() {
-      const http = yield* HttpClient.HttpClient
+      const http = yield* FanGroupSandbox.SandboxHttpClient
       expect((yield* http.get(`${base}/im/group/fans/count/?open_id=o`)).status).toBe(404)
     })))
 })
