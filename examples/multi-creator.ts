@@ -30,7 +30,7 @@ const OAuthLive = Layer.effect(
       ...oauth,
       refreshToken: (refreshToken) =>
         oauth.refreshToken(refreshToken).pipe(
-          Effect.tap((t) => say(`   ↻ POST /oauth/refresh_token/  → new access token for ${Option.getOrElse(t.openId, () => "?")}`))
+          Effect.tap((t) => say(`   ↻ POST /oauth/refresh_token/  → new access token for ${t.openId}`))
         )
     })
   )

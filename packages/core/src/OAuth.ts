@@ -59,7 +59,10 @@ import * as Server from "./internal/server.js"
 export type OAuthError = DouyinTransportError | DouyinHttpError | DouyinDecodeError | DouyinCodeError
 
 /**
- * A user (operator) access token, as returned by `/oauth/access_token/`.
+ * A user (operator) token, as returned by the code exchange (`/oauth/access_token/`) and by the
+ * refresh (`/oauth/refresh_token/`): Douyin answers both with the same fields, so both calls
+ * decode them with one Schema into this one type, and a program handles them alike. An answer
+ * that lacks one of them is a `DouyinDecodeError` naming the missing field.
  *
  * @since 0.1.0
  * @category models
@@ -73,27 +76,13 @@ export interface UserToken {
   readonly expiresIn: Duration.Duration
   /** `rft.…`; refreshes the access token without the user. */
   readonly refreshToken: Redacted.Redacted<string>
-  /** Lifetime of the refresh token (30 days). */
+  /**
+   * Lifetime of the refresh token as Douyin states it (`refresh_expires_in`; 30 days after an
+   * authorization). A refresh does not extend the refresh token's own life: the token store
+   * keeps the earlier of the expiry it has and the one this implies.
+   */
   readonly refreshExpiresIn: Duration.Duration
   /** Granted scopes (the IM scopes are not echoed here, docs/wire.md#hosts-paths-and-headers). */
-  readonly scope: ReadonlyArray<string>
-  readonly logId: Option.Option<string>
-}
-
-/**
- * The result of `/oauth/refresh_token/`. Douyin documents the same fields as for the access
- * token; the ones that are missing in a response are `None`, and `refreshToken` is then the
- * one that was sent.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RefreshedToken {
-  readonly openId: Option.Option<string>
-  readonly accessToken: Redacted.Redacted<string>
-  readonly expiresIn: Duration.Duration
-  readonly refreshToken: Redacted.Redacted<string>
-  readonly refreshExpiresIn: Option.Option<Duration.Duration>
   readonly scope: ReadonlyArray<string>
   readonly logId: Option.Option<string>
 }
@@ -139,10 +128,12 @@ export interface Service {
   readonly accessToken: (code: string | Redacted.Redacted<string>) => Effect.Effect<UserToken, OAuthError>
   /**
    * Refreshes a user access token. POST `/oauth/refresh_token/`, form `client_key,
-   * grant_type=refresh_token, refresh_token` (no secret). 10010: the refresh token expired,
-   * the user must authorize again.
+   * grant_type=refresh_token, refresh_token` (no secret). The answer has the fields of the code
+   * exchange: the same {@link UserToken}. Not idempotent in effect (a new access token may be
+   * issued); the store-backed token source sends it once per expiry. 10010: the refresh token
+   * expired, the user must authorize again.
    */
-  readonly refreshToken: (refreshToken: string | Redacted.Redacted<string>) => Effect.Effect<RefreshedToken, OAuthError>
+  readonly refreshToken: (refreshToken: string | Redacted.Redacted<string>) => Effect.Effect<UserToken, OAuthError>
   /**
    * Renews a refresh token before it expires. POST `/oauth/renew_refresh_token/`, form
    * `client_key, refresh_token`. Needs the renew permission (else 10004); the number of
@@ -310,6 +301,7 @@ const Seconds = Envelope.LenientNumber.pipe(Schema.filter((n) => Number.isFinite
 const Token = Schema.Redacted(Schema.NonEmptyString)
 const Scope = Schema.optional(Schema.NullOr(Schema.String))
 
+// The code exchange and the refresh answer with the same fields (docs/wire.md#oauth-and-tokens).
 const UserTokenWire = Schema.Struct({
   data: Schema.Struct({
     access_token: Token,
@@ -317,17 +309,6 @@ const UserTokenWire = Schema.Struct({
     open_id: Schema.NonEmptyString,
     refresh_token: Token,
     refresh_expires_in: Seconds,
-    scope: Scope
-  })
-})
-
-const RefreshedTokenWire = Schema.Struct({
-  data: Schema.Struct({
-    access_token: Token,
-    expires_in: Seconds,
-    open_id: Schema.optional(Schema.NullOr(Schema.String)),
-    refresh_token: Schema.optional(Schema.NullOr(Schema.String)),
-    refresh_expires_in: Schema.optional(Seconds),
     scope: Scope
   })
 })
@@ -343,7 +324,6 @@ const ClientTokenWire = Schema.Struct({
 const seconds = (n: number) => Duration.seconds(n)
 const scopes = (s: string | null | undefined): ReadonlyArray<string> => (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")
 const redacted = (s: string | Redacted.Redacted<string>) => (Redacted.isRedacted(s) ? s : Redacted.make(s))
-const nonEmpty = (s: string | null | undefined) => (s === null || s === undefined || s === "" ? Option.none() : Option.some(s))
 
 const fromUserToken = ({ data }: typeof UserTokenWire.Type, logId: Option.Option<string>): UserToken => ({
   openId: data.open_id,
@@ -354,18 +334,6 @@ const fromUserToken = ({ data }: typeof UserTokenWire.Type, logId: Option.Option
   scope: scopes(data.scope),
   logId
 })
-
-// A missing refresh token in the answer means the one that was sent stays valid.
-const fromRefreshed =
-  (sent: Redacted.Redacted<string>) => ({ data }: typeof RefreshedTokenWire.Type, logId: Option.Option<string>): RefreshedToken => ({
-    openId: nonEmpty(data.open_id),
-    accessToken: data.access_token,
-    expiresIn: seconds(data.expires_in),
-    refreshToken: Option.match(nonEmpty(data.refresh_token), { onNone: () => sent, onSome: Redacted.make }),
-    refreshExpiresIn: Option.map(Option.fromNullable(data.refresh_expires_in), seconds),
-    scope: scopes(data.scope),
-    logId
-  })
 
 const fromRenewed = ({ data }: typeof RenewedWire.Type, logId: Option.Option<string>): RenewedRefreshToken => ({
   refreshToken: data.refresh_token,
@@ -497,8 +465,8 @@ export const make = (
         encoding: "form",
         fields: { client_key: clientKey, grant_type: "refresh_token", refresh_token: Redacted.value(refreshToken) },
         secrets: [secret, Redacted.value(refreshToken)],
-        schema: RefreshedTokenWire,
-        result: fromRefreshed(refreshToken)
+        schema: UserTokenWire,
+        result: fromUserToken
       })
     }
 

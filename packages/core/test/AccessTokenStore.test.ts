@@ -1,5 +1,9 @@
+import { NodeContext } from "@effect/platform-node"
 import { describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, Option, Redacted, TestClock } from "effect"
+import { Deferred, Effect, Fiber, Layer, Option, Redacted, TestClock } from "effect"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
 import { AccessToken, DouyinTest, Endpoint, TokenStore } from "../src/index.js"
 import { clientKey, Count, day, form, key, oauthError, onPath, stack, stored, userTokenReply, waitUntil } from "./tokenFixtures.js"
 
@@ -340,4 +344,78 @@ describe("AccessToken.layerStore: isolation between open_ids", () => {
       expect(error).toMatchObject({ _tag: "DouyinAuthError", code: 10010 })
       expect(yield* DouyinTest.requests).toHaveLength(0)
     }).pipe(Effect.provide(stack([], [[{ clientKey: "another_app", openId: "alice" }, stored("act.other", "rft.other")]]))))
+})
+
+describe("AccessToken.layerStore: the refresh answer names the creator it is for", () => {
+  const seeded = stored("act.alice.0", "rft.alice", { expiresAt: 60 * 60 * 1000, refreshExpiresAt: 20 * day })
+  // A file store in a fresh directory, seeded with alice's entry: what a restart would read back.
+  const fileStack = (responder: DouyinTest.Responder) =>
+    Layer.unwrapScoped(Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "douyin-refresh-open-id-"))),
+        (dir) => Effect.sync(() => Fs.rmSync(dir, { recursive: true, force: true }))
+      ),
+      (directory) => {
+        const store = Layer.effect(
+          TokenStore.TokenStore,
+          Effect.tap(TokenStore.makeFile({ directory }), (s) => s.set(key("alice"), seeded))
+        ).pipe(Layer.orDie, Layer.provide(NodeContext.layer))
+        return stack(responder, [], { cacheFor: 0 }, store)
+      }
+    ))
+  const plain = (entry: TokenStore.StoredToken) => ({
+    ...entry,
+    accessToken: Redacted.value(entry.accessToken),
+    refreshToken: Redacted.value(entry.refreshToken)
+  })
+  const listed = Effect.flatMap(TokenStore.TokenStore, (s) => s.list(clientKey)).pipe(
+    Effect.map((listing) => listing.entries.map(([k, entry]) => [k.openId, plain(entry)] as const))
+  )
+
+  it.scoped("file store: an answer for another open_id is DouyinPermissionError 2190015; alice's entry unchanged, none for the other", () =>
+    Effect.gen(function*() {
+      yield* TestClock.adjust("2 hours")
+      const error = yield* Effect.flip((yield* AccessToken.AccessToken).refresh("alice", Redacted.make("act.alice.0")))
+      expect(error).toMatchObject({ _tag: "DouyinPermissionError", code: 2190015, endpoint: "oauth/RefreshToken" })
+      expect(error.message).toContain("another open_id")
+      expect(error.message).not.toContain("act.mallory")
+      expect(yield* onPath(refreshPath)).toHaveLength(1)
+      expect(yield* listed).toEqual([["alice", plain(seeded)]])
+      expect(yield* TokenStore.needingReauthorization(clientKey)).toEqual([])
+    }).pipe(Effect.provide(fileStack((r) =>
+      r.path === refreshPath
+        ? userTokenReply({ accessToken: "act.mallory.1", openId: "mallory", refreshToken: "rft.mallory" })
+        : DouyinTest.errorA(2190008)
+    ))))
+
+  it.scoped("file store: an answer without open_id is a DouyinDecodeError naming it; nothing stored", () =>
+    Effect.gen(function*() {
+      yield* TestClock.adjust("2 hours")
+      const error = yield* Effect.flip((yield* AccessToken.AccessToken).refresh("alice", Redacted.make("act.alice.0")))
+      expect(error._tag).toBe("DouyinDecodeError")
+      expect(error.message).toContain("data.open_id: missing")
+      expect(error.message).not.toContain("act.alice.1")
+      expect(yield* listed).toEqual([["alice", plain(seeded)]])
+    }).pipe(Effect.provide(fileStack((r) =>
+      r.path === refreshPath
+        ? DouyinTest.json({
+          data: { access_token: "act.alice.1", expires_in: 1296000, refresh_token: "rft.alice", refresh_expires_in: 2592000 },
+          message: "success"
+        })
+        : DouyinTest.errorA(2190008)
+    ))))
+
+  it.scoped("file store: an answer for the same open_id is stored with the earlier refresh expiry", () =>
+    Effect.gen(function*() {
+      yield* TestClock.adjust("2 hours")
+      const token = yield* (yield* AccessToken.AccessToken).refresh("alice", Redacted.make("act.alice.0"))
+      expect(Option.map(token, Redacted.value)).toEqual(Option.some("act.alice.1"))
+      const [[openId, entry]] = yield* listed
+      expect(openId).toBe("alice")
+      expect(entry).toMatchObject({ accessToken: "act.alice.1", refreshToken: "rft.alice", refreshExpiresAt: 20 * day })
+    }).pipe(Effect.provide(fileStack((r) =>
+      r.path === refreshPath
+        ? userTokenReply({ accessToken: "act.alice.1", openId: "alice", refreshToken: "rft.alice" })
+        : DouyinTest.errorA(2190008)
+    ))))
 })

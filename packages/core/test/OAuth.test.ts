@@ -1,4 +1,4 @@
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, expectTypeOf, it } from "@effect/vitest"
 import { Duration, Effect, Layer, Logger, LogLevel, Option, Redacted } from "effect"
 import { DouyinConfig, DouyinTest, OAuth } from "../src/index.js"
 import { clientKey, clientSecret, credentials, form, oauthError, recordingTracer } from "./tokenFixtures.js"
@@ -123,15 +123,53 @@ describe("OAuth decoding", () => {
         expect(printed).not.toContain("rft.")
       }).pipe(Effect.provide(oauthLayer([DouyinTest.json(body)]))))
 
-    it.effect(`the refresh answer (same fields) with ${name}`, () =>
+    it.effect(`the refresh answer (same fields) with ${name}: the same UserToken as the code exchange`, () =>
       Effect.gen(function*() {
-        const token = yield* (yield* OAuth.OAuth).refreshToken(Redacted.make("rft.sent"))
-        expect(Redacted.value(token.accessToken)).toBe(sample10.data.access_token)
-        expect(Redacted.value(token.refreshToken)).toBe(sample10.data.refresh_token)
-        expect(token.openId).toEqual(Option.some(sample10.data.open_id))
-        expect(Option.map(token.refreshExpiresIn, Duration.toSeconds)).toEqual(Option.some(2592000))
-      }).pipe(Effect.provide(oauthLayer([DouyinTest.json(body)]))))
+        const oauth = yield* OAuth.OAuth
+        const exchanged = yield* oauth.accessToken("code")
+        const refreshed = yield* oauth.refreshToken(Redacted.make("rft.sent"))
+        const plain = (token: OAuth.UserToken) => ({
+          ...token,
+          accessToken: Redacted.value(token.accessToken),
+          refreshToken: Redacted.value(token.refreshToken)
+        })
+        expect(plain(refreshed)).toEqual(plain(exchanged))
+        expect(refreshed.openId).toBe(sample10.data.open_id)
+        expect(Redacted.value(refreshed.refreshToken)).toBe(sample10.data.refresh_token)
+        expect(Duration.toSeconds(refreshed.refreshExpiresIn)).toBe(2592000)
+      }).pipe(Effect.provide(oauthLayer([DouyinTest.json(body), DouyinTest.json(body)]))))
   }
+
+  it("the code exchange and the refresh have one result type", () => {
+    type Exchanged = Effect.Effect.Success<ReturnType<OAuth.Service["accessToken"]>>
+    type Refreshed = Effect.Effect.Success<ReturnType<OAuth.Service["refreshToken"]>>
+    expectTypeOf<Refreshed>().toEqualTypeOf<OAuth.UserToken>()
+    expectTypeOf<Exchanged>().toEqualTypeOf<Refreshed>()
+    expectTypeOf<Refreshed["openId"]>().toEqualTypeOf<string>()
+    expectTypeOf<Refreshed["refreshExpiresIn"]>().toEqualTypeOf<Duration.Duration>()
+  })
+
+  const missing = ["open_id", "refresh_token", "refresh_expires_in"] as const
+  it.effect.each(missing)(
+    "a refresh answer without %s fails as the exchange's would: a DouyinDecodeError naming it",
+    (field) =>
+      Effect.gen(function*() {
+        const oauth = yield* OAuth.OAuth
+        const exchange = yield* Effect.flip(oauth.accessToken("code"))
+        const refresh = yield* Effect.flip(oauth.refreshToken(Redacted.make("rft.sent")))
+        for (const error of [exchange, refresh]) {
+          expect(error._tag).toBe("DouyinDecodeError")
+          expect(error.message).toContain(`data.${field}: missing`)
+          expect(error.message).not.toContain("act.f7094")
+          expect(error.message).not.toContain("rft.713900")
+        }
+      }).pipe(Effect.provide(oauthLayer(() =>
+        DouyinTest.json({
+          ...sample10,
+          data: Object.fromEntries(Object.entries(sample10.data).filter(([k]) => k !== field))
+        })
+      )))
+  )
 
   for (const [name, body] of [["numbers", sample9], ["numbers as strings", stringNumbers(sample9)]] as const) {
     it.effect(`sample 9 (client_token) with ${name}`, () =>
@@ -142,16 +180,6 @@ describe("OAuth decoding", () => {
         expect(token.logId).toEqual(Option.none())
       }).pipe(Effect.provide(oauthLayer([DouyinTest.json(body)]))))
   }
-
-  it.effect("a refresh answer without refresh fields keeps the refresh token that was sent", () =>
-    Effect.gen(function*() {
-      const token = yield* (yield* OAuth.OAuth).refreshToken(Redacted.make("rft.sent"))
-      expect(Redacted.value(token.refreshToken)).toBe("rft.sent")
-      expect(token.openId).toEqual(Option.none())
-      expect(token.refreshExpiresIn).toEqual(Option.none())
-    }).pipe(Effect.provide(oauthLayer([
-      DouyinTest.json({ data: { access_token: "act.new", expires_in: "1296000", error_code: "0" }, message: "success" })
-    ]))))
 })
 
 describe("OAuth errors", () => {

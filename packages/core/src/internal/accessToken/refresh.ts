@@ -37,14 +37,11 @@ import {
  * Douyin counts `refresh_expires_in`, the renewal (`renewBefore`) and the re-authorization
  * listing are timed off the real expiry, never pushed out by a refresh.
  */
-export const refreshedEntry = (entry: TokenStore.StoredToken, fresh: OAuth.RefreshedToken, now: number): TokenStore.StoredToken => ({
+export const refreshedEntry = (entry: TokenStore.StoredToken, fresh: OAuth.UserToken, now: number): TokenStore.StoredToken => ({
   accessToken: fresh.accessToken,
   expiresAt: now + Duration.toMillis(fresh.expiresIn),
   refreshToken: fresh.refreshToken,
-  refreshExpiresAt: Option.match(fresh.refreshExpiresIn, {
-    onNone: () => entry.refreshExpiresAt,
-    onSome: (d) => Math.min(entry.refreshExpiresAt, now + Duration.toMillis(d))
-  }),
+  refreshExpiresAt: Math.min(entry.refreshExpiresAt, now + Duration.toMillis(fresh.refreshExpiresIn)),
   scope: fresh.scope.length > 0 ? fresh.scope : entry.scope
 })
 
@@ -52,7 +49,8 @@ export const refreshedEntry = (entry: TokenStore.StoredToken, fresh: OAuth.Refre
 export const requestRefresh = (ctx: Source, key: TokenStore.Key, entry: TokenStore.StoredToken) =>
   Effect.gen(function*() {
     const fresh = yield* ctx.oauth.refreshToken(entry.refreshToken)
-    if (Option.isSome(fresh.openId) && fresh.openId.value !== key.openId) {
+    // The answer names the creator it is for: another one's tokens are never stored here.
+    if (fresh.openId !== key.openId) {
       return yield* Effect.fail(
         new DouyinPermissionError(defined({
           endpoint: OAuth.EndpointIds.refreshToken,
