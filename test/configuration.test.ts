@@ -336,6 +336,91 @@ describe("policies' options (Retry, RateLimit)", () => {
     }))
 })
 
+describe("per-call overrides (Retry.with, RateLimit.with) are checked like the layer's options", () => {
+  const retryOverrides: ReadonlyArray<readonly [string, Retry.Policy]> = [
+    ["maxAttempts", { maxAttempts: 0 }],
+    ["maxAttempts", { maxAttempts: -2 }],
+    ["maxAttempts", { maxAttempts: Number.NaN }],
+    ["maxAttempts", { maxAttempts: 2.5 }],
+    ["base", { base: "-1 seconds" }],
+    ["base", { base: Number.NaN }],
+    ["factor", { factor: 0 }],
+    ["factor", { factor: Number.NaN }],
+    ["cap", { cap: "0 millis" }],
+    ["deadline", { deadline: -5 }],
+    ["jitter", { jitter: "yes" as unknown as boolean }],
+    ["schedule", { schedule: {} as unknown as Retry.Policy["schedule"] }]
+  ]
+  const rateOverrides: ReadonlyArray<readonly [string, RateLimit.Override]> = [
+    ["cost", { cost: 0 }],
+    ["cost", { cost: -1 }],
+    ["cost", { cost: Number.NaN }],
+    ["cost", { cost: Number.POSITIVE_INFINITY }],
+    ["mode", { mode: "queue" as unknown as RateLimit.Mode }]
+  ]
+  // The default policies, a static token and the fast client, against a server that counts.
+  const client = (url: string) =>
+    DouyinClient.layer.pipe(
+      Layer.provide([Retry.layerDefault, RateLimit.layerDefault, AccessToken.layerStatic(Redacted.make("act.T"))]),
+      Layer.provide(DouyinConfig.layer({ baseUrl: url })),
+      Layer.provide(DouyinHttpClient.layer())
+    )
+
+  it.scopedLive.each(retryOverrides)(
+    "Retry.with %s %j: DouyinInvalidInput naming it, nothing sent",
+    ([field, policy]) =>
+      Effect.gen(function*() {
+        const server = yield* answering
+        const layer = client(server.url)
+        const dataLast = yield* Effect.flip(count.pipe(Retry.with(policy), Effect.provide(layer)))
+        const dataFirst = yield* Effect.flip(Retry.with(count, policy).pipe(Effect.provide(layer)))
+        for (const error of [dataLast, dataFirst]) {
+          expect(error).toMatchObject({ _tag: "DouyinInvalidInput", endpoint: "Retry.with" })
+          expect(error.message).toContain(`${field}: expected`)
+          expect(error.message).toContain("nothing was sent")
+        }
+        expect(server.seen).toHaveLength(0)
+      })
+  )
+
+  it.scopedLive.each(rateOverrides)(
+    "RateLimit.with %s %j: DouyinInvalidInput naming it, nothing sent",
+    ([field, override]) =>
+      Effect.gen(function*() {
+        const server = yield* answering
+        const layer = client(server.url)
+        const dataLast = yield* Effect.flip(count.pipe(RateLimit.with(override), Effect.provide(layer)))
+        const dataFirst = yield* Effect.flip(RateLimit.with(count, override).pipe(Effect.provide(layer)))
+        for (const error of [dataLast, dataFirst]) {
+          expect(error).toMatchObject({ _tag: "DouyinInvalidInput", endpoint: "RateLimit.with" })
+          expect(error.message).toContain(`${field}: expected`)
+        }
+        expect(server.seen).toHaveLength(0)
+      })
+  )
+
+  it.scopedLive("valid overrides still go through (one request each)", () =>
+    Effect.gen(function*() {
+      const server = yield* answering
+      const layer = client(server.url)
+      const calls = [
+        count.pipe(Retry.with({ maxAttempts: 1, base: "10 millis", factor: 1.5, jitter: false })),
+        count.pipe(Retry.disable),
+        count.pipe(RateLimit.with({ mode: "fail", cost: 0.5 }))
+      ]
+      for (const call of calls) expect(yield* call.pipe(Effect.provide(layer))).toEqual({ leftCount: 2 })
+      expect(server.seen).toHaveLength(3)
+    }))
+
+  it.effect("the layer refuses the same values with a ConfigError naming the field", () =>
+    Effect.gen(function*() {
+      for (const [field, policy] of retryOverrides) {
+        const error = yield* buildError(Retry.layer(policy).pipe(Layer.provide(DouyinConfig.layer())))
+        expect(describeConfigError(error).path).toBe(field)
+      }
+    }))
+})
+
 describe("the one-call layer (FanGroupLive)", () => {
   const cases: ReadonlyArray<readonly [Record<string, string>, string]> = [
     [{ DOUYIN_BASE_URL: "https://user:S3CRET-PASS@open.douyin.com" }, "DOUYIN_BASE_URL"],

@@ -52,7 +52,7 @@ import * as ConfigCheck from "./ConfigCheck.js"
 // The call model, types only: the client requires this module's tag, not the other way round.
 import type * as Call from "./Call.js"
 import type { DouyinStoreError } from "./DouyinError.js"
-import { DouyinRateLimited } from "./DouyinError.js"
+import { DouyinInvalidInput, DouyinRateLimited } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Fifo from "./internal/fifo.js"
 import { KeyedWindows } from "./internal/keyedWindows.js"
@@ -106,7 +106,7 @@ export interface Options {
  */
 export interface Override {
   readonly mode?: Mode | undefined
-  /** Units each attempt takes from every limit. Default `1`. */
+  /** Units each attempt takes from every limit: a finite number above 0. Default `1`. */
   readonly cost?: number | undefined
 }
 
@@ -466,24 +466,48 @@ export const disabled: Service = {
  */
 export const layerDisabled: Layer.Layer<RateLimit> = Layer.succeed(RateLimit, disabled)
 
+/** Why `override` is refused (its first bad field and the reason), or `undefined`. */
+const overrideIssue = (override: Override): readonly [string, string] | undefined => {
+  if (override.mode !== undefined && override.mode !== "wait" && override.mode !== "fail") {
+    return ["mode", `expected "wait" or "fail", got ${String(override.mode)}`]
+  }
+  if (override.cost !== undefined) {
+    const cost = ConfigCheck.positiveNumber(override.cost)
+    if (cost._tag === "Left") return ["cost", cost.left]
+  }
+  return undefined
+}
+
 const with_: {
-  (override: Override): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R>
+  (override: Override): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DouyinInvalidInput, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E | DouyinInvalidInput, R>
 } = Function.dual(
   2,
-  <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E, R> =>
-    Effect.flatMap(CurrentOverride, (current) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, override: Override): Effect.Effect<A, E | DouyinInvalidInput, R> => {
+    // Checked once, where the override is applied: a refused one never runs `effect`.
+    const issue = overrideIssue(override)
+    if (issue !== undefined) {
+      return Effect.fail(new DouyinInvalidInput({ endpoint: "RateLimit.with", description: `${issue[0]}: ${issue[1]}` }))
+    }
+    return Effect.flatMap(CurrentOverride, (current) =>
       Effect.provideService(effect, CurrentOverride, {
         ...current,
         ...(override.mode === undefined ? {} : { mode: override.mode }),
         ...(override.cost === undefined ? {} : { cost: override.cost })
       }))
+  }
 )
 
 export {
   /**
    * Overrides the mode or the cost for every call inside `effect`. Data-last
    * (`effect.pipe(RateLimit.with(override))`) or data-first (`RateLimit.with(effect, override)`).
+   * No request of its own; the calls inside keep their idempotency rules.
+   *
+   * The override is checked before anything runs: a `mode` other than `"wait"` / `"fail"` or a
+   * `cost` that is not a finite number above 0 (0, negative, `NaN`, infinite) fails with
+   * `DouyinInvalidInput` (endpoint `RateLimit.with`, naming the field) and `effect` is not run,
+   * so nothing is sent. A valid cost above a limit still fails each call with `DouyinRateLimited`.
    *
    * @example
    * ```ts
@@ -495,6 +519,8 @@ export {
    * const failFast = send.pipe(RateLimit.with({ mode: "fail" }))
    * // the same, data-first; each attempt takes 2 units of every limit:
    * const heavy = RateLimit.with(send, { cost: 2 })
+   * // Effect<string, DouyinInvalidInput>: a cost of 0 is refused and send never runs
+   * const refused = send.pipe(RateLimit.with({ cost: 0 }))
    * ```
    *
    * @since 0.1.0

@@ -29,7 +29,7 @@
  *
  * @since 0.1.0
  */
-import type * as ConfigError from "effect/ConfigError"
+import * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -42,6 +42,7 @@ import * as ConfigCheck from "./ConfigCheck.js"
 import type * as Call from "./Call.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import { DouyinConfig } from "./DouyinConfig.js"
+import { DouyinInvalidInput } from "./DouyinError.js"
 import * as FailureClass from "./FailureClass.js"
 import * as internal from "./internal/retry.js"
 import * as retryBudget from "./internal/retryBudget.js"
@@ -207,16 +208,41 @@ const resolve = (base: Policy, deadline: Duration.Duration, over: Policy): Setti
   }
 }
 
+const isBoolean = (b: unknown): Either.Either<boolean, string> =>
+  typeof b === "boolean" ? Either.right(b) : Either.left(`expected true or false, got ${String(b)}`)
+const isSchedule = (s: unknown): Either.Either<unknown, string> =>
+  Schedule.isSchedule(s) ? Either.right(s) : Either.left("expected a Schedule")
+
+/**
+ * The first field of `policy` (the layer's, or a per-call override) that its check refuses,
+ * with the reason: the same rules for both.
+ */
+const policyIssue = (policy: Policy): readonly [string, string] | undefined => {
+  const checks: ReadonlyArray<readonly [string, unknown, ConfigCheck.Check<any, unknown>]> = [
+    ["maxAttempts", policy.maxAttempts, ConfigCheck.positiveInteger],
+    ["base", policy.base, ConfigCheck.positiveDuration],
+    ["factor", policy.factor, ConfigCheck.positiveNumber],
+    ["cap", policy.cap, ConfigCheck.positiveDuration],
+    ["jitter", policy.jitter, isBoolean],
+    ["schedule", policy.schedule, isSchedule],
+    ["deadline", policy.deadline, ConfigCheck.positiveDuration],
+    ["useBudget", policy.useBudget, isBoolean]
+  ]
+  for (const [name, value, check] of checks) {
+    if (value === undefined) continue
+    const checked = check(value)
+    if (Either.isLeft(checked)) return [name, checked.left]
+  }
+  return undefined
+}
+
 /** Checks the layer's options: a bad value is a `ConfigError` naming it (e.g. `budget.capacity`). */
 const validate = (options: Options): Effect.Effect<void, ConfigError.ConfigError> =>
   Effect.gen(function*() {
+    const issue = policyIssue(options)
+    if (issue !== undefined) return yield* Effect.fail(ConfigError.InvalidData([issue[0]], issue[1]))
     const check = <A>(name: string, value: A | undefined, check: ConfigCheck.Check<A, unknown>) =>
       value === undefined ? Either.right(undefined) : ConfigCheck.option(name, check, value)
-    yield* check("maxAttempts", options.maxAttempts, ConfigCheck.positiveInteger)
-    yield* check("base", options.base, ConfigCheck.positiveDuration)
-    yield* check("factor", options.factor, ConfigCheck.positiveNumber)
-    yield* check("cap", options.cap, ConfigCheck.positiveDuration)
-    yield* check("deadline", options.deadline, ConfigCheck.positiveDuration)
     if (options.budget !== undefined && options.budget !== false) {
       yield* check("budget.capacity", options.budget.capacity, ConfigCheck.positiveInteger)
       yield* check("budget.retryCost", options.budget.retryCost, ConfigCheck.nonNegativeInteger)
@@ -340,20 +366,37 @@ export const disabled: Service = {
  */
 export const layerDisabled: Layer.Layer<Retry> = Layer.succeed(Retry, disabled)
 
+/** The endpoint named by the error of a refused override. */
+const withEndpoint = "Retry.with"
+
+const override = <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R> =>
+  Effect.flatMap(CurrentOverride, (current) => Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) }))
+
 const with_: {
-  (policy: Policy): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R>
+  (policy: Policy): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E | DouyinInvalidInput, R>
+  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E | DouyinInvalidInput, R>
 } = dual(
   2,
-  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E, R> =>
-    Effect.flatMap(CurrentOverride, (current) => Effect.provideService(effect, CurrentOverride, { ...current, ...defined(policy) }))
+  <A, E, R>(effect: Effect.Effect<A, E, R>, policy: Policy): Effect.Effect<A, E | DouyinInvalidInput, R> => {
+    // Checked once, where the override is applied: a refused one never runs `effect`.
+    const issue = policyIssue(policy)
+    return issue === undefined
+      ? override(effect, policy)
+      : Effect.fail(new DouyinInvalidInput({ endpoint: withEndpoint, description: `${issue[0]}: ${issue[1]}` }))
+  }
 )
 
 export {
   /**
    * Overrides the retry policy for every call inside `effect` (fields left out keep the
    * layer's values; nested overrides merge). Data-last (`pipe`) and data-first. Has no effect
-   * under {@link layerDisabled}.
+   * under {@link layerDisabled}. No request of its own; the calls inside keep their
+   * idempotency rules.
+   *
+   * The override is checked as the layer's options are (`maxAttempts` a whole number above 0;
+   * `base`, `cap`, `deadline` durations above 0; `factor` a finite number above 0; `jitter`,
+   * `useBudget` booleans; `schedule` a `Schedule`): a bad one fails with `DouyinInvalidInput`
+   * (endpoint `Retry.with`, naming the field) and `effect` is not run, so nothing is sent.
    *
    * @example
    * ```ts
@@ -363,6 +406,8 @@ export {
    * declare const send: Effect.Effect<string>
    * const patient = send.pipe(Retry.with({ maxAttempts: 6, base: "1 second" }))
    * const same = Retry.with(send, { maxAttempts: 6, base: "1 second" })
+   * // Effect<string, DouyinInvalidInput>: maxAttempts 0 is refused and send never runs
+   * const refused = send.pipe(Retry.with({ maxAttempts: 0 }))
    * ```
    *
    * @since 0.1.0
@@ -377,7 +422,7 @@ export {
  * @since 0.1.0
  * @category combinators
  */
-export const disable: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = with_({ maxAttempts: 1 })
+export const disable = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => override(effect, { maxAttempts: 1 })
 
 /**
  * Whether a failure of an endpoint of this idempotency class is retried (re-exported from
