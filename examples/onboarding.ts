@@ -34,9 +34,10 @@ export interface Options {
   /** Douyin's base URL (a sandbox's, or https://open.douyin.com). */
   readonly baseUrl: string
   readonly clientKey: string
-  readonly clientSecret: Redacted.Redacted<string>
-  /** The HMAC key of the OAuth state: a long random secret. */
-  readonly stateKey: Redacted.Redacted<string>
+  /** A plain string or `Redacted` alike (the SDK keeps it `Redacted`). */
+  readonly clientSecret: string | Redacted.Redacted<string>
+  /** The HMAC key of the OAuth state: a long random secret (32+ characters), string or `Redacted`. */
+  readonly stateKey: string | Redacted.Redacted<string>
   /** Where tokens and used states are kept. */
   readonly directory: string
   /** Default 3000; 0 picks a free port. */

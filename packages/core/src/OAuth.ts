@@ -162,14 +162,15 @@ export interface Service {
 export class OAuth extends Context.Tag("@effect-douyin/core/OAuth")<OAuth, Service>() {}
 
 /**
- * The app's credentials.
+ * The app's credentials. The secret may be given as a plain string or `Redacted` alike (as
+ * every secret input of `OAuth`: a code, a refresh token); the service keeps it `Redacted`.
  *
  * @since 0.1.0
  * @category models
  */
 export interface Credentials {
   readonly clientKey: string
-  readonly clientSecret: Redacted.Redacted<string>
+  readonly clientSecret: string | Redacted.Redacted<string>
 }
 
 /**
@@ -439,13 +440,13 @@ export const make = (
       attemptTimeout: config.attemptTimeout,
       fetch: Option.getOrUndefined(fetch)
     })
-    const { clientKey, clientSecret } = credentials
-    const secret = Redacted.value(clientSecret)
+    const { clientKey } = credentials
+    const secret = Redacted.value(redacted(credentials.clientSecret))
     const metrics = yield* DouyinMetrics.recorder
     const exchange = makeExchanger(sender, config.baseUrl, Option.getOrUndefined(config.userAgent), clientKey, metrics)
 
     const accessToken = (code: string | Redacted.Redacted<string>) => {
-      const codeValue = Redacted.isRedacted(code) ? Redacted.value(code) : code
+      const codeValue = Redacted.value(redacted(code))
       return exchange({
         endpoint: EndpointIds.accessToken,
         path: Paths.accessToken,

@@ -35,11 +35,13 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
+import * as ConfigCheck from "./ConfigCheck.js"
 import { DouyinInvalidInput } from "./DouyinError.js"
 import { maxStateLength } from "./internal/authorizeUrl.js"
 import * as stateToken from "./internal/stateToken.js"
@@ -133,24 +135,44 @@ export class NonceStore extends Context.Tag("@effect-douyin/core/OAuthState/Nonc
  * @category models
  */
 export interface Options {
-  /** The HMAC key: a long random secret of the app (e.g. `openssl rand -base64 32`). */
-  readonly key: Redacted.Redacted<string>
+  /**
+   * The HMAC key: a long random secret of the app (at least 32 characters, e.g.
+   * `openssl rand -base64 32`), as a plain string or `Redacted` alike; kept `Redacted`.
+   */
+  readonly key: string | Redacted.Redacted<string>
   /** How long a state is accepted after it was issued (default 10 minutes, as a code). */
   readonly ttl?: Duration.DurationInput | undefined
 }
 
 /**
+ * The state key's check, from code ({@link make}) and from config (`DOUYIN_STATE_KEY`) alike:
+ * at least 32 characters. The key is never part of the reason.
+ *
+ * @since 0.4.0
+ * @category checks
+ */
+export const checkKey: ConfigCheck.Check<string | Redacted.Redacted<string>, Redacted.Redacted<string>> = (key) => {
+  const value = Redacted.isRedacted(key) ? Redacted.value(key) : key
+  return value.length >= 32
+    ? Either.right(Redacted.isRedacted(key) ? key : Redacted.make(key))
+    : Either.left("the state key must be at least 32 characters (e.g. openssl rand -base64 32)")
+}
+
+/**
  * States signed for the `OAuth` app's `client_key`, nonces kept in the {@link NonceStore}.
+ * The options are checked first: a `key` shorter than 32 characters or a `ttl` not above 0 is
+ * a `ConfigError` naming it (never quoting the key).
  *
  * @since 0.4.0
  * @category constructors
  */
-export const make = (options: Options): Effect.Effect<Service, never, OAuth.OAuth | NonceStore> =>
+export const make = (options: Options): Effect.Effect<Service, ConfigError, OAuth.OAuth | NonceStore> =>
   Effect.gen(function*() {
+    const checkedKey = yield* ConfigCheck.option("key", checkKey, options.key)
+    const ttl = Duration.toMillis(yield* ConfigCheck.option("ttl", ConfigCheck.positiveDuration, options.ttl ?? "10 minutes"))
     const { clientKey } = yield* OAuth.OAuth
     const nonces = yield* NonceStore
-    const key = Buffer.from(Redacted.value(options.key), "utf8")
-    const ttl = Duration.toMillis(Duration.decode(options.ttl ?? "10 minutes"))
+    const key = Buffer.from(Redacted.value(checkedKey), "utf8")
     const refuse = (reason: Reason, description: string) => Effect.fail(new OAuthStateError({ reason, description }))
 
     const issue = (context?: string | undefined) =>
@@ -187,7 +209,8 @@ export const make = (options: Options): Effect.Effect<Service, never, OAuth.OAut
  * @since 0.4.0
  * @category layers
  */
-export const layer = (options: Options): Layer.Layer<OAuthState, never, OAuth.OAuth | NonceStore> => Layer.effect(OAuthState, make(options))
+export const layer = (options: Options): Layer.Layer<OAuthState, ConfigError, OAuth.OAuth | NonceStore> =>
+  Layer.effect(OAuthState, make(options))
 
 /**
  * The options from config: the key `DOUYIN_STATE_KEY` (redacted, at least 32 characters) and
@@ -197,12 +220,7 @@ export const layer = (options: Options): Layer.Layer<OAuthState, never, OAuth.OA
  * @category config
  */
 export const config: Config.Config<Options> = Config.all({
-  key: Config.redacted("DOUYIN_STATE_KEY").pipe(
-    Config.validate({
-      message: "DOUYIN_STATE_KEY must be at least 32 characters (e.g. openssl rand -base64 32)",
-      validation: (key) => Redacted.value(key).length >= 32
-    })
-  ),
+  key: ConfigCheck.key("DOUYIN_STATE_KEY", Config.redacted(), checkKey),
   ttl: Config.withDefault(Config.duration("DOUYIN_STATE_TTL"), Duration.minutes(10))
 })
 

@@ -299,7 +299,8 @@ export const layerMemory = (initial: Iterable<readonly [Key, StoredToken]> = [])
  * @category models
  */
 export interface Encryption {
-  readonly keys: ReadonlyArray<{ readonly id: string; readonly key: Redacted.Redacted<string> }>
+  /** The key material as a plain string or `Redacted` alike (it is never logged or stored). */
+  readonly keys: ReadonlyArray<{ readonly id: string; readonly key: string | Redacted.Redacted<string> }>
 }
 
 /**
@@ -565,21 +566,37 @@ export interface NeedsReauthorization {
  * a scope not granted (2190003: `scope-not-granted`), or whose refresh token has expired.
  * Send them through the authorization flow again; `authorize` clears the mark. An entry the
  * store cannot read (see {@link UnreadableEntry}) is logged as a warning and left out: it never
- * fails the whole listing. Fails only when the store cannot list at all.
+ * fails the whole listing. Fails only when the store cannot list at all. Reads the store only
+ * (no request to Douyin).
+ *
+ * Without an argument it lists the creators of the provided `OAuth` app (its `client_key`,
+ * not asked for again); with one, those of that `client_key` (a program serving several apps,
+ * or one without an `OAuth` layer).
  *
  * @example
  * ```ts
  * import { TokenStore } from "@effect-douyin/core"
  * import { Effect } from "effect"
  *
- * const report = Effect.flatMap(TokenStore.needingReauthorization("my_client_key"), (creators) =>
+ * // the creators of the OAuth layer's app
+ * const report = Effect.flatMap(TokenStore.needingReauthorization(), (creators) =>
  *   Effect.log(`re-authorize: ${creators.map((c) => c.openId).join(", ")}`))
+ * // another app's, by its client_key
+ * const other = TokenStore.needingReauthorization("other_client_key")
  * ```
  *
  * @since 0.2.0
  * @category flows
  */
-export const needingReauthorization = (
+export const needingReauthorization: {
+  (): Effect.Effect<ReadonlyArray<NeedsReauthorization>, TokenStoreError, TokenStore | OAuth.OAuth>
+  (clientKey: string): Effect.Effect<ReadonlyArray<NeedsReauthorization>, TokenStoreError, TokenStore>
+} = (clientKey?: string): Effect.Effect<ReadonlyArray<NeedsReauthorization>, TokenStoreError, any> =>
+  clientKey === undefined
+    ? Effect.flatMap(OAuth.OAuth, (oauth) => listNeedingReauthorization(oauth.clientKey))
+    : listNeedingReauthorization(clientKey)
+
+const listNeedingReauthorization = (
   clientKey: string
 ): Effect.Effect<ReadonlyArray<NeedsReauthorization>, TokenStoreError, TokenStore> =>
   Effect.gen(function*() {

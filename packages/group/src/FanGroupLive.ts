@@ -210,8 +210,8 @@ const redisStores = (options: Options, redis: RedisOptions): Layer.Layer<Stores 
   }))
 
 /**
- * The stack from code; secrets as `Redacted`; reads no config. Every option is checked when
- * the layer is built, before anything is sent: a bad value (a base URL that is not an
+ * The stack from code; secrets as strings or `Redacted` alike; reads no config. Every option
+ * is checked when the layer is built, before anything is sent: a bad value (a base URL that is not an
  * absolute http(s) URL or carries credentials, a query or a fragment; a duration, size,
  * count or limit that is not above 0; an attempt timeout longer than the call timeout; a
  * blank client key or secret) fails with a `ConfigError` naming the option, never a defect,

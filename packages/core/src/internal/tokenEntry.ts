@@ -82,13 +82,13 @@ export interface Keyring {
 
 /** Parses base64 key material (32 bytes once decoded); a description of what is wrong otherwise. */
 export const keyring = (
-  keys: ReadonlyArray<{ readonly id: string; readonly key: Redacted.Redacted<string> }>
+  keys: ReadonlyArray<{ readonly id: string; readonly key: string | Redacted.Redacted<string> }>
 ): Either.Either<Keyring, string> => {
   if (keys.length === 0) return Either.left("no encryption key given")
   const parsed: Array<Key> = []
   for (const { id, key } of keys) {
     if (id.length === 0) return Either.left("an encryption key id is empty")
-    const bytes = Buffer.from(Redacted.value(key), "base64")
+    const bytes = Buffer.from(Redacted.isRedacted(key) ? Redacted.value(key) : key, "base64")
     if (bytes.length !== 32) return Either.left(`encryption key "${id}" is not 32 bytes of base64`)
     parsed.push({ id, key: bytes })
   }
