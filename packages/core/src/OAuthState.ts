@@ -146,7 +146,16 @@ export interface Options {
 
 /**
  * The state key's check, from code ({@link make}) and from config (`DOUYIN_STATE_KEY`) alike:
- * at least 32 characters. The key is never part of the reason.
+ * at least 32 characters. The key is never part of the reason. Sends nothing.
+ *
+ * @example
+ * ```ts
+ * import { ConfigCheck, OAuthState } from "@effect-douyin/core"
+ * import { Config } from "effect"
+ *
+ * // the app's own key name, checked as the SDK checks DOUYIN_STATE_KEY
+ * const key = ConfigCheck.key("MY_APP_STATE_KEY", Config.redacted(), OAuthState.checkKey)
+ * ```
  *
  * @since 0.4.0
  * @category checks
