@@ -65,6 +65,20 @@ import * as service from "./internal/service.js"
 /**
  * A wire request as the sandbox sees it (lower-case header names).
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * // a wire request answered without any face (tests of the emulator itself)
+ * const request: FanGroupSandbox.WireRequest = {
+ *   method: "GET",
+ *   path: "/im/group/count/",
+ *   query: { open_id: "creator-1" },
+ *   headers: { "access-token": "act.sandbox.creator-1" },
+ *   bodyText: ""
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -72,6 +86,13 @@ export type WireRequest = model.WireRequest
 
 /**
  * The sandbox's answer: a reply, or a dropped connection.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const status = (outcome: FanGroupSandbox.Outcome): number => outcome._tag === "Reply" ? outcome.status : 0
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -81,6 +102,13 @@ export type Outcome = model.Outcome
 /**
  * A fan group as the sandbox stores it.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const names = (groups: ReadonlyArray<FanGroupSandbox.Group>) => groups.map((g) => `${g.groupName} (${g.existNum}/${g.maxNum})`)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -88,6 +116,13 @@ export type Group = model.Group
 
 /**
  * A sent group message (`content` is the wire object as sent).
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const live = (messages: ReadonlyArray<FanGroupSandbox.Message>) => messages.filter((m) => !m.recalled)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -97,6 +132,13 @@ export type Message = model.Message
 /**
  * A join application; `status` 1 pending, 2 approved, 3 rejected.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const pending = (applications: ReadonlyArray<FanGroupSandbox.Application>) => applications.filter((a) => a.status === 1)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -105,6 +147,13 @@ export type Application = model.Application
 /**
  * A welcome message (type 1) or notice (type 2) of a group (`groupId` `*`: set without a group).
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const notices = (settings: ReadonlyArray<FanGroupSandbox.Setting>) => settings.filter((s) => s.settingType === 2 && s.enabled)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -112,6 +161,13 @@ export type Setting = model.Setting
 
 /**
  * A request the sandbox received (never the token).
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const oauthCalls = (requests: ReadonlyArray<FanGroupSandbox.RecordedRequest>) => requests.filter((r) => r.path.startsWith("/oauth/"))
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -122,6 +178,13 @@ export type RecordedRequest = model.Recorded
  * A fault to inject; build one with {@link busy}, {@link tokenExpired}, {@link dropConnection},
  * {@link httpStatus} or {@link latency}.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const faults: ReadonlyArray<FanGroupSandbox.Fault> = [FanGroupSandbox.busy({ times: 2 }), FanGroupSandbox.latency("200 millis")]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -129,6 +192,13 @@ export type Fault = model.Fault
 
 /**
  * An image uploaded to the sandbox: id, dimensions, format, size, md5.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const pngs = (images: ReadonlyArray<FanGroupSandbox.UploadedImage>) => images.filter((i) => i.format === "png")
+ * ```
  *
  * @since 0.3.0
  * @category models
@@ -138,6 +208,13 @@ export type UploadedImage = mediaModel.Image
 /**
  * A lead card as the sandbox stores it (`status` 0 approved, 1 in review, 2 rejected).
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const approved = (cards: ReadonlyArray<FanGroupSandbox.LeadCard>) => cards.filter((c) => c.status === 0)
+ * ```
+ *
  * @since 0.3.0
  * @category models
  */
@@ -145,6 +222,13 @@ export type LeadCard = mediaModel.LeadCard
 
 /**
  * A mini-program card template as the sandbox stores it (`status` 0 pending, 1 approved, 2 rejected).
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const approved = (templates: ReadonlyArray<FanGroupSandbox.AppletTemplate>) => templates.filter((t) => t.status === 1)
+ * ```
  *
  * @since 0.3.0
  * @category models
@@ -154,12 +238,38 @@ export type AppletTemplate = mediaModel.AppletTemplate
 /**
  * The sandbox's data, in creation order.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const state = Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   const snapshot: FanGroupSandbox.Snapshot = yield* sandbox.snapshot
+ *   return { at: new Date(snapshot.now), groups: snapshot.groups.length }
+ * }).pipe(Effect.provide(FanGroupSandbox.layer()))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Snapshot = api.Snapshot
 
 /**
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Redacted } from "effect"
+ *
+ * const options: FanGroupSandbox.Options = {
+ *   quota: 2,
+ *   clientKey: "my-app",
+ *   clientSecret: Redacted.make("my-app-secret"),
+ *   accessTokenLifetime: "1 hour"
+ * }
+ * const TestSandbox = FanGroupSandbox.layer(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -167,6 +277,14 @@ export type Options = api.Options
 
 /**
  * Where and how the sandbox delivers webhooks.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const webhook: FanGroupSandbox.WebhookOptions = { url: "http://127.0.0.1:3000/webhooks/douyin", retries: 1 }
+ * const TestSandbox = FanGroupSandbox.layer({ webhook })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -176,6 +294,13 @@ export type WebhookOptions = api.WebhookOptions
 /**
  * A webhook delivery in the log: `pending` while attempts remain, then `delivered` or `failed`.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const failed = (log: ReadonlyArray<FanGroupSandbox.DeliveryRecord>) => log.filter((d) => d.status === "failed")
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -184,12 +309,34 @@ export type DeliveryRecord = delivery.DeliveryRecord
 /**
  * A failed admin operation (e.g. applying to a group that does not exist).
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // applying to a group that does not exist
+ * const refused = Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   return yield* sandbox.applyToJoin({ groupId: "@missing==" })
+ * }).pipe(
+ *   Effect.catchTag("SandboxAdminError", (e) => Effect.succeed(e.description)),
+ *   Effect.provide(FanGroupSandbox.layer())
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
 export const SandboxAdminError: typeof adminError.SandboxAdminError = adminError.SandboxAdminError
 
 /**
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const isAdminError = (u: unknown): u is FanGroupSandbox.SandboxAdminError => u instanceof FanGroupSandbox.SandboxAdminError
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -222,6 +369,13 @@ export type SandboxAdminError = adminError.SandboxAdminError
 export const Seed: typeof schemas.Seed = schemas.Seed
 
 /**
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const seed: FanGroupSandbox.Seed = { creators: [{ open_id: "creator-1", quota: 2 }] }
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -229,6 +383,18 @@ export type Seed = typeof Seed.Type
 
 /**
  * A seeded creator and the token the sandbox accepts for it.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const tokens = Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   const creators: ReadonlyArray<FanGroupSandbox.SeededCreator> = yield* sandbox.seed({ creators: [{ open_id: "creator-1" }] })
+ *   return creators.map((c) => c.accessToken)
+ * }).pipe(Effect.provide(FanGroupSandbox.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -240,18 +406,56 @@ export type SeededCreator = api.SeededCreator
  * quota and faults, read the state. Served in-process by {@link FanGroupSandbox} and over
  * HTTP by {@link makeRemote}.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // the same operations in-process and over HTTP (makeRemote)
+ * const setUp = (admin: FanGroupSandbox.Admin) =>
+ *   Effect.gen(function*() {
+ *     yield* admin.seed({ creators: [{ open_id: "creator-1", groups: [{ group_name: "fans", open_audit_switch: 1 }] }] })
+ *     const { groups } = yield* admin.snapshot
+ *     yield* admin.applyToJoin({ groupId: groups[0]!.groupId, userId: "fan-1" })
+ *     yield* admin.advanceClock("16 days")
+ *   })
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Admin = api.Admin
 
 /**
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const requestsSent = Effect.gen(function*() {
+ *   const sandbox: FanGroupSandbox.Service = yield* FanGroupSandbox.FanGroupSandbox
+ *   return (yield* sandbox.requests).length
+ * }).pipe(Effect.provide(FanGroupSandbox.layer()))
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
 export type Service = api.Service
 
 /**
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const quotaLeft = Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   yield* sandbox.setQuota("creator-1", 1)
+ *   return (yield* sandbox.snapshot).quota["creator-1"]
+ * }).pipe(Effect.provide(FanGroupSandbox.layer()))
+ * ```
+ *
  * @since 0.1.0
  * @category tags
  */
@@ -264,6 +468,14 @@ export class FanGroupSandbox extends Context.Tag("@effect-douyin/sandbox/FanGrou
  * Which requests a fault affects: how many (default 1) and which route (`"POST /im/send/msg/group/"`
  * or `"/im/send/msg/group/"`; default every route).
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const onSends: FanGroupSandbox.FaultOptions = { times: 3, route: "POST /im/send/msg/group/" }
+ * const fault = FanGroupSandbox.busy(onSends)
+ * ```
+ *
  * @since 0.4.0
  * @category models
  */
@@ -272,6 +484,14 @@ export type FaultOptions = faultBuilders.FaultOptions
 /**
  * Answer "system busy" (2100004; 10001 on OAuth routes) without executing the request.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * // the next two sends answer 2100004
+ * const fault = FanGroupSandbox.busy({ times: 2, route: "POST /im/send/msg/group/" })
+ * ```
+ *
  * @since 0.1.0
  * @category faults
  */
@@ -279,6 +499,14 @@ export const busy: (options?: FaultOptions) => Fault = faultBuilders.busy
 
 /**
  * Answer "access_token expired" (2190008; 10008 on OAuth routes) without executing the request.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * // the next call answers 2190008: the SDK refreshes and retries once
+ * const fault = FanGroupSandbox.tokenExpired()
+ * ```
  *
  * @since 0.1.0
  * @category faults
@@ -291,6 +519,14 @@ export const tokenExpired: (options?: FaultOptions) => Fault = faultBuilders.tok
  * Over HTTP this destroys the socket (Node servers); in-process it fails the request with a
  * connection-reset transport error.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * // the group is created, but the caller never hears so
+ * const fault = FanGroupSandbox.dropConnection({ route: "POST /im/group/fans/create/", executed: true })
+ * ```
+ *
  * @since 0.1.0
  * @category faults
  */
@@ -299,6 +535,13 @@ export const dropConnection: (options?: FaultOptions & { readonly executed?: boo
 /**
  * Answer with a bare HTTP status and a non-envelope body (default: an HTML gateway page),
  * without executing the request; `retryAfter` adds a `Retry-After` header (whole seconds).
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const fault = FanGroupSandbox.httpStatus(503, { retryAfter: "2 seconds" })
+ * ```
  *
  * @since 0.1.0
  * @category faults
@@ -314,6 +557,13 @@ export const httpStatus: (
 /**
  * Delay the answer (the request takes effect at once). Default: every matching request, for ever.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const fault = FanGroupSandbox.latency("300 millis", { route: "/im/group/fans/list/" })
+ * ```
+ *
  * @since 0.1.0
  * @category faults
  */
@@ -321,6 +571,13 @@ export const latency: (duration: Duration.DurationInput, options?: FaultOptions)
 
 /**
  * Every route the sandbox emulates, as `"METHOD /path/"`.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const posts = FanGroupSandbox.routes.filter((r) => r.startsWith("POST "))
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -333,6 +590,19 @@ export const routes: ReadonlyArray<string> = router.routes
 /**
  * The app's `client_key` when {@link Options.clientKey} is not set.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { OAuth } from "@effect-douyin/core"
+ * import { Redacted } from "effect"
+ *
+ * // an OAuth layer with the credentials a sandbox accepts by default
+ * const Credentials = OAuth.layer({
+ *   clientKey: FanGroupSandbox.defaultClientKey,
+ *   clientSecret: Redacted.make(FanGroupSandbox.defaultClientSecret)
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -340,6 +610,14 @@ export const defaultClientKey: typeof service.defaultClientKey = service.default
 
 /**
  * The app's `client_secret` when {@link Options.clientSecret} is not set (a sandbox value, not a secret).
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Redacted } from "effect"
+ *
+ * const secret = Redacted.make(FanGroupSandbox.defaultClientSecret)
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -349,6 +627,18 @@ export const defaultClientSecret: typeof service.defaultClientSecret = service.d
 /**
  * Builds a sandbox with empty state.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const groups = Effect.scoped(Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.make({ quota: 1 })
+ *   yield* sandbox.seed({ creators: [{ open_id: "creator-1", groups: [{ group_name: "fans" }] }] })
+ *   return (yield* sandbox.snapshot).groups
+ * }))
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -356,6 +646,16 @@ export const make: (options?: Options) => Effect.Effect<Service, never, Scope.Sc
 
 /**
  * The sandbox alone (no client): provide it to {@link httpApp} or use the admin operations.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const code = Effect.flatMap(FanGroupSandbox.FanGroupSandbox, (sandbox) => sandbox.authorize({ openId: "creator-1" })).pipe(
+ *   Effect.provide(FanGroupSandbox.layer())
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -367,6 +667,17 @@ export const layer = (options: Options = {}): Layer.Layer<FanGroupSandbox> => La
 
 /**
  * An `HttpClient` answered by `sandbox` in-process, whatever the host of the URL.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // the sandbox's HttpClient for code that takes one as an argument
+ * const client = Effect.map(FanGroupSandbox.FanGroupSandbox, FanGroupSandbox.makeClient).pipe(
+ *   Effect.provide(FanGroupSandbox.layer())
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -464,6 +775,17 @@ export const layerHttpClient: Layer.Layer<HttpClient.HttpClient, never, FanGroup
  * A token for demos and examples: register it for the creator they act as
  * ({@link Admin.registerToken}).
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const registered = Effect.flatMap(
+ *   FanGroupSandbox.FanGroupSandbox,
+ *   (sandbox) => sandbox.registerToken({ openId: "creator-demo", token: Redacted.make(FanGroupSandbox.defaultToken) })
+ * ).pipe(Effect.provide(FanGroupSandbox.layer()))
+ * ```
+ *
  * @since 0.1.0
  * @category constants
  */
@@ -478,6 +800,16 @@ export const defaultToken = "act.sandbox-token"
  * Put the endpoint layers on top with `Layer.provideMerge`. No plain `HttpClient` is put into the
  * context: your app's other HTTP calls never reach the emulator.
  * Options that fail `DouyinConfig`'s checks fail the layer with a `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupApi, ListFanGroups } from "@effect-douyin/group"
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect, Layer } from "effect"
+ *
+ * const TestLive = FanGroupApi.layer.pipe(Layer.provideMerge(FanGroupSandbox.layerDouyinClient({ quota: 3 })))
+ * const listed = ListFanGroups.list({ openId: "creator-1" }).pipe(Effect.provide(TestLive))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -507,6 +839,14 @@ export const layerDouyinClient = (
 /**
  * A fault as the admin API takes it (`inject`); `times` `null` means for ever.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Schema } from "effect"
+ *
+ * const fault = Schema.decodeUnknownSync(FanGroupSandbox.FaultSchema)({ kind: "Busy", times: 2, route: "/im/group/count/" })
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -535,12 +875,27 @@ export const ClockStep: typeof schemas.ClockStep = schemas.ClockStep
  * has the table). The answer is `{ "result": … }`, or `{ "error": … }` with HTTP 400 (not one of
  * these) or 409 (the operation failed). {@link makeRemote} is the typed client.
  *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Schema } from "effect"
+ *
+ * const body = Schema.decodeUnknownSync(FanGroupSandbox.AdminRequest)({ op: "revokeAuthorization", openId: "creator-1" })
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const AdminRequest: typeof schemas.AdminRequest = schemas.AdminRequest
 
 /**
+ * @example
+ * ```ts
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ *
+ * const request: FanGroupSandbox.AdminRequest = { op: "advanceClock", by: "16 days" }
+ * ```
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -552,6 +907,21 @@ export type AdminRequest = typeof AdminRequest.Type
  * answered as the real API would; `POST /sandbox/admin` with `{ "op": …, … }` runs an
  * {@link Admin} operation (see {@link makeRemote}). A dropped connection destroys the
  * socket when the server is Node's; elsewhere it answers 502 without an envelope.
+ *
+ * @example
+ * ```ts
+ * import { HttpServer } from "@effect/platform"
+ * import { NodeHttpServer } from "@effect/platform-node"
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Layer } from "effect"
+ * import { createServer } from "node:http"
+ *
+ * // served on 127.0.0.1:8787 (SandboxServer.layer does the same)
+ * const Server = HttpServer.serve(FanGroupSandbox.httpApp).pipe(
+ *   Layer.provide(FanGroupSandbox.layer()),
+ *   Layer.provide(NodeHttpServer.layer(createServer, { port: 8787, host: "127.0.0.1" }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category http
@@ -567,6 +937,19 @@ export const httpApp: HttpApp.Default<never, FanGroupSandbox | HttpServerRequest
 /**
  * The {@link Admin} operations of a sandbox served by {@link httpApp} at `baseUrl`
  * (e.g. the URL `pnpm sandbox` prints).
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { FanGroupSandbox } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // the admin API of the sandbox `douyin-sandbox --port 8787` serves
+ * const revoke = Effect.gen(function*() {
+ *   const admin = yield* FanGroupSandbox.makeRemote("http://127.0.0.1:8787")
+ *   yield* admin.revokeAuthorization("creator-demo")
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category constructors

@@ -34,6 +34,16 @@ import * as SandboxServer from "./SandboxServer.js"
 /**
  * What the command line asks for.
  *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * const options = (argv: ReadonlyArray<string>): SandboxCli.CliOptions | undefined => {
+ *   const parsed = SandboxCli.parse(argv)
+ *   return parsed._tag === "Run" ? parsed.options : undefined
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -51,6 +61,13 @@ export interface CliOptions {
 /**
  * The outcome of parsing: run, print the help, or a usage error (exit status 2).
  *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * const describe = (parsed: SandboxCli.Parsed): string => parsed._tag === "Invalid" ? parsed.message : parsed._tag
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -61,6 +78,13 @@ export type Parsed =
 
 /**
  * The help text.
+ *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * const flags = SandboxCli.usage.split("\n").filter((line) => line.trimStart().startsWith("--"))
+ * ```
  *
  * @since 0.1.0
  * @category constants
@@ -88,6 +112,14 @@ const decodeSeed = Schema.decodeUnknownEither(Schema.parseJson(FanGroupSandbox.S
 
 /**
  * Parses the arguments (without `node` and the script). Reads the seed file when one is named.
+ *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * const parsed = SandboxCli.parse(["--port", "8787", "--lenient"])
+ * // parsed._tag === "Run", parsed.options.port === 8787
+ * ```
  *
  * @since 0.1.0
  * @category parsing
@@ -176,6 +208,16 @@ const demoSeed: FanGroupSandbox.Seed = { creators: [{ open_id: "creator-demo" }]
 /**
  * The lines the command prints once it listens: the base URL and the environment to paste.
  *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * const parsed = SandboxCli.parse(["--port", "8787"])
+ * const text = parsed._tag === "Run"
+ *   ? SandboxCli.banner("http://127.0.0.1:8787", parsed.options, [{ openId: "creator-demo", accessToken: "act.demo" }])
+ *   : ""
+ * ```
+ *
  * @since 0.1.0
  * @category formatting
  */
@@ -205,6 +247,15 @@ export const banner = (
 /**
  * Serves the sandbox the options describe until interrupted.
  *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * // what `douyin-sandbox --port 8787` runs (not run here: it serves until interrupted)
+ * const parsed = SandboxCli.parse(["--port", "8787"])
+ * const program = parsed._tag === "Run" ? SandboxCli.serve(parsed.options) : undefined
+ * ```
+ *
  * @since 0.1.0
  * @category running
  */
@@ -231,6 +282,14 @@ export const serve = (options: CliOptions): Effect.Effect<never, unknown> =>
 
 /**
  * The bin's entry point: parses `argv`, prints the help or the error (exit 2), or serves.
+ *
+ * @example
+ * ```ts
+ * import { SandboxCli } from "@effect-douyin/sandbox"
+ *
+ * // the bin: `--help` prints the usage and returns
+ * SandboxCli.main(["--help"])
+ * ```
  *
  * @since 0.1.0
  * @category running

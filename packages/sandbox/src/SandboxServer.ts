@@ -27,6 +27,14 @@ import * as FanGroupSandbox from "./FanGroupSandbox.js"
 /**
  * The sandbox's options plus where to listen.
  *
+ * @example
+ * ```ts
+ * import { SandboxServer } from "@effect-douyin/sandbox"
+ *
+ * const options: SandboxServer.Options = { port: 0, quota: 3, webhook: { url: "http://127.0.0.1:3000/webhooks/douyin" } }
+ * const Server = SandboxServer.layer(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -39,6 +47,17 @@ export interface Options extends FanGroupSandbox.Options {
 
 /**
  * A sandbox served over HTTP, plus the sandbox itself and the server (for its address).
+ *
+ * @example
+ * ```ts
+ * import { SandboxServer } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // serves until the program ends; prints its URL
+ * const program = Effect.flatMap(SandboxServer.url, (url) => Effect.log(`sandbox at ${url}`)).pipe(
+ *   Effect.provide(SandboxServer.layer({ port: 0 }))
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -60,6 +79,19 @@ export const layer = (
 
 /**
  * The base URL of the running server, e.g. `http://127.0.0.1:8787`.
+ *
+ * @example
+ * ```ts
+ * import { FanGroupSandbox, SandboxServer } from "@effect-douyin/sandbox"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect } from "effect"
+ *
+ * // the admin API of a server started in the same program
+ * const snapshot = Effect.gen(function*() {
+ *   const admin = yield* FanGroupSandbox.makeRemote(yield* SandboxServer.url)
+ *   return yield* admin.snapshot
+ * }).pipe(Effect.provide(SandboxServer.layer()), Effect.provide(FetchHttpClient.layer))
+ * ```
  *
  * @since 0.1.0
  * @category accessors

@@ -48,6 +48,15 @@ import * as FanGroupSandbox from "./FanGroupSandbox.js"
  * What {@link layer} provides: the production one-call layer's services, the webhook
  * receiver's services, and the sandbox.
  *
+ * @example
+ * ```ts
+ * import { SandboxTest } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * // a test body that may use any service of the whole-stack layer
+ * const test: Effect.Effect<void, never, SandboxTest.Services> = Effect.void
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -64,6 +73,15 @@ export type Services =
  * The sandbox's options, plus the policies of the client (default: no retry, no rate limit, so
  * a test sees each request as it is sent; pass layers to test your code under them).
  *
+ * @example
+ * ```ts
+ * import { SandboxTest } from "@effect-douyin/sandbox"
+ * import { RateLimit } from "@effect-douyin/core"
+ *
+ * const options: SandboxTest.Options = { quota: 2, rateLimit: RateLimit.layerDisabled }
+ * const TestLive = SandboxTest.layer(options)
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -76,6 +94,20 @@ export interface Options extends FanGroupSandbox.Options {
 
 /**
  * The whole stack over a fresh in-process sandbox; see the module's description.
+ *
+ * @example
+ * ```ts
+ * import { TokenStore } from "@effect-douyin/core"
+ * import { FanGroupQuota } from "@effect-douyin/group"
+ * import { FanGroupSandbox, SandboxTest } from "@effect-douyin/sandbox"
+ * import { Effect } from "effect"
+ *
+ * const left = Effect.gen(function*() {
+ *   const sandbox = yield* FanGroupSandbox.FanGroupSandbox
+ *   yield* TokenStore.authorize(yield* sandbox.authorize({ openId: "creator-1" }))
+ *   return yield* FanGroupQuota.remaining({ openId: "creator-1" })
+ * }).pipe(Effect.provide(SandboxTest.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category layers
@@ -107,6 +139,16 @@ export const layer = (options: Options = {}): Layer.Layer<Services, ConfigError.
  * deliveries in-process: each delivery is signed, has a `Msg-Id`, and is retried when a handler
  * setup answers a non-2xx status, as over HTTP. `sandbox.awaitDeliveries` then
  * `WebhookHandler.awaitIdle` wait for them.
+ *
+ * @example
+ * ```ts
+ * import { SandboxTest } from "@effect-douyin/sandbox"
+ * import { Effect, Layer } from "effect"
+ *
+ * const TestLive = SandboxTest.layerWebhooks({
+ *   GroupFanJoined: (event) => Effect.log(`a member joined a group of ${event.ownerOpenId}`)
+ * }).pipe(Layer.provideMerge(SandboxTest.layer()))
+ * ```
  *
  * @since 0.1.0
  * @category layers

@@ -37,6 +37,13 @@ import * as Schema from "effect/Schema"
 /**
  * The group events the sandbox delivers.
  *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const membership: ReadonlyArray<SandboxWebhook.EventName> = ["enter_group_audit_change", "group_fans_event"]
+ * ```
+ *
  * @since 0.1.0
  * @category models
  */
@@ -45,6 +52,13 @@ export type EventName = "enter_group_audit_change" | "group_fans_event" | "im_gr
 /**
  * A webhook body as Douyin sends it (wire field names). `content` is a JSON-encoded string for
  * the two membership events and an object for the message events, as in the vendor's samples.
+ *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const forOwner = (payloads: ReadonlyArray<SandboxWebhook.Payload>, openId: string) => payloads.filter((p) => p.to_user_id === openId)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -60,6 +74,21 @@ export interface Payload {
 
 /**
  * A join application was created or decided: `apply_status` 1 pending, 2 approved, 3 rejected.
+ *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const applied = SandboxWebhook.enterGroupAuditChange({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   applicantOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   applyId: "@apply==",
+ *   applyStatus: 1,
+ *   createTime: 1_700_000_000_000
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category constructors
@@ -93,6 +122,20 @@ export const enterGroupAuditChange = (options: {
  * A user joined a fan group (`group_type` 1 = joined; `create_group_type` as the string the
  * vendor's sample has).
  *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const joined = SandboxWebhook.groupFansEvent({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   memberOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   groupType: 2,
+ *   createTime: 1_700_000_000_000
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -119,6 +162,22 @@ export const groupFansEvent = (options: {
 
 /**
  * The fields of a group message event.
+ *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const options: SandboxWebhook.MessageOptions = {
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   senderOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   msgId: "@msg==",
+ *   createTime: 1_700_000_000_000,
+ *   message: { type: "text", text: "hello" }
+ * }
+ * const posted = SandboxWebhook.imGroupReceiveMsg(options)
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -156,6 +215,21 @@ const messageContent = (o: MessageOptions) => ({
 /**
  * A member posted in a group.
  *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const posted = SandboxWebhook.imGroupReceiveMsg({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   senderOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   msgId: "@msg==",
+ *   createTime: 1_700_000_000_000,
+ *   message: { type: "text", text: "hello" }
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -170,6 +244,21 @@ export const imGroupReceiveMsg = (options: MessageOptions): Payload => ({
 /**
  * The authorized account sent a group message (through the app: `source` is its client_key).
  *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * const sent = SandboxWebhook.imGroupSendMsg({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   senderOpenId: "creator-1",
+ *   groupId: "@group==",
+ *   msgId: "@msg==",
+ *   createTime: 1_700_000_000_000,
+ *   message: { type: "text", text: "welcome" }
+ * })
+ * ```
+ *
  * @since 0.1.0
  * @category constructors
  */
@@ -183,6 +272,14 @@ export const imGroupSendMsg = (options: MessageOptions): Payload => ({
 
 /**
  * A signed delivery: the headers and the raw body, exactly as sent.
+ *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ *
+ * // a fetch init for your own handler's test
+ * const init = (delivery: SandboxWebhook.Delivery): RequestInit => ({ method: "POST", headers: delivery.headers, body: delivery.body })
+ * ```
  *
  * @since 0.1.0
  * @category models
@@ -199,6 +296,22 @@ export interface Delivery {
 
 /**
  * Serializes `payload` and signs it with the app secret; `msgId` defaults to a fresh one.
+ *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ * import { Redacted } from "effect"
+ *
+ * const event = SandboxWebhook.groupFansEvent({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   memberOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   groupType: 2,
+ *   createTime: 1_700_000_000_000
+ * })
+ * const delivery = SandboxWebhook.sign(event, Redacted.make("my-app-secret"), { msgId: "msg-1" })
+ * ```
  *
  * @since 0.1.0
  * @category signing
@@ -220,6 +333,24 @@ export const sign = (
 /**
  * A delivery that got no 2xx answer in time (`status` 0: no answer at all).
  *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ * import { Effect, Redacted } from "effect"
+ *
+ * const event = SandboxWebhook.groupFansEvent({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   memberOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   groupType: 2,
+ *   createTime: 1_700_000_000_000
+ * })
+ * const status = SandboxWebhook.post("http://127.0.0.1:3000/webhooks/douyin", SandboxWebhook.sign(event, Redacted.make("secret"))).pipe(
+ *   Effect.catchTag("DeliveryFailed", (e) => Effect.succeed(e.status))
+ * )
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -236,6 +367,28 @@ export class DeliveryFailed extends Schema.TaggedError<DeliveryFailed>()("Delive
 /**
  * POSTs the delivery to `url` once, with a timeout (default 5 seconds, as Douyin); succeeds
  * with the status on a 2xx answer.
+ *
+ * @example
+ * ```ts
+ * import { SandboxWebhook } from "@effect-douyin/sandbox"
+ * import { Redacted } from "effect"
+ *
+ * const event = SandboxWebhook.imGroupReceiveMsg({
+ *   clientKey: "my-app",
+ *   ownerOpenId: "creator-1",
+ *   senderOpenId: "fan-1",
+ *   groupId: "@group==",
+ *   msgId: "@msg==",
+ *   createTime: 1_700_000_000_000,
+ *   message: { type: "text", text: "hello" }
+ * })
+ * // posts to your app's webhook route (not run here)
+ * const delivered = SandboxWebhook.post(
+ *   "http://127.0.0.1:3000/webhooks/douyin",
+ *   SandboxWebhook.sign(event, Redacted.make("my-app-secret")),
+ *   { timeout: "5 seconds" }
+ * )
+ * ```
  *
  * @since 0.1.0
  * @category sending
