@@ -194,6 +194,8 @@ describe("the sandbox's clock and revocation, end to end (sandbox process, real 
           })
         expect((yield* post({ op: "advanceClock", by: -1 })).status).toBe(400)
         expect((yield* post({ op: "advanceClock", by: "soon" })).status).toBe(400)
+        expect((yield* post({ op: "advanceClock", by: "-5 days" })).status).toBe(400)
+        expect(yield* Effect.flip(remote.advanceClock(-1))).toMatchObject({ operation: "advanceClock" })
         const start = (yield* remote.snapshot).now
         const moved = yield* post({ op: "advanceClock", by: "2 hours" })
         expect(moved.status).toBe(200)
@@ -213,7 +215,10 @@ describe("the sandbox's clock in-process", () => {
       expect(yield* sandbox.advanceClock("1 day")).toBe(86_400_000)
       yield* TestClock.adjust("1 hour")
       expect((yield* sandbox.snapshot).now).toBe(90_000_000)
-      expect(yield* Effect.flip(sandbox.advanceClock(Duration.infinity))).toMatchObject({ operation: "advanceClock" })
+      for (const refused of [Duration.infinity, -1, "-5 days", Number.NaN] as const) {
+        expect(yield* Effect.flip(sandbox.advanceClock(refused))).toMatchObject({ operation: "advanceClock" })
+      }
+      expect((yield* sandbox.snapshot).now).toBe(90_000_000)
       // Times the sandbox records come from its clock.
       const [creator] = yield* sandbox.seed({ creators: [{ open_id: openId, groups: [{ group_name: "g" }] }] })
       const { groups } = yield* sandbox.snapshot

@@ -35,20 +35,24 @@ export const FaultSchema = Schema.Struct({
   millis: Schema.optional(Schema.Number)
 })
 
-/** How far `advanceClock` moves the clock: milliseconds, or a duration (`"16 days"`). */
-export const ClockStep = Schema.Union(
-  Schema.Number.pipe(Schema.finite(), Schema.nonNegative()),
-  Schema.String.pipe(Schema.filter((s) => {
-    const d = Duration.decodeUnknown(s)
-    return d._tag === "Some" && Duration.isFinite(d.value) ? undefined : "a duration such as \"16 days\" or \"90 minutes\""
-  }))
-)
-
-/** A forward step of the clock in ms, or `undefined` when `by` is not a finite duration. */
-export const clockStepMillis = (by: Duration.DurationInput): number | undefined => {
+/**
+ * A forward step of the clock in ms, or `undefined` when `by` is not a finite duration or points
+ * backwards (Effect's `Duration` would read a negative number or `"-5 days"` as zero).
+ */
+export const clockStepMillis = (by: unknown): number | undefined => {
+  if (typeof by === "number" && !(by >= 0)) return undefined
+  if (typeof by === "string" && by.trim().startsWith("-")) return undefined
   const d = Duration.decodeUnknown(by)
   return d._tag === "Some" && Duration.isFinite(d.value) ? Duration.toMillis(d.value) : undefined
 }
+
+/** How far `advanceClock` moves the clock: milliseconds, or a duration (`"16 days"`). */
+export const ClockStep = Schema.Union(
+  Schema.Number.pipe(Schema.finite(), Schema.nonNegative()),
+  Schema.String.pipe(
+    Schema.filter((s) => clockStepMillis(s) === undefined ? "a duration such as \"16 days\" or \"90 minutes\"" : undefined)
+  )
+)
 
 /** The body of `POST /sandbox/admin`: one operation. */
 export const AdminRequest = Schema.Union(
