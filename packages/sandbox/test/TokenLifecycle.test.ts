@@ -137,6 +137,24 @@ describe("the sandbox's clock and revocation, end to end (sandbox process, real 
     }).pipe(Effect.provide(sdk(sent, { renewRefreshToken: false })))
   }, 60_000)
 
+  it.effect("clocks in step past the 30 days: the SDK knows without asking (no request); the sandbox refuses the refresh too", () => {
+    const sent: Array<string> = []
+    return Effect.gen(function*() {
+      const remote = yield* admin
+      yield* TokenStore.authorize(yield* remote.authorize({ openId }))
+      const issued = yield* stored
+      const later = Duration.sum(Duration.days(30), Duration.minutes(1))
+      yield* remote.advanceClock(later)
+      yield* TestClock.adjust(later)
+      sent.length = 0
+      const error = yield* Effect.flip(ListFanGroups.list({ openId }))
+      expect(sent).toEqual([])
+      expect(error).toMatchObject({ _tag: "DouyinAuthError", reason: "refresh-token-expired" })
+      expect(yield* TokenStore.needingReauthorization(clientKey)).toMatchObject([{ openId, reason: "refresh-token-expired" }])
+      expect((yield* refreshRaw(Redacted.value(issued.refreshToken))).data.error_code).toBe(10010)
+    }).pipe(Effect.provide(sdk(sent, { renewRefreshToken: false })))
+  }, 60_000)
+
   it.effect("an authorization code older than 10 minutes is refused with 10007; a fresh one is exchanged", () =>
     Effect.gen(function*() {
       const remote = yield* admin
