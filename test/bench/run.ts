@@ -34,6 +34,7 @@ import * as ColdImport from "./coldImport.js"
 import * as Cost from "./cost.js"
 import { driveEffect, drivePromise, type Run } from "./drive.js"
 import * as Limiter from "./limiter.js"
+import * as Stages from "./stages.js"
 import * as Stats from "./stats.js"
 
 const here = Path.dirname(fileURLToPath(import.meta.url))
@@ -58,7 +59,8 @@ const plan = smoke
     heapCalls: 2_000,
     limiter: { limit: 50, seconds: 1, concurrency: 8 },
     permitCost: { small: 100, large: 2_000, permits: 1_000, rounds: 1 },
-    importRuns: 1
+    importRuns: 1,
+    stages: { calls: 500, rounds: 2, concurrency: 32 }
   }
   : {
     warmup: 3_000,
@@ -69,7 +71,8 @@ const plan = smoke
     heapCalls: 100_000,
     limiter: { limit: 200, seconds: 5, concurrency: 32 },
     permitCost: { small: 100, large: 100_000, permits: 20_000, rounds: 5 },
-    importRuns: 5
+    importRuns: 5,
+    stages: { calls: 10_000, rounds: 15, concurrency: 32 }
   }
 const concurrencies = [1, 32] as const
 
@@ -434,6 +437,10 @@ const find = (figures: ReadonlyArray<Figures>, client: ClientName, c: number) =>
 
 const main = async () => {
   log(`effect-douyin bench${smoke ? " (smoke)" : ""}: node ${process.version}, pid ${process.pid}`)
+  if (only === "stages") {
+    process.stdout.write(Stages.table(await Stages.run(plan.stages)) + "\n")
+    return
+  }
   const server = await startServer()
   log(`server on ${server.baseUrl}`)
   if (only === "limiter") {

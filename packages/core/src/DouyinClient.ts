@@ -28,6 +28,7 @@ import * as ErrorCode from "./ErrorCode.js"
 import * as FailureClass from "./FailureClass.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as Attempt from "./internal/attempt.js"
+import * as CallSpan from "./internal/callSpan.js"
 import { defined } from "./internal/defined.js"
 import { logFailure } from "./internal/failureLog.js"
 import * as Fifo from "./internal/fifo.js"
@@ -145,18 +146,34 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   // that can block; only then are its waits bounded by a timer. The call deadline itself
   // holds for every call: without such policies it bounds the one attempt (below).
   const canWait = retry !== Retry.disabled || rateLimit !== RateLimit.disabled || tokens.immediate !== true
+  // Without a retry or a rate limit, an attempt is run once, as soon as it is built (at the
+  // call's run time, or in a refresh's continuation): it needs no suspension of its own.
+  const runsOnceWhenBuilt = retry === Retry.disabled && rateLimit === RateLimit.disabled
 
-  const buildRequest = (call: Call<unknown>, token: string) => {
+  // The request of a path with its headers is the same from call to call while the token is:
+  // kept per path (one per endpoint of this client) with the token it was built for, so a
+  // call only adds its query.
+  const withHeaders = new Map<string, HttpClientRequest.HttpClientRequest>()
+  const headed = (call: Call<unknown>, token: string) => {
+    const known = withHeaders.get(call.path)
+    if (known !== undefined && known.method === call.method && known.headers["access-token"] === token) return known
     const headers: Record<string, string> = {
       "access-token": token,
       // Douyin wants the bare type, even on GET (docs/wire.md#hosts-paths-and-headers).
       "content-type": "application/json"
     }
     if (userAgent !== undefined) headers["user-agent"] = userAgent
-    const request = HttpClientRequest.make(call.method)(config.baseUrl + call.path, {
-      urlParams: call.token === undefined ? { open_id: call.openId, ...call.query } : call.query,
-      headers
-    })
+    const request = HttpClientRequest.make(call.method)(config.baseUrl + call.path, { headers })
+    withHeaders.set(call.path, request)
+    return request
+  }
+
+  const buildRequest = (call: Call<unknown>, token: string) => {
+    const query = Object.entries(call.query)
+    const request = HttpClientRequest.setUrlParams(
+      headed(call, token),
+      call.token === undefined ? [["open_id", call.openId], ...query] : query
+    )
     if (call.files !== undefined) return multipartRequest(request, call.files)
     // A POST whose fields all travel in the query has no body (the template delete).
     return call.method === "POST" && call.body !== undefined
@@ -203,8 +220,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         state.meter.attemptEnded(error === undefined ? "success" : error._tag)
       }
     }
-    // Each run is one attempt (a retry runs it again), so the time left is read per run.
-    return Effect.suspend(() => {
+    const start = () => {
       const left = context.deadline - state.clock.unsafeCurrentTimeMillis()
       if (left <= 0) return Effect.fail(callTimeout(call, state.sent))
       state.sent = true
@@ -214,7 +230,9 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
         : undefined
       state.meter.attemptStarted()
       return sender.send(buildRequest(call, value), spec, bound)
-    })
+    }
+    // Each run is one attempt (a retry runs it again), so the time left is read per run.
+    return runsOnceWhenBuilt ? start() : Effect.suspend(start)
   }
 
   const isRefreshable = (e: AttemptError) => e._tag === "DouyinAuthError" && ErrorCode.isRefreshable(e.code)
@@ -279,27 +297,36 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
               }))
       )
     // A token known at once (`peek`) needs no bound; asked again on every attempt (a retry).
-    return Effect.suspend(() => {
+    const start = () => {
       const known = tokens.peek?.(call.openId)
       return known !== undefined ? withToken(known) : Effect.flatMap(ask(context, tokens.get(call.openId)), withToken)
-    }) as Effect.Effect<A, AttemptError>
+    }
+    return (runsOnceWhenBuilt ? start() : Effect.suspend(start)) as Effect.Effect<A, AttemptError>
   }
+
+  // The span of a call nobody records (the default tracer): one stand-in for every such call.
+  const unrecorded = CallSpan.unrecorded("douyin.call")
 
   const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> =>
     // One uninterruptible region per call, interruptible only inside `restore`: the span is
     // ended, and the call's metrics and error recorded, however the call ends.
     Effect.uninterruptibleMask((restore) =>
       Effect.withFiberRuntime((fiber) => {
-        const clientRequestId = crypto.randomUUID()
         const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
         const start = clock.unsafeCurrentTimeMillis()
         // The span is handed down, not put in the context: that would rewrite the fiber's
         // context on every call. What may open spans of its own (a token refresh, a client
-        // that traces) gets it as its parent.
-        const span = Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false })
-        return Effect.flatMap(span, (span) => {
-          annotateCall(span, call, clientRequestId, server)
-          const state: CallState = { sent: false, attempts: 0, clock, meter: metrics.meter(call.endpoint, fiber) }
+        // that traces) gets it as its parent. Made only when a tracer records it.
+        const run = (span: Tracer.Span, recorded: boolean) => {
+          const state: CallState = {
+            sent: false,
+            attempts: 0,
+            clock,
+            meter: metrics.meter(call.endpoint, fiber),
+            // Recorded: on the span from the start. Otherwise drawn when a failure names it.
+            requestId: recorded ? crypto.randomUUID() : undefined
+          }
+          if (recorded) annotateCall(span, call, state.requestId!, server)
           const deadline = start + callTimeoutMillis
           const context: CallContext = {
             start,
@@ -312,12 +339,12 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
           const override = Context.get(fiber.currentContext, AccessToken.Override)
           const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
           // The metrics, then the span's end (as `Effect.useSpan` ends it).
-          const timing = fiber.getFiberRef(FiberRef.currentTracerTimingEnabled)
           const end = (exit: Exit.Exit<A, CallError<I>>) => {
+            state.meter.callEnded(exit)
+            if (!recorded) return
             // On every call span, however many attempts it took (0: refused before sending).
             span.attribute("douyin.attempts", state.attempts)
-            state.meter.callEnded(exit)
-            span.end(timing ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+            span.end(fiber.getFiberRef(FiberRef.currentTracerTimingEnabled) ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
           }
           // Logs under the call's span, then ends the call with `exit`.
           const endLogged = (log: Effect.Effect<void>, exit: Exit.Exit<A, CallError<I>>) =>
@@ -335,25 +362,29 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
             },
             onFailure: (cause) => {
               const failure = Cause.failureOrCause(cause)
+              const requestId = state.requestId ??= crypto.randomUUID()
               if (failure._tag === "Left") {
                 // The call's error as the caller sees it, recorded on the span and logged once.
                 const error = failure.left
                 const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
-                  ? outcomeUnknown(call, clientRequestId, error) as CallError<I>
+                  ? outcomeUnknown(call, requestId, error) as CallError<I>
                   : error as CallError<I>
-                annotateFailure(span, reported)
-                return endLogged(logFailure(clientRequestId, reported), Exit.fail(reported))
+                if (recorded) annotateFailure(span, reported)
+                return endLogged(logFailure(requestId, reported), Exit.fail(reported))
               }
               const exit = Exit.failCause(failure.right)
               // An unsafe call cut while its request was in flight: the warning first.
               if (call.idempotency === "unsafe" && state.sent && Cause.isInterruptedOnly(failure.right)) {
-                return endLogged(logInterrupted(call, clientRequestId), exit)
+                return endLogged(logInterrupted(call, requestId), exit)
               }
               end(exit)
               return exit
             }
           })
-        })
+        }
+        return CallSpan.isRecorded(fiber)
+          ? Effect.flatMap(Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false }), (span) => run(span, true))
+          : run(unrecorded, false)
       })
     )
 
@@ -386,6 +417,8 @@ interface CallState {
   sent: boolean
   /** HTTP attempts started so far (`douyin.attempts` on the call's span). */
   attempts: number
+  /** The call's client request id (in its span, its failure log, `DouyinOutcomeUnknown`). */
+  requestId: string | undefined
   /** The calling fiber's clock. */
   readonly clock: Clock.Clock
   readonly meter: DouyinMetrics.CallMeter

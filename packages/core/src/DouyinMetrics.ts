@@ -452,37 +452,53 @@ const oauthMetrics = (endpoint: string) => {
   }
 }
 
+/**
+ * One call's meter: a single object per call whose methods update the endpoint's tagged
+ * metrics in place (resolved once per layer), with no closure or effect per recording.
+ */
+class LiveMeter implements CallMeter {
+  private readonly callStart: bigint
+  private attemptStart: bigint | undefined = undefined
+
+  constructor(
+    private readonly metrics: ReturnType<typeof endpointMetrics>,
+    private readonly clock: Clock.Clock,
+    private readonly labels: ReadonlyArray<MetricLabel.MetricLabel>
+  ) {
+    this.callStart = clock.unsafeCurrentTimeNanos()
+  }
+
+  attemptStarted(): void {
+    this.attemptStart = this.clock.unsafeCurrentTimeNanos()
+    this.metrics.inFlight.unsafeUpdate(1, this.labels)
+  }
+
+  attemptEnded(outcome: string): void {
+    if (this.attemptStart === undefined) return
+    this.metrics.inFlight.unsafeUpdate(-1, this.labels)
+    this.metrics.attemptSeconds(outcome).unsafeUpdate(secondsSince(this.clock, this.attemptStart), this.labels)
+    this.attemptStart = undefined
+  }
+
+  callEnded(exit: Exit.Exit<unknown, { readonly _tag: string }>): void {
+    const outcome = outcomeOf(exit)
+    this.attemptEnded(outcome)
+    this.metrics.calls(outcome).unsafeUpdate(1, this.labels)
+    this.metrics.callSeconds(outcome).unsafeUpdate(secondsSince(this.clock, this.callStart), this.labels)
+    if (outcome === "DouyinOutcomeUnknown") this.metrics.outcomeUnknown.unsafeUpdate(1, this.labels)
+  }
+}
+
 const makeLive = (): Recorder => {
   const of = memo(endpointMetrics)
   const ofOAuth = memo(oauthMetrics)
   return {
-    meter: (endpoint, fiber) => {
-      const metrics = of(endpoint)
-      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-      const labels = fiber.getFiberRef(FiberRef.currentMetricLabels)
-      const callStart = clock.unsafeCurrentTimeNanos()
-      let attemptStart: bigint | undefined
-      const attemptEnded = (outcome: string) => {
-        if (attemptStart === undefined) return
-        metrics.inFlight.unsafeUpdate(-1, labels)
-        metrics.attemptSeconds(outcome).unsafeUpdate(secondsSince(clock, attemptStart), labels)
-        attemptStart = undefined
-      }
-      return {
-        attemptStarted: () => {
-          attemptStart = clock.unsafeCurrentTimeNanos()
-          metrics.inFlight.unsafeUpdate(1, labels)
-        },
-        attemptEnded,
-        callEnded: (exit) => {
-          const outcome = outcomeOf(exit)
-          attemptEnded(outcome)
-          metrics.calls(outcome).unsafeUpdate(1, labels)
-          metrics.callSeconds(outcome).unsafeUpdate(secondsSince(clock, callStart), labels)
-          if (outcome === "DouyinOutcomeUnknown") metrics.outcomeUnknown.unsafeUpdate(1, labels)
-        }
-      }
-    },
+    meter: (endpoint, fiber) =>
+      new LiveMeter(
+        of(endpoint),
+        Context.get(fiber.currentDefaultServices, Clock.Clock),
+        fiber.getFiberRef(FiberRef.currentMetricLabels)
+      ),
     retry: (endpoint, reason) => Metric.increment(Metric.tagged(byEndpoint(retries, endpoint), "reason", reason)),
     retryBudget: (remaining) => Metric.set(retryBudgetRemaining, remaining),
     permitWait: (endpoint, effect) => {

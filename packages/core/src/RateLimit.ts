@@ -54,6 +54,7 @@ import type * as Call from "./Call.js"
 import type { DouyinStoreError } from "./DouyinError.js"
 import { DouyinInvalidInput, DouyinRateLimited } from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
+import * as CallSpan from "./internal/callSpan.js"
 import * as Fifo from "./internal/fifo.js"
 import { KeyedWindows } from "./internal/keyedWindows.js"
 import * as Window from "./internal/window.js"
@@ -243,7 +244,7 @@ const waiterOf =
   (clock: Clock.Clock, metrics: DouyinMetrics.Recorder) => <A, E, R>(key: Key, wait: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
     const timed = metrics.permitWait(key.endpoint, wait)
     const span = key.span
-    if (span === undefined) return timed
+    if (span === undefined || CallSpan.isUnrecorded(span)) return timed
     return Effect.suspend(() => {
       const start = clock.unsafeCurrentTimeNanos()
       return Effect.tap(timed, () => {
