@@ -170,7 +170,8 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
 
   const buildRequest = (call: Call<unknown>, token: string) => {
     const query = Object.entries(call.query)
-    const request = HttpClientRequest.setUrlParams(
+    // The kept request has no query of its own: appending is setting, without `setUrlParams`' merge.
+    const request = HttpClientRequest.appendUrlParams(
       headed(call, token),
       call.token === undefined ? [["open_id", call.openId], ...query] : query
     )

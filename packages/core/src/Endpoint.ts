@@ -18,6 +18,7 @@ import { type ConvergentError, DouyinInvalidInput, type ReadError, type UnsafeEr
 import * as Envelope from "./Envelope.js"
 import type { Idempotency } from "./FailureClass.js"
 import * as parseIssue from "./internal/parseIssue.js"
+import * as PlainDecode from "./internal/plainDecode.js"
 import { firstMalformed } from "./internal/wellFormed.js"
 
 export type {
@@ -286,7 +287,8 @@ export const handler = <E extends Any>(endpoint: E): Effect.Effect<Handler<E>, n
 
 const build = <E extends Any>(endpoint: E, client: DouyinClient["Type"], token: TokenSource | undefined): Handler<E> => {
   const encode = Schema.encodeUnknownEither(endpoint.request)
-  const decode = Schema.decodeUnknownEither(endpoint.response)
+  // A plain function in front of Schema where the success Schema is a simple record (plainDecode.ts).
+  const decode = PlainDecode.decoder(endpoint.response)
   // Envelope D keeps the payload in `data`: `Envelope.payload` says where, once.
   const decodeBody = endpoint.envelope === "D"
     ? (body: unknown) => Either.mapLeft(decode(Envelope.payload("D", body)), parseIssue.describe)
