@@ -16,6 +16,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FiberRef from "effect/FiberRef"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -137,6 +138,7 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
     fetch: Option.getOrUndefined(fetch)
   })
   const metrics = yield* DouyinMetrics.recorder
+  const metricsOn = yield* DouyinMetrics.CurrentEnabled
   const server = Server.of(config.baseUrl)
   const userAgent = Option.getOrUndefined(config.userAgent)
   const attemptTimeoutMillis = Duration.toMillis(config.attemptTimeout)
@@ -309,85 +311,88 @@ export const make: Effect.Effect<Service, never, Requirements> = Effect.gen(func
   const unrecorded = CallSpan.unrecorded("douyin.call")
 
   const execute = <A, I extends FailureClass.Idempotency>(call: Call<A, I>): Effect.Effect<A, CallError<I>> =>
-    // One uninterruptible region per call, interruptible only inside `restore`: the span is
-    // ended, and the call's metrics and error recorded, however the call ends.
-    Effect.uninterruptibleMask((restore) =>
-      Effect.withFiberRuntime((fiber) => {
-        const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
-        const start = clock.unsafeCurrentTimeMillis()
-        // The span is handed down, not put in the context: that would rewrite the fiber's
-        // context on every call. What may open spans of its own (a token refresh, a client
-        // that traces) gets it as its parent. Made only when a tracer records it.
-        const run = (span: Tracer.Span, recorded: boolean) => {
-          const state: CallState = {
-            sent: false,
-            attempts: 0,
-            clock,
-            meter: metrics.meter(call.endpoint, fiber),
-            // Recorded: on the span from the start. Otherwise drawn when a failure names it.
-            requestId: recorded ? crypto.randomUUID() : undefined
-          }
-          if (recorded) annotateCall(span, call, state.requestId!, server)
-          const deadline = start + callTimeoutMillis
-          const context: CallContext = {
-            start,
-            deadline,
-            // An app-level token source can always block (it may fetch).
-            bound: canWait || call.token !== undefined ? bounded(call, state, deadline) : Fifo.unbounded,
-            span,
-            services: fiber.currentContext
-          }
-          const override = Context.get(fiber.currentContext, AccessToken.Override)
-          const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
-          // The metrics, then the span's end (as `Effect.useSpan` ends it).
-          const end = (exit: Exit.Exit<A, CallError<I>>) => {
-            state.meter.callEnded(exit)
-            if (!recorded) return
-            // On every call span, however many attempts it took (0: refused before sending).
-            span.attribute("douyin.attempts", state.attempts)
-            span.end(fiber.getFiberRef(FiberRef.currentTracerTimingEnabled) ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
-          }
-          // Logs under the call's span, then ends the call with `exit`.
-          const endLogged = (log: Effect.Effect<void>, exit: Exit.Exit<A, CallError<I>>) =>
-            Effect.zipRight(
-              Effect.withParentSpan(log, span),
-              Effect.suspend(() => {
-                end(exit)
-                return exit
-              })
-            )
-          return Effect.matchCauseEffect(restore(attempts), {
-            onSuccess: (a) => {
-              end(Exit.succeed(a))
-              return Effect.succeed(a)
-            },
-            onFailure: (cause) => {
-              const failure = Cause.failureOrCause(cause)
-              const requestId = state.requestId ??= crypto.randomUUID()
-              if (failure._tag === "Left") {
-                // The call's error as the caller sees it, recorded on the span and logged once.
-                const error = failure.left
-                const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
-                  ? outcomeUnknown(call, requestId, error) as CallError<I>
-                  : error as CallError<I>
-                if (recorded) annotateFailure(span, reported)
-                return endLogged(logFailure(requestId, reported), Exit.fail(reported))
-              }
-              const exit = Exit.failCause(failure.right)
-              // An unsafe call cut while its request was in flight: the warning first.
-              if (call.idempotency === "unsafe" && state.sent && Cause.isInterruptedOnly(failure.right)) {
-                return endLogged(logInterrupted(call, requestId), exit)
-              }
+    Effect.withFiberRuntime((fiber) => {
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const start = clock.unsafeCurrentTimeMillis()
+      const recorded = CallSpan.isRecorded(fiber)
+      // The span is handed down, not put in the context: that would rewrite the fiber's
+      // context on every call. What may open spans of its own (a token refresh, a client
+      // that traces) gets it as its parent. Made only when a tracer records it.
+      const run = (span: Tracer.Span, restore: Restore) => {
+        const state: CallState = {
+          sent: false,
+          attempts: 0,
+          clock,
+          meter: metrics.meter(call.endpoint, fiber),
+          // Recorded: on the span from the start. Otherwise drawn when a failure names it.
+          requestId: recorded ? crypto.randomUUID() : undefined
+        }
+        if (recorded) annotateCall(span, call, state.requestId!, server)
+        const deadline = start + callTimeoutMillis
+        const context: CallContext = {
+          start,
+          deadline,
+          // An app-level token source can always block (it may fetch).
+          bound: canWait || call.token !== undefined ? bounded(call, state, deadline) : Fifo.unbounded,
+          span,
+          services: fiber.currentContext
+        }
+        const override = Context.get(fiber.currentContext, AccessToken.Override)
+        const attempts = retry.policy(call, attemptWithToken(call, state, context, override), context)
+        // The metrics, then the span's end (as `Effect.useSpan` ends it).
+        const end = (exit: Exit.Exit<A, CallError<I>>) => {
+          state.meter.callEnded(exit)
+          if (!recorded) return
+          // On every call span, however many attempts it took (0: refused before sending).
+          span.attribute("douyin.attempts", state.attempts)
+          span.end(fiber.getFiberRef(FiberRef.currentTracerTimingEnabled) ? clock.unsafeCurrentTimeNanos() : BigInt(0), exit)
+        }
+        // Logs under the call's span, then ends the call with `exit`.
+        const endLogged = (log: Effect.Effect<void>, exit: Exit.Exit<A, CallError<I>>) =>
+          Effect.zipRight(
+            Effect.withParentSpan(log, span),
+            Effect.suspend(() => {
               end(exit)
               return exit
+            })
+          )
+        return Effect.matchCauseEffect(restore(attempts), {
+          onSuccess: (a) => {
+            end(Exit.succeed(a))
+            return Effect.succeed(a)
+          },
+          onFailure: (cause) => {
+            const failure = Cause.failureOrCause(cause)
+            const requestId = state.requestId ??= crypto.randomUUID()
+            if (failure._tag === "Left") {
+              // The call's error as the caller sees it, recorded on the span and logged once.
+              const error = failure.left
+              const reported = call.idempotency === "unsafe" && state.sent && FailureClass.of(error) === "Ambiguous"
+                ? outcomeUnknown(call, requestId, error) as CallError<I>
+                : error as CallError<I>
+              if (recorded) annotateFailure(span, reported)
+              return endLogged(logFailure(requestId, reported), Exit.fail(reported))
             }
-          })
-        }
-        return CallSpan.isRecorded(fiber)
-          ? Effect.flatMap(Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false }), (span) => run(span, true))
-          : run(unrecorded, false)
-      })
-    )
+            const exit = Exit.failCause(failure.right)
+            // An unsafe call cut while its request was in flight: the warning first.
+            if (call.idempotency === "unsafe" && state.sent && Cause.isInterruptedOnly(failure.right)) {
+              return endLogged(logInterrupted(call, requestId), exit)
+            }
+            end(exit)
+            return exit
+          }
+        })
+      }
+      // Ended however it ends (interrupted too): a recorded span, live metrics, the warning of
+      // an unsafe call cut in flight. One uninterruptible region, interruptible only inside
+      // `restore`. A call with none of these to end has no region: nothing is lost if it is cut.
+      if (!recorded && !metricsOn && call.idempotency !== "unsafe") return run(unrecorded, identity)
+      return Effect.uninterruptibleMask((restore) =>
+        recorded
+          ? Effect.flatMap(Effect.makeSpan(call.endpoint, { kind: "client", captureStackTrace: false }), (span) => run(span, restore))
+          : run(unrecorded, restore)
+      )
+    })
 
   return { execute }
 })
@@ -411,6 +416,9 @@ const annotateFailure = (span: Tracer.Span, error: DouyinError) => {
   if ("code" in error) span.attribute("douyin.code", error.code)
   if ("subCode" in error && error.subCode !== undefined) span.attribute("douyin.sub_code", error.subCode)
 }
+
+/** Lets the attempts of a call be interrupted inside its uninterruptible region. */
+type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 
 /** Per-call bookkeeping, local to one `execute` (no state outlives the call). */
 interface CallState {
