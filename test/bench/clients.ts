@@ -10,19 +10,22 @@
  * - the SDK over `NodeHttpClient` undici (`layerUndiciWithoutDispatcher` + that Agent)
  * - the SDK over `FetchHttpClient.layer` (global fetch; the Agent via `FetchHttpClient.RequestInit`)
  * - the SDK over the fast client, without policies and as a production stack (default retry,
- *   a rate limiter whose limits never bind, the default tracer), and that stack with
- *   `DouyinMetrics.layerDisabled` (the difference is what recording metrics costs)
+ *   a rate limiter whose limits never bind, the default tracer), that stack with
+ *   `DouyinMetrics.layerDisabled` (the difference is what recording metrics costs), and that
+ *   stack with an OpenTelemetry tracer installed ({@link otelTracer})
  *
  * Every client does the same work per call: send the GET with the same headers, read the
  * body as text, parse it as JSON. The SDK additionally checks the envelope and decodes the
  * result: that is the overhead being measured.
  */
 import type * as ConfigError from "effect/ConfigError"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, RateLimit, Retry } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import { FanGroupQuota } from "@effect-douyin/group"
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Context, Effect, Layer, ManagedRuntime, Redacted } from "effect"
 import type { Agent } from "undici"
 import { request } from "undici"
@@ -127,13 +130,34 @@ export const production = {
   })
 }
 
+/** Drops every span it is handed: the tracer's own work stays, export I/O does not. */
+class DroppingExporter implements SpanExporter {
+  export(_spans: Array<ReadableSpan>, done: (result: { readonly code: number }) => void): void {
+    done({ code: 0 })
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve()
+  }
+}
+
+/**
+ * An OpenTelemetry tracer as an application installs one (`NodeSdk.layer`, a batch span
+ * processor), whose exporter drops the spans: what recording spans costs the client, without
+ * the export's own I/O.
+ */
+export const otelTracer: Layer.Layer<never> = NodeSdk.layer(() => ({
+  resource: { serviceName: "effect-douyin-bench" },
+  spanProcessor: new BatchSpanProcessor(new DroppingExporter())
+}))
+
 /** The SDK as an application would assemble it, over the given HttpClient layer. */
 export const sdkRuntime = (
   baseUrl: string,
   http: Layer.Layer<HttpClient.HttpClient, ConfigError.ConfigError>,
   rateLimit: Layer.Layer<RateLimit.RateLimit, ConfigError.ConfigError> = RateLimit.layerDisabled,
   retry: Layer.Layer<Retry.Retry, ConfigError.ConfigError, DouyinConfig.DouyinConfig> = Retry.layerDisabled,
-  metrics = true
+  metrics = true,
+  tracer: Layer.Layer<never> = Layer.empty
 ) => {
   const client = DouyinClient.layer.pipe(
     Layer.provide(rateLimit),
@@ -144,5 +168,5 @@ export const sdkRuntime = (
     // Every layer above reads it when built: off here means no metric recorded by any of them.
     Layer.provide(metrics ? Layer.empty : DouyinMetrics.layerDisabled)
   )
-  return ManagedRuntime.make(benchCallLayer.pipe(Layer.provide(client)))
+  return ManagedRuntime.make(Layer.merge(benchCallLayer.pipe(Layer.provide(client)), tracer))
 }

@@ -19,12 +19,10 @@
  * (cache misses, frequency), so the least is the closest to the work itself. Validation and decoding are pure functions:
  * timed in loops of their own.
  */
-import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { AccessToken, DouyinClient, DouyinConfig, DouyinMetrics, RateLimit, Retry } from "@effect-douyin/core"
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import { FanGroupQuota } from "@effect-douyin/group"
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, ManagedRuntime, Redacted, Schema } from "effect"
 import { Dispatcher } from "undici"
 import * as Clients from "./clients.js"
@@ -45,16 +43,6 @@ class MemoryDispatcher extends Dispatcher {
       handler.onResponseEnd?.(controller, {})
     })
     return true
-  }
-}
-
-/** Drops every span it is handed: the tracer's own work stays, export I/O does not. */
-class DroppingExporter implements SpanExporter {
-  export(_spans: Array<ReadableSpan>, done: (result: { readonly code: number }) => void): void {
-    done({ code: 0 })
-  }
-  shutdown(): Promise<void> {
-    return Promise.resolve()
   }
 }
 
@@ -82,12 +70,7 @@ const sdkVariant = async (name: string, http: Layer.Layer<HttpClient.HttpClient>
     Layer.provide(http),
     Layer.provide(options.metrics ? Layer.empty : DouyinMetrics.layerDisabled)
   )
-  const tracer = options.tracer
-    ? NodeSdk.layer(() => ({
-      resource: { serviceName: "bench" },
-      spanProcessor: new BatchSpanProcessor(new DroppingExporter())
-    }))
-    : Layer.empty
+  const tracer = options.tracer ? Clients.otelTracer : Layer.empty
   const runtime = ManagedRuntime.make(Layer.merge(FanGroupQuota.layer.pipe(Layer.provide(client)), tracer))
   const quota = await runtime.runPromise(FanGroupQuota.FanGroupQuota)
   const call = quota.remaining({ openId: Clients.openId })
