@@ -20,9 +20,12 @@
  *      (or dies), 500, so that Douyin delivers the event again, and the `Msg-Id` claim is
  *      released ({@link WebhookDedupe.Service.release}) so that the redelivery runs the
  *      handler: a Msg-Id stays recorded only once handled. Douyin waits about 5 s for an
- *      answer (docs/wire.md#webhooks): keep such handlers short. A redelivery that arrives
- *      while the first is still being handled is answered as a duplicate (200); the first
- *      delivery's answer decides whether Douyin tries again.
+ *      answer (docs/wire.md#webhooks) and takes a late one as a failure, so a handler still
+ *      running at {@link Options.handlerTimeout} (default 4 s) is interrupted and answered
+ *      like a failure (500, claim released): an answer Douyin would not read never
+ *      acknowledges a delivery. A redelivery that arrives while the first is still being
+ *      handled is answered as a duplicate (200); the first delivery's answer decides whether
+ *      Douyin tries again.
  *
  * Mounting inside an `HttpApi`: take the receiver from the context when the group is built and
  * hand its `app` to `handleRaw` (the handler of an `HttpApi` endpoint may need only what the
@@ -61,13 +64,16 @@
  *
  * @since 0.1.0
  */
+import { ConfigCheck } from "@effect-douyin/core"
 import * as DouyinMetrics from "@effect-douyin/core/DouyinMetrics"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpIncomingMessage from "@effect/platform/HttpIncomingMessage"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Cause from "effect/Cause"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as FiberSet from "effect/FiberSet"
 import * as Layer from "effect/Layer"
@@ -225,7 +231,17 @@ export interface Options {
    * the handler runs again; the Msg-Id is recorded only once handled.
    */
   readonly acknowledge?: "immediately" | "afterHandler" | undefined
+  /**
+   * `"afterHandler"` only: how long a handler may run before its delivery is answered 500
+   * (the handler is interrupted, the Msg-Id released, so that Douyin's redelivery runs it
+   * again). Default 4 seconds, under the about 5 s Douyin waits for an answer. A duration
+   * above 0; anything else fails the build with a `ConfigError` naming `handlerTimeout`.
+   */
+  readonly handlerTimeout?: Duration.DurationInput | undefined
 }
+
+/** Below the about 5 s Douyin waits for a webhook's answer, with room for the answer's way back. */
+const defaultHandlerTimeout = Duration.seconds(4)
 
 /**
  * Builds the receiver. The handlers' requirements `R` are captured from the context where
@@ -238,9 +254,16 @@ export interface Options {
 export const make = <R = never>(
   handlers: Handlers<R>,
   options: Options = {}
-): Effect.Effect<Service, never, WebhookConfig | WebhookDedupe | Scope.Scope | Exclude<R, Scope.Scope>> =>
+): Effect.Effect<
+  Service,
+  ConfigError.ConfigError,
+  WebhookConfig | WebhookDedupe | Scope.Scope | Exclude<R, Scope.Scope>
+> =>
   Effect.gen(function*() {
     const afterHandler = options.acknowledge === "afterHandler"
+    const handlerTimeout = options.handlerTimeout === undefined
+      ? defaultHandlerTimeout
+      : yield* ConfigCheck.option("handlerTimeout", ConfigCheck.positiveDuration, options.handlerTimeout)
     const config = yield* WebhookConfig
     const dedupe = yield* WebhookDedupe
     const context = yield* Effect.context<Exclude<R, Scope.Scope>>()
@@ -324,7 +347,23 @@ export const make = <R = never>(
           yield* start(event, delivery)
           return yield* counted(event._tag, reply(200, "acknowledged"))
         }
-        if (yield* runHandler(event, delivery)) return yield* counted(event._tag, reply(200, "acknowledged"))
+        const handled = yield* runHandler(event, delivery).pipe(
+          Effect.timeoutTo({
+            duration: handlerTimeout,
+            onSuccess: Effect.succeed,
+            onTimeout: () =>
+              Effect.as(
+                Effect.logWarning(
+                  `douyin webhook handler for ${event._tag} did not finish within ${
+                    Duration.format(handlerTimeout)
+                  }; interrupted and answered 500 so that Douyin delivers it again`
+                ),
+                false
+              )
+          }),
+          Effect.flatten
+        )
+        if (handled) return yield* counted(event._tag, reply(200, "acknowledged"))
         // Not handled: forget the claim, so that Douyin's redelivery runs the handler again.
         if (Option.isSome(msgId) && dedupe.release !== undefined) {
           yield* dedupe.release(msgId.value).pipe(
@@ -380,7 +419,7 @@ export const make = <R = never>(
 export const layer = <R = never>(
   handlers: Handlers<R>,
   options: Options = {}
-): Layer.Layer<WebhookHandler, never, WebhookConfig | WebhookDedupe | Exclude<R, Scope.Scope>> =>
+): Layer.Layer<WebhookHandler, ConfigError.ConfigError, WebhookConfig | WebhookDedupe | Exclude<R, Scope.Scope>> =>
   Layer.scoped(WebhookHandler, make(handlers, options))
 
 /**

@@ -52,8 +52,8 @@ export interface Options extends WebhookConfig.Options, WebhookHandler.Options {
 }
 
 /**
- * What building the receiver can fail with: a missing or blank secret, a bad size
- * (`ConfigError`), or a Redis that cannot be reached (`WebhookDedupeError`).
+ * What building the receiver can fail with: a missing or blank secret, a bad size or handler
+ * timeout (`ConfigError`), or a Redis that cannot be reached (`WebhookDedupeError`).
  *
  * @since 0.4.0
  * @category models
@@ -86,7 +86,7 @@ export const layer = <R = never>(
   handlers: WebhookHandler.Handlers<R>,
   options: Options
 ): Layer.Layer<WebhookHandler.WebhookHandler, BuildError, Exclude<R, Scope.Scope>> =>
-  WebhookHandler.layer(handlers, { acknowledge: options.acknowledge }).pipe(
+  WebhookHandler.layer(handlers, { acknowledge: options.acknowledge, handlerTimeout: options.handlerTimeout }).pipe(
     Layer.provide(WebhookConfig.layer({ clientSecret: options.clientSecret, maxBodyBytes: options.maxBodyBytes })),
     Layer.provide(dedupe(options.redis))
   )
@@ -106,7 +106,7 @@ export const config: Config.Config<WebhookConfig.Options & { readonly redis?: Re
 
 /**
  * The receiver from config ({@link config}); `options` are the code-only parts (the
- * acknowledgement mode).
+ * acknowledgement mode and its handler timeout).
  *
  * @since 0.4.0
  * @category layers

@@ -1,6 +1,6 @@
 import { HttpRouter, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Cause, Context, Deferred, Effect, Exit, Layer, Logger, Option, Redacted, Ref, Scope } from "effect"
+import { Cause, Context, Deferred, Effect, Exit, Fiber, Layer, Logger, Option, Redacted, Ref, Scope, TestClock } from "effect"
 import { WebhookConfig, WebhookDedupe, WebhookHandler, WebhookSignature } from "../src/index.js"
 import type { WebhookEvent } from "../src/index.js"
 import { enterGroupAuditChange, groupFansEvent, textMessage, verifyVector } from "./fixtures/webhookSamples.js"
@@ -285,4 +285,53 @@ describe("WebhookHandler as an HttpApp", () => {
       )
       expect(tooBig.status).toBe(413)
     }))
+})
+
+describe("WebhookHandler: acknowledge after the handler, within the handler timeout", () => {
+  const afterHandler = (handlers: WebhookHandler.Handlers, options: Partial<WebhookHandler.Options> = {}) =>
+    WebhookHandler.make(handlers, { acknowledge: "afterHandler", ...options }).pipe(Effect.provide(Env))
+
+  it.scoped("a handler still running at 4 s (default) is cut: 500, Msg-Id released; the redelivery runs it again (TestClock)", () =>
+    Effect.gen(function*() {
+      const runs = yield* Ref.make(0)
+      const finished = yield* Ref.make(0)
+      const receiver = yield* afterHandler({
+        // The first run takes 10 s (Douyin stopped waiting long before); later runs are quick.
+        EntryApplicationChanged: () =>
+          Effect.flatMap(
+            Ref.updateAndGet(runs, (n) => n + 1),
+            (n) => Effect.zipRight(n === 1 ? Effect.sleep("10 seconds") : Effect.void, Ref.update(finished, (k) => k + 1))
+          )
+      })
+      const delivery = signed(enterGroupAuditChange, { "msg-id": "slow-1" })
+      const first = yield* Effect.fork(receiver.handle(delivery))
+      yield* TestClock.adjust("3999 millis")
+      expect(first.unsafePoll()).toBeNull()
+      yield* TestClock.adjust("1 millis")
+      const reply = yield* Fiber.join(first)
+      expect([reply.status, reply.outcome]).toEqual([500, "failed"])
+      expect(yield* Ref.get(finished)).toBe(0) // interrupted, not left running
+      // the claim was released: Douyin's redelivery is handled, then recorded
+      expect((yield* receiver.handle(delivery)).status).toBe(200)
+      expect((yield* receiver.handle(delivery)).outcome).toBe("duplicate")
+      expect([yield* Ref.get(runs), yield* Ref.get(finished)]).toEqual([2, 1])
+    }))
+
+  it.scoped("a handler that ends within handlerTimeout is acknowledged (a longer timeout, set in code)", () =>
+    Effect.gen(function*() {
+      const receiver = yield* afterHandler({ EntryApplicationChanged: () => Effect.sleep("6 seconds") }, { handlerTimeout: "8 seconds" })
+      const pending = yield* Effect.fork(receiver.handle(signed(enterGroupAuditChange, { "msg-id": "slow-2" })))
+      yield* TestClock.adjust("6 seconds")
+      expect((yield* Fiber.join(pending)).status).toBe(200)
+    }))
+
+  it.effect.each([0, -1, Number.NaN, "-5 seconds", "soon"] as const)(
+    "handlerTimeout %j: a ConfigError naming it, no receiver",
+    (bad) =>
+      Effect.gen(function*() {
+        const built = yield* Effect.scoped(Effect.exit(afterHandler({}, { handlerTimeout: bad as never })))
+        expect(Exit.isFailure(built)).toBe(true)
+        if (Exit.isFailure(built)) expect(Cause.pretty(built.cause)).toContain("handlerTimeout")
+      })
+  )
 })

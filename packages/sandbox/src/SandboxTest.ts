@@ -171,5 +171,6 @@ export const layerWebhooks = <R = never>(
       )
     )
   })
-  return Layer.effectDiscard(connect).pipe(Layer.provideMerge(WebhookHandler.layer(handlers)))
+  // The default options: nothing to refuse (a ConfigError only comes from a bad option).
+  return Layer.effectDiscard(connect).pipe(Layer.provideMerge(Layer.orDie(WebhookHandler.layer(handlers))))
 }
