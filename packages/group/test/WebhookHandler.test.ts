@@ -288,7 +288,7 @@ describe("WebhookHandler as an HttpApp", () => {
 })
 
 describe("WebhookHandler: acknowledge after the handler, within the handler timeout", () => {
-  const afterHandler = (handlers: WebhookHandler.Handlers, options: Partial<WebhookHandler.Options> = {}) =>
+  const afterHandler = (handlers: WebhookHandler.Handlers<never>, options: Partial<WebhookHandler.Options> = {}) =>
     WebhookHandler.make(handlers, { acknowledge: "afterHandler", ...options }).pipe(Effect.provide(Env))
 
   it.scoped("a handler still running at 4 s (default) is cut: 500, Msg-Id released; the redelivery runs it again (TestClock)", () =>
