@@ -22,15 +22,14 @@
  * @since 0.3.0
  */
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as AppletTemplate from "./AppletTemplate.js"
 import { commonCodes } from "./internal/codes.js"
+import * as cursorPages from "./internal/cursorPages.js"
 
 /**
  * @since 0.3.0
@@ -215,10 +214,6 @@ export interface StreamInput {
   readonly status?: AppletTemplate.ReviewStatus | undefined
 }
 
-/** Only an absent `count` takes the default; anything else goes to `list`'s Schema as given. */
-const firstPage = (input: StreamInput): Input =>
-  Predicate.isRecord(input) && input.count === undefined ? { ...input, count: maxPageSize } : input as Input
-
 /**
  * Every template, page after page: follows `cursor` while `has_more` is true, fetching pages
  * lazily as the stream is pulled. Stops as well if Douyin answers `has_more` with the cursor
@@ -239,14 +234,8 @@ const firstPage = (input: StreamInput): Input =>
  * @category accessors
  */
 export const stream = (input: StreamInput = {}): Stream.Stream<AppletTemplate.Template, Error, ListAppletTemplates> =>
-  Stream.unwrap(
-    Effect.map(ListAppletTemplates, (service) =>
-      Stream.paginateChunkEffect(firstPage(input), (request) =>
-        Effect.map(service.list(request), (page) =>
-          [
-            Chunk.fromIterable(page.templates),
-            page.hasMore && page.cursor !== (request.cursor ?? 0)
-              ? Option.some<Input>({ ...request, cursor: page.cursor })
-              : Option.none()
-          ] as const)))
-  )
+  cursorPages.stream(ListAppletTemplates, input, {
+    pageSize: maxPageSize,
+    absentCursor: 0,
+    items: (page) => page.templates
+  })

@@ -21,14 +21,12 @@
  * @since 0.1.0
  */
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
-import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Predicate from "effect/Predicate"
+import type * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { commonCodes } from "./internal/codes.js"
+import * as cursorPages from "./internal/cursorPages.js"
 import * as FanGroup from "./FanGroup.js"
 
 /**
@@ -223,14 +221,6 @@ export interface StreamInput {
 }
 
 /**
- * The first page's input: only an absent `count` takes the default. Anything else (`null`,
- * `0`, `51`, or no input object at all) goes to `list` as given, whose `Request` Schema
- * rejects it with `DouyinInvalidInput` before anything is sent.
- */
-const firstPage = (input: StreamInput): Input =>
-  Predicate.isRecord(input) && input.count === undefined ? { ...input, count: maxPageSize } : input as Input
-
-/**
  * Every join application, page after page: follows `cursor` while `has_more` is true. Pages
  * are fetched lazily, as the stream is pulled. Stops as well if Douyin answers `has_more`
  * with the same cursor it was asked for (it would otherwise loop forever). Every page goes
@@ -251,14 +241,8 @@ const firstPage = (input: StreamInput): Input =>
  * @category accessors
  */
 export const stream = (input: StreamInput): Stream.Stream<FanGroup.EntryApplication, Error, ListEntryApplications> =>
-  Stream.unwrap(
-    Effect.map(ListEntryApplications, (service) =>
-      Stream.paginateChunkEffect(firstPage(input), (request) =>
-        Effect.map(service.list(request), (page) =>
-          [
-            Chunk.fromIterable(page.applications),
-            page.hasMore && page.cursor !== request.cursor
-              ? Option.some<Input>({ ...request, cursor: page.cursor })
-              : Option.none()
-          ] as const)))
-  )
+  cursorPages.stream(ListEntryApplications, input, {
+    pageSize: maxPageSize,
+    absentCursor: undefined,
+    items: (page) => page.applications
+  })
