@@ -9,9 +9,8 @@
  *
  * @since 0.1.0
  */
-import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { wireString } from "./internal/schema.js"
+import { listOrEmpty, wireString } from "./internal/schema.js"
 
 // ---------------------------------------------------------------------------
 // enums
@@ -191,11 +190,7 @@ export const RelationType: Schema.Schema<RelationType, 0 | 1 | 7 | 30 | 60> = Sc
  * `string` key `Schema.fromKey` would give the encoded struct an index signature, and the
  * published `.d.ts` would not type-check in a consumer with `skipLibCheck: false`.
  */
-const stringList = <const K extends string>(key: K) =>
-  Schema.optionalToRequired(Schema.NullOr(Schema.Array(Schema.String)), Schema.Array(Schema.String), {
-    decode: (o) => Option.getOrElse(Option.flatMap(o, Option.fromNullable), () => []),
-    encode: (a) => Option.some(a)
-  }).pipe(Schema.fromKey(key))
+const stringList = <const K extends string>(key: K) => listOrEmpty(Schema.String).pipe(Schema.fromKey(key))
 
 /**
  * A fan group the operator owns, as listed by `GET /im/group/fans/list/`.

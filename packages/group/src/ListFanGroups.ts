@@ -21,10 +21,9 @@
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { commonCodes } from "./internal/codes.js"
-import { OperatorOnly } from "./internal/schema.js"
+import { listOrEmpty, OperatorOnly } from "./internal/schema.js"
 import * as FanGroup from "./FanGroup.js"
 
 /**
@@ -59,14 +58,7 @@ export type Error = DouyinError.ReadError
  * @category schemas
  */
 export const Response = Schema.Struct({
-  groups: Schema.optionalToRequired(
-    Schema.NullOr(Schema.Array(FanGroup.FanGroup)),
-    Schema.Array(Schema.typeSchema(FanGroup.FanGroup)),
-    {
-      decode: (o) => Option.getOrElse(Option.flatMap(o, Option.fromNullable), () => []),
-      encode: (groups) => Option.some(groups)
-    }
-  ).pipe(Schema.fromKey("group_list"))
+  groups: listOrEmpty(FanGroup.FanGroup).pipe(Schema.fromKey("group_list"))
 })
 
 /**

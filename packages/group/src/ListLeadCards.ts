@@ -21,10 +21,9 @@
 import { type DouyinError, Endpoint } from "@effect-douyin/core"
 import * as Context from "effect/Context"
 import type * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import { commonCodes } from "./internal/codes.js"
-import { OperatorOnly } from "./internal/schema.js"
+import { listOrEmpty, OperatorOnly } from "./internal/schema.js"
 import * as LeadCard from "./LeadCard.js"
 
 /**
@@ -59,14 +58,7 @@ export type Error = DouyinError.ReadError
  * @category schemas
  */
 export const Response = Schema.Struct({
-  cards: Schema.optionalToRequired(
-    Schema.NullOr(Schema.Array(LeadCard.Card)),
-    Schema.Array(Schema.typeSchema(LeadCard.Card)),
-    {
-      decode: (o) => Option.getOrElse(Option.flatMap(o, Option.fromNullable), () => []),
-      encode: (cards) => Option.some(cards)
-    }
-  )
+  cards: listOrEmpty(LeadCard.Card)
 })
 
 /**

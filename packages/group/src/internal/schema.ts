@@ -2,6 +2,7 @@
  * Small Schema building blocks shared by the fan-group modules (not exported).
  */
 import { Endpoint } from "@effect-douyin/core"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 
 /**
@@ -37,6 +38,18 @@ export const BooleanFromInt: Schema.Schema<boolean, number> = Schema.transform(S
 
 /** An optional 0/1 switch renamed to `key`; absent stays absent on the wire. */
 export const optionalSwitch = <const K extends string>(key: K) => Schema.optional(BooleanFromInt).pipe(Schema.fromKey(key))
+
+/**
+ * A list field Douyin may send as `null` or leave out: both read as `[]`; a list is sent as
+ * given. Rename it with `Schema.fromKey` where the wire key differs.
+ */
+export const listOrEmpty = <A, I, R>(
+  item: Schema.Schema<A, I, R>
+): Schema.PropertySignature<":", ReadonlyArray<A>, never, "?:", ReadonlyArray<I> | null, false, R> =>
+  Schema.optionalToRequired(Schema.NullOr(Schema.Array(item)), Schema.Array(Schema.typeSchema(item)), {
+    decode: (o) => Option.getOrElse(Option.flatMap(o, Option.fromNullable), () => []),
+    encode: (items) => Option.some(items)
+  })
 
 /** A success body with nothing in it for the caller (envelope B): decodes any JSON to `void`. */
 export const NoPayload: Schema.Schema<void, unknown> = Schema.transform(Schema.Unknown, Schema.Void, {
