@@ -6,7 +6,9 @@
  * hold a secret (a password inside a URL included).
  *
  * Each check is one function from a value to its checked form or the reason it is refused;
- * {@link option} applies it to an option given in code, {@link key} to a config key.
+ * {@link option} applies it to an option given in code, {@link key} to a config key
+ * ({@link optional} when the key may be left out), {@link optionWith} to an option of a module
+ * that fails with an error of its own.
  *
  * @example
  * ```ts
@@ -26,6 +28,7 @@ import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
 /**
@@ -45,7 +48,41 @@ export type Check<in A, out B = A> = (value: A) => Either.Either<B, string>
  * @category combinators
  */
 export const option = <A, B>(name: string, check: Check<A, B>, value: A): Either.Either<B, ConfigError.ConfigError> =>
-  Either.mapLeft(check(value), (reason) => ConfigError.InvalidData(name.split("."), reason))
+  optionWith(name, check, value, invalidData)
+
+const invalidData = (name: string, reason: string): ConfigError.ConfigError => ConfigError.InvalidData(name.split("."), reason)
+
+/**
+ * Applies `check` to an option given in code, as {@link option} does, but the refusal is what
+ * `refuse` builds from the option's name and the reason: for a module that fails with an
+ * error of its own instead of a `ConfigError` (the Redis connection fails with its
+ * `RedisError`, operation `configure`). The reason never holds a value that may be a secret.
+ *
+ * @example
+ * ```ts
+ * import { ConfigCheck } from "@effect-douyin/core"
+ * import { Data } from "effect"
+ *
+ * class PoolError extends Data.TaggedError("PoolError")<{ readonly description: string }> {}
+ *
+ * // Either.left(PoolError "size: expected a whole number above 0, got 0")
+ * const size = ConfigCheck.optionWith(
+ *   "size",
+ *   ConfigCheck.positiveInteger,
+ *   0,
+ *   (name, reason) => new PoolError({ description: `${name}: ${reason}` })
+ * )
+ * ```
+ *
+ * @since 0.4.0
+ * @category combinators
+ */
+export const optionWith = <A, B, E>(
+  name: string,
+  check: Check<A, B>,
+  value: A,
+  refuse: (name: string, reason: string) => E
+): Either.Either<B, E> => Either.mapLeft(check(value), (reason) => refuse(name, reason))
 
 /**
  * The config key `name`, read with `config` (unnamed, e.g. `Config.string()`) and checked
@@ -60,6 +97,27 @@ export const key = <A, B>(name: string, config: Config.Config<A>, check: Check<A
     Config.mapOrFail(config, (value) => Either.mapLeft(check(value), (reason) => ConfigError.InvalidData([], reason))),
     name
   )
+
+/**
+ * A config key that may be left out: `undefined` when it is absent, its value otherwise (the
+ * shape of an options field `field?: A | undefined`). A key that is present but unreadable, or
+ * refused by its check, still fails with its `ConfigError`.
+ *
+ * @example
+ * ```ts
+ * import { ConfigCheck } from "@effect-douyin/core"
+ * import { Config } from "effect"
+ *
+ * // Config<string | undefined>: undefined when MY_PUBLIC_URL is not set, a ConfigError when it
+ * // is set but not an http(s) URL
+ * const publicUrl = ConfigCheck.optional(ConfigCheck.key("MY_PUBLIC_URL", Config.string(), ConfigCheck.httpUrl))
+ * ```
+ *
+ * @since 0.4.0
+ * @category combinators
+ */
+export const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> =>
+  Config.map(Config.option(config), Option.getOrUndefined)
 
 /**
  * A whole number above 0 (`NaN`, infinities, fractions, 0 and negatives refused).
