@@ -13,9 +13,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as ConfigCheck from "./ConfigCheck.js"
 
-/** An optional key, `undefined` when absent (a present but malformed key still fails). */
-const optional = <A>(config: Config.Config<A>): Config.Config<A | undefined> => Config.map(Config.option(config), Option.getOrUndefined)
-
 /**
  * The production host.
  *
@@ -137,10 +134,10 @@ export const layer = (options: Options = {}): Layer.Layer<DouyinConfig, ConfigEr
  * @category config
  */
 export const config: Config.Config<Options> = Config.all({
-  baseUrl: optional(ConfigCheck.key("DOUYIN_BASE_URL", Config.string(), ConfigCheck.httpUrl)),
-  attemptTimeout: optional(ConfigCheck.key("DOUYIN_ATTEMPT_TIMEOUT", Config.duration(), ConfigCheck.positiveDuration)),
-  callTimeout: optional(ConfigCheck.key("DOUYIN_CALL_TIMEOUT", Config.duration(), ConfigCheck.positiveDuration)),
-  userAgent: optional(Config.string("DOUYIN_USER_AGENT"))
+  baseUrl: ConfigCheck.optional(ConfigCheck.key("DOUYIN_BASE_URL", Config.string(), ConfigCheck.httpUrl)),
+  attemptTimeout: ConfigCheck.optional(ConfigCheck.key("DOUYIN_ATTEMPT_TIMEOUT", Config.duration(), ConfigCheck.positiveDuration)),
+  callTimeout: ConfigCheck.optional(ConfigCheck.key("DOUYIN_CALL_TIMEOUT", Config.duration(), ConfigCheck.positiveDuration)),
+  userAgent: ConfigCheck.optional(Config.string("DOUYIN_USER_AGENT"))
 })
 
 /**

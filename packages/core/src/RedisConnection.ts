@@ -19,6 +19,7 @@ import * as Config from "effect/Config"
 import type * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
+import * as ConfigCheck from "./ConfigCheck.js"
 
 /**
  * One Redis connection (the options `Redis.layer` of `@effect-douyin/core/Redis` takes).
@@ -47,7 +48,7 @@ export interface Options {
 export const config: Config.Config<Option.Option<Options>> = Config.map(
   Config.all({
     url: Config.option(Config.redacted("DOUYIN_REDIS_URL")),
-    prefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX"))
+    prefix: ConfigCheck.optional(Config.string("DOUYIN_REDIS_PREFIX"))
   }),
-  ({ prefix, url }) => Option.map(url, (url): Options => ({ url, prefix: Option.getOrUndefined(prefix) }))
+  ({ prefix, url }) => Option.map(url, (url): Options => ({ url, prefix }))
 )

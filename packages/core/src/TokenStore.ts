@@ -46,6 +46,7 @@ import type * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type { ConfigError } from "effect/ConfigError"
+import * as ConfigCheck from "./ConfigCheck.js"
 import type * as DouyinError from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
@@ -391,10 +392,7 @@ export const makeEncoded = (backend: Backend, encryption: Encryption | undefined
  * @since 0.2.0
  * @category config
  */
-export const optionalEncryption: Config.Config<Encryption | undefined> = Config.map(
-  Config.option(encryptionConfig),
-  Option.getOrUndefined
-)
+export const optionalEncryption: Config.Config<Encryption | undefined> = ConfigCheck.optional(encryptionConfig)
 
 /**
  * Options of {@link layerFile}.

@@ -44,6 +44,7 @@
 import * as DouyinHttpClient from "@effect-douyin/core/DouyinHttpClient"
 import {
   AccessToken,
+  ConfigCheck,
   DouyinClient,
   DouyinConfig,
   OAuth,
@@ -345,16 +346,16 @@ export const config: Config.Config<Configured> = Config.map(
     douyin: DouyinConfig.config,
     tokenStore: TokenStore.fileConfig,
     redis: RedisConnection.config,
-    stateDirectory: Config.option(Config.string("DOUYIN_STATE_DIR")),
-    broadcastDirectory: Config.option(Config.string("DOUYIN_BROADCAST_DIR"))
+    stateDirectory: ConfigCheck.optional(Config.string("DOUYIN_STATE_DIR")),
+    broadcastDirectory: ConfigCheck.optional(Config.string("DOUYIN_BROADCAST_DIR"))
   }),
   ({ broadcastDirectory, credentials, douyin, redis, stateDirectory, tokenStore }) => ({
     ...douyin,
     ...credentials,
     tokenStore,
     redis: Option.getOrUndefined(redis),
-    stateDirectory: Option.getOrUndefined(stateDirectory),
-    broadcastDirectory: Option.getOrUndefined(broadcastDirectory)
+    stateDirectory,
+    broadcastDirectory
   })
 )
 

@@ -8,7 +8,6 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import { ConfigCheck } from "@effect-douyin/core"
 import type { ConfigError } from "effect/ConfigError"
@@ -101,8 +100,9 @@ export const layer = (options: Options): Layer.Layer<WebhookConfig, ConfigError>
  */
 export const config: Config.Config<Options> = Config.all({
   clientSecret: ConfigCheck.key("DOUYIN_CLIENT_SECRET", Config.redacted(), ConfigCheck.nonBlank),
-  maxBodyBytes: Config.option(ConfigCheck.key("DOUYIN_WEBHOOK_MAX_BODY_BYTES", Config.integer(), ConfigCheck.positiveInteger))
-    .pipe(Config.map(Option.getOrUndefined))
+  maxBodyBytes: ConfigCheck.optional(
+    ConfigCheck.key("DOUYIN_WEBHOOK_MAX_BODY_BYTES", Config.integer(), ConfigCheck.positiveInteger)
+  )
 })
 
 /**
