@@ -30,7 +30,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
@@ -90,11 +89,11 @@ export interface Options {
 const describe = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
 
 /**
- * An option checked before anything connects: a bad one is a {@link RedisError} naming it
- * (operation `configure`), its reason never holding the URL or its password.
+ * How an option checked before anything connects (`ConfigCheck.optionWith`) is refused: a
+ * {@link RedisError} naming it (operation `configure`), its reason never holding the URL or
+ * its password.
  */
-const checked = <A, B>(name: string, check: ConfigCheck.Check<A, B>, value: A) =>
-  Either.mapLeft(check(value), (reason) => new RedisError({ operation: "configure", description: `${name}: ${reason}` }))
+const refused = (name: string, reason: string) => new RedisError({ operation: "configure", description: `${name}: ${reason}` })
 
 /**
  * Connects (failing with {@link RedisError} if Redis cannot be reached within
@@ -110,12 +109,12 @@ export const make = (options: Options = {}): Effect.Effect<Service, RedisError, 
       : Redacted.isRedacted(options.url)
       ? Redacted.value(options.url)
       : options.url
-    const url = yield* checked("url", ConfigCheck.redisUrl, rawUrl)
+    const url = yield* ConfigCheck.optionWith("url", ConfigCheck.redisUrl, rawUrl, refused)
     const connectTimeout = Duration.toMillis(
-      yield* checked("connectTimeout", ConfigCheck.positiveDuration, options.connectTimeout ?? "5 seconds")
+      yield* ConfigCheck.optionWith("connectTimeout", ConfigCheck.positiveDuration, options.connectTimeout ?? "5 seconds", refused)
     )
     const commandTimeout = Duration.toMillis(
-      yield* checked("commandTimeout", ConfigCheck.positiveDuration, options.commandTimeout ?? "2 seconds")
+      yield* ConfigCheck.optionWith("commandTimeout", ConfigCheck.positiveDuration, options.commandTimeout ?? "2 seconds", refused)
     )
     const client = yield* Effect.acquireRelease(
       Effect.sync(() =>
@@ -171,6 +170,6 @@ export const layerConfig = (
       Config.redacted(),
       (url) => Either.map(ConfigCheck.redisUrl(Redacted.value(url)), () => url)
     ),
-    prefix: Config.option(Config.string("DOUYIN_REDIS_PREFIX")).pipe(Config.map(Option.getOrUndefined))
+    prefix: ConfigCheck.optional(Config.string("DOUYIN_REDIS_PREFIX"))
   })
 ): Layer.Layer<Redis, RedisError | ConfigError> => Layer.scoped(Redis, Effect.flatMap(config, make))
