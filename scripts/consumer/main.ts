@@ -15,6 +15,7 @@ import {
 } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as SendGroupMessage from "@effect-douyin/group/SendGroupMessage"
+import type * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
 import type * as WebhookLive from "@effect-douyin/group/WebhookLive"
 import { type ConfigError, Effect, Layer, Schema } from "effect"
 
@@ -40,7 +41,14 @@ export type Named = [
   DouyinMetrics.WebhookResult,
   RedisConnection.Options,
   WebhookLive.Options,
-  WebhookLive.BuildError
+  WebhookLive.BuildError,
+  FanGroupLive.Services,
+  FanGroupLive.BuildError,
+  FanGroupLive.RedisOptions,
+  FanGroupLive.Requirements,
+  FanGroupLive.Options,
+  FanGroupLive.Configured,
+  FanGroupLive.ConfigOptions
 ]
 
 const openId = "creator-1"
