@@ -243,6 +243,7 @@ export interface StreamInput {
 export const stream = (input: StreamInput): Stream.Stream<FanGroup.EntryApplication, Error, ListEntryApplications> =>
   cursorPages.stream(ListEntryApplications, input, {
     pageSize: maxPageSize,
-    absentCursor: undefined,
+    // Leaving the cursor out asks for the first page, as cursor 0 does (docs/wire.md).
+    absentCursor: 0,
     items: (page) => page.applications
   })

@@ -158,6 +158,14 @@ describe("ListEntryApplications", () => {
       ])
     }).pipe(Effect.provide(layer([page(3, true, [1, 2]), page(3, true, [3])]))))
 
+  it.effect("stream: a first page (no cursor sent: cursor 0) answered with cursor 0 and has_more is the last one", () =>
+    Effect.gen(function*() {
+      const all = yield* Stream.runCollect(ListEntryApplications.stream({ openId: "op-1" }))
+      // Asking for cursor 0 again would return the same page: its items twice.
+      expect(Chunk.toReadonlyArray(all).map((a) => a.applyId)).toStrictEqual(["@apply-1", "@apply-2"])
+      expect((yield* DouyinTest.requests).map((r) => r.query)).toStrictEqual([{ open_id: "op-1", count: "50" }])
+    }).pipe(Effect.provide(layer([page(0, true, [1, 2]), page(0, true, [1, 2])]))))
+
   it.effect("stream fails with the typed error of a failing page", () =>
     Effect.gen(function*() {
       const error = yield* Effect.flip(Stream.runCollect(ListEntryApplications.stream({ openId: "op-1" })))

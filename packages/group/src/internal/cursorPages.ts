@@ -30,11 +30,11 @@ export interface Options<P extends Page, A> {
   /** The page size taken when the caller gives no `count` (the endpoint's largest page). */
   readonly pageSize: number
   /**
-   * The cursor the endpoint's request Schema sends when the input has none (`0` when it
-   * always sends one), or `undefined` when it leaves the cursor out: a first page answered
-   * with that same cursor and `hasMore` is then the last one.
+   * The cursor a request without one asks for (the first page's: `0` on Douyin's list
+   * endpoints, whether the request sends it or leaves it out): a first page answered with
+   * that same cursor and `hasMore` is then the last one (asking again would return it again).
    */
-  readonly absentCursor: number | undefined
+  readonly absentCursor: number
   /** The items of one page. */
   readonly items: (page: P) => ReadonlyArray<A>
 }
