@@ -85,7 +85,11 @@ export type Mode = "wait" | "fail"
 export interface Options {
   /** One limit for every call of the client. */
   readonly global?: Limit | undefined
-  /** One limit per operator (`open_id`). */
+  /**
+   * One limit per operator (`open_id`). The calls made with the app's client token (media
+   * uploads, lead cards, card templates: no `open_id`) act for the app itself and share one
+   * such window between them.
+   */
   readonly perOpenId?: Limit | undefined
   /** One limit per endpoint id (e.g. `group/SendGroupMessage`). */
   readonly perEndpoint?: Limit | undefined

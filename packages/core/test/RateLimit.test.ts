@@ -1,9 +1,9 @@
 import type * as ConfigError from "effect/ConfigError"
 import { describe, expect, it } from "@effect/vitest"
 import type { Layer } from "effect"
-import { Clock, Deferred, type Duration, Effect, Fiber, TestClock } from "effect"
+import { Clock, Deferred, type Duration, Effect, Either, Fiber, Redacted, TestClock } from "effect"
 import type { DouyinConfig } from "../src/index.js"
-import { DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
+import { DouyinClient, DouyinTest, Endpoint, RateLimit, Retry } from "../src/index.js"
 import { fakeClient } from "./support/fakeClient.js"
 import { Count, Send } from "./support/descriptors.js"
 
@@ -91,6 +91,30 @@ describe("RateLimit", () => {
       yield* runAll([count({ openId: "A" }), count({ openId: "A" }), count({ openId: "B" })], "5 seconds")
       expect(seen.filter((s) => s.openId === "A").map((s) => s.at)).toEqual([0, 1000])
       expect(seen.filter((s) => s.openId === "B").map((s) => s.at)).toEqual([0])
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("per open_id: calls with the app's client token (no open_id) share one window, apart from every operator's", () => {
+    const { layer, seen } = setup(RateLimit.layer({ perOpenId: second }))
+    // A call as an endpoint with `token: "client"` makes it: the app's token, no open_id.
+    const clientCall = Effect.flatMap(DouyinClient.DouyinClient, (client) =>
+      client.execute({
+        endpoint: "test/ClientCount",
+        method: "GET",
+        path: "/im/client/count/",
+        openId: "",
+        query: {},
+        body: undefined,
+        envelope: "A",
+        idempotency: "read",
+        decode: Either.right,
+        token: { get: Effect.succeed(Redacted.make("clt.app")), refresh: () => Effect.succeedNone }
+      }))
+    return Effect.gen(function*() {
+      const count = yield* Endpoint.handler(Count)
+      yield* runAll([clientCall, clientCall, Effect.asVoid(count({ openId: "A" }))], "5 seconds")
+      expect(seen.filter((s) => s.path === "/im/client/count/").map((s) => s.at)).toEqual([0, 1000])
+      expect(seen.filter((s) => s.openId === "A").map((s) => s.at)).toEqual([0])
     }).pipe(Effect.provide(layer))
   })
 
