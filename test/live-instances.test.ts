@@ -14,81 +14,25 @@ import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer, Redacted } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
+import * as Instances from "./support/Instances.js"
 import * as RedisServer from "./support/RedisServer.js"
 import { busiest } from "./support/windows.js"
 
-const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "..")
-const worker = Path.join(root, "test/support/liveWorker.ts")
+const worker = "test/support/liveWorker.ts"
 const clientKey = "ck_live_instances"
 const clientSecret = "cs_live_instances_secret"
 
-interface Worker {
-  readonly child: ChildProcess
-  readonly lines: Array<any>
-  readonly exited: Promise<{ readonly code: number | null; readonly stderr: string }>
-  readonly line: (f: (line: any) => boolean) => Promise<any>
-}
-
-/** A worker process with `DOUYIN_*` (config) and `WORKER_*` (what the app does) keys; killed at its deadline. */
-const startWorker = (env: Record<string, string>, timeoutMs = 90_000): Worker => {
-  const child = spawn(process.execPath, ["--import", "tsx", worker], {
-    cwd: root,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
-    stdio: ["pipe", "pipe", "pipe"]
-  })
-  const lines: Array<any> = []
-  const listeners: Array<() => void> = []
-  let stderr = ""
-  let buffer = ""
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("utf8")
-    const parts = buffer.split("\n")
-    buffer = parts.pop() ?? ""
-    for (const part of parts) if (part.startsWith("{")) lines.push(JSON.parse(part))
-    for (const l of listeners.slice()) l()
-  })
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs)
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) =>
-    child.once("exit", (code) => {
-      clearTimeout(timer)
-      resolve({ code, stderr })
-    })
-  )
-  const line = (f: (line: any) => boolean) =>
-    new Promise<any>((resolve, reject) => {
-      const check = () => {
-        const found = lines.find(f)
-        if (found !== undefined) resolve(found)
-      }
-      listeners.push(check)
-      check()
-      void exited.then(() => {
-        check()
-        reject(new Error(`worker exited without the expected line; stdout ${JSON.stringify(lines)}; stderr ${stderr.slice(-2000)}`))
-      })
-    })
-  return { child, lines, exited, line }
-}
-
-const scopedWorker = (env: Record<string, string>, timeoutMs?: number) =>
-  Effect.acquireRelease(Effect.sync(() => startWorker(env, timeoutMs)), (w) =>
-    Effect.promise(async () => {
-      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL")
-      await w.exited
-    }))
-
-const finished = (w: Worker) =>
-  Effect.promise(async () => {
-    const { code, stderr } = await w.exited
-    if (code !== 0) throw new Error(`worker exited with ${code}: ${JSON.stringify(w.lines)} ${stderr.slice(-2000)}`)
-    return w.lines
-  })
+/** A worker process with `DOUYIN_*` (config) and `WORKER_*` (what the app does) keys only; killed after 90 s. */
+const workerOptions = (env: Record<string, string>) => ({
+  env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
+  timeoutMs: 90_000
+})
+const startWorker = (env: Record<string, string>) => Instances.startScript(worker, [], workerOptions(env))
+const scopedWorker = (env: Record<string, string>) => Instances.scopedScript(worker, [], workerOptions(env))
+const finished = (w: Instances.Instance) => Instances.finished(w, "worker")
 
 /** The sandbox over loopback, with the app's credentials; its admin and its request log. */
 const sandbox = Effect.gen(function*() {

@@ -1,6 +1,7 @@
 /**
- * Spawns app instances (`instance.ts`) as separate OS processes (`node --import tsx`), each
- * bounded in time: a process still running at its deadline is killed and the test fails.
+ * Spawns app instances (`instance.ts`, or another worker script) as separate OS processes
+ * (`node --import tsx`), each bounded in time: a process still running at its deadline is killed
+ * and the test fails.
  */
 import { type ChildProcess, spawn } from "node:child_process"
 import * as Path from "node:path"
@@ -8,8 +9,8 @@ import { fileURLToPath } from "node:url"
 import { Effect, type Scope } from "effect"
 import type { Config } from "./instance.js"
 
-const script = Path.join(Path.dirname(fileURLToPath(import.meta.url)), "instance.ts")
 const root = Path.resolve(Path.dirname(fileURLToPath(import.meta.url)), "../..")
+const script = "test/support/instance.ts"
 
 export interface Instance {
   readonly child: ChildProcess
@@ -21,9 +22,21 @@ export interface Instance {
   readonly line: (f: (line: any) => boolean) => Promise<any>
 }
 
-export const start = (config: Config, options: { readonly timeoutMs?: number } = {}): Instance => {
-  const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(config)], {
+export interface Options {
+  /** Killed (SIGKILL) when still running after this long; default 60 s. */
+  readonly timeoutMs?: number
+}
+
+export interface ProcessOptions extends Options {
+  /** The whole environment of the process (nothing inherited); default this process's. */
+  readonly env?: Record<string, string>
+}
+
+/** Runs `file` (a path from the repository root) with `args`; its JSON lines are its results. */
+export const startScript = (file: string, args: ReadonlyArray<string>, options: ProcessOptions = {}): Instance => {
+  const child = spawn(process.execPath, ["--import", "tsx", Path.join(root, file), ...args], {
     cwd: root,
+    ...(options.env === undefined ? {} : { env: options.env }),
     stdio: ["pipe", "pipe", "pipe"]
   })
   const lines: Array<any> = []
@@ -67,20 +80,35 @@ export const start = (config: Config, options: { readonly timeoutMs?: number } =
   return { child, lines, exited, line }
 }
 
-/** Runs an instance to its end and returns its lines; fails on a non-zero exit. */
-export const run = (config: Config, options: { readonly timeoutMs?: number } = {}) =>
+/** An app instance (`instance.ts`) given `config`. */
+export const start = (config: Config, options: Options = {}): Instance => startScript(script, [JSON.stringify(config)], options)
+
+/** Waits for `instance` to end and returns its lines; fails on a non-zero exit (`name` says which). */
+export const finished = (instance: Instance, name: string) =>
   Effect.promise(async () => {
-    const result = await start(config, options).exited
+    const result = await instance.exited
     if (result.code !== 0) {
-      throw new Error(`instance ${config.mode} exited with ${result.code}: ${JSON.stringify(result.lines)} ${result.stderr.slice(-2000)}`)
+      throw new Error(`${name} exited with ${result.code}: ${JSON.stringify(result.lines)} ${result.stderr.slice(-2000)}`)
     }
     return result.lines
   })
 
-/** An instance killed (SIGKILL) when the scope closes, if still running. */
-export const scoped = (config: Config, options: { readonly timeoutMs?: number } = {}): Effect.Effect<Instance, never, Scope.Scope> =>
-  Effect.acquireRelease(Effect.sync(() => start(config, options)), (i) =>
+/** Runs an instance to its end and returns its lines; fails on a non-zero exit. */
+export const run = (config: Config, options: Options = {}) =>
+  Effect.suspend(() => finished(start(config, options), `instance ${config.mode}`))
+
+/** A process killed (SIGKILL) when the scope closes, if still running. */
+export const scopedScript = (
+  file: string,
+  args: ReadonlyArray<string>,
+  options: ProcessOptions = {}
+): Effect.Effect<Instance, never, Scope.Scope> =>
+  Effect.acquireRelease(Effect.sync(() => startScript(file, args, options)), (i) =>
     Effect.promise(async () => {
       if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill("SIGKILL")
       await i.exited
     }))
+
+/** An instance killed (SIGKILL) when the scope closes, if still running. */
+export const scoped = (config: Config, options: Options = {}): Effect.Effect<Instance, never, Scope.Scope> =>
+  scopedScript(script, [JSON.stringify(config)], options)
