@@ -3,6 +3,22 @@
  * examples). Do not "tidy" them: they are the contract.
  */
 
+/** The `data` of a Shape-A success, as every success sample carries it. */
+export const successData = { "error_code": 0, "description": "" }
+
+/**
+ * The `extra` the C# samples of create, fans list and send (and the media upload sample) carry,
+ * word for word the same in each.
+ */
+export const sampleExtra = {
+  "description": "",
+  "sub_error_code": 0,
+  "sub_description": "",
+  "now": 1648797449,
+  "logid": "021648797449846fd1b1111000700600000000000000086dfb920",
+  "error_code": 0
+}
+
 /** §8.1 Count response — C# IMGroupFansCountResponse.json */
 export const countResponse = {
   "extra": {
@@ -13,35 +29,21 @@ export const countResponse = {
     "now": 1666756486,
     "logid": "2022102611544501014017115714020A20"
   },
-  "data": { "error_code": 0, "description": "" },
+  "data": successData,
   "left_count": 2
 }
 
 /** §8.2 Create response — C# IMGroupFansCreateResponse.json */
 export const createResponse = {
-  "extra": {
-    "description": "",
-    "sub_error_code": 0,
-    "sub_description": "",
-    "now": 1648797449,
-    "logid": "021648797449846fd1b1111000700600000000000000086dfb920",
-    "error_code": 0
-  },
-  "data": { "error_code": 0, "description": "" },
+  "extra": sampleExtra,
+  "data": successData,
   "group_id": "@jebkjeb87hbejfh=="
 }
 
 /** §8.3 Fans list response — OFF-DOC partner.open-douyin.com "查询粉丝群" sample */
 export const fansListResponse = {
-  "extra": {
-    "description": "",
-    "sub_error_code": 0,
-    "sub_description": "",
-    "now": 1648797449,
-    "logid": "021648797449846fd1b1111000700600000000000000086dfb920",
-    "error_code": 0
-  },
-  "data": { "error_code": 0, "description": "" },
+  "extra": sampleExtra,
+  "data": successData,
   "group_list": [{
     "exist_num": 1,
     "group_name": "group_name",
@@ -68,7 +70,7 @@ export const auditListResponse = {
       "user_id": "29d2f583-7fd6-4daa-b1d4-cfab5c05079Q"
     }]
   },
-  "data": { "error_code": 0, "description": "" },
+  "data": successData,
   "extra": {
     "error_code": 0,
     "description": "",
@@ -95,15 +97,8 @@ export const auditSetResponse = {
 
 /** §8.6 Send group message response — C# IMSendMessageGroupResponse.json */
 export const sendResponse = {
-  "extra": {
-    "description": "",
-    "sub_error_code": 0,
-    "sub_description": "",
-    "now": 1648797449,
-    "logid": "021648797449846fd1b1111000700600000000000000086dfb920",
-    "error_code": 0
-  },
-  "data": { "error_code": 0, "description": "" },
+  "extra": sampleExtra,
+  "data": successData,
   "msg_id": "@c29bfc000+MNggFhRkwGuX1ntuc0RPc0VHKefj/yWEJ8uhd=="
 }
 
