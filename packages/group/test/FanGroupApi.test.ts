@@ -14,6 +14,7 @@ import {
   SendGroupMessage,
   SetGroupSetting
 } from "../src/index.js"
+import * as FanGroupApiSupport from "../../../test/support/fanGroupApi.js"
 import * as fixtures from "./fixtures.js"
 
 const responder: DouyinTest.Responder = {
@@ -60,7 +61,7 @@ describe("FanGroupApi", () => {
         "POST /im/group/enter/audit/set/"
       ])
       expect(requests.every((r) => r.query.open_id === openId)).toBe(true)
-    }).pipe(Effect.provide(FanGroupApi.layer.pipe(Layer.provideMerge(DouyinTest.layerClient(responder))))))
+    }).pipe(Effect.provide(FanGroupApiSupport.over(DouyinTest.layerClient(responder)))))
 
   it.effect("layerWith overrides the quota path", () =>
     Effect.gen(function*() {
@@ -69,9 +70,7 @@ describe("FanGroupApi", () => {
       expect(request!.path).toBe("/im/group/fans/count/")
     }).pipe(
       Effect.provide(
-        FanGroupApi.layerWith({ quotaPath: "/im/group/fans/count/" }).pipe(
-          Layer.provideMerge(DouyinTest.layerClient(responder))
-        )
+        FanGroupApiSupport.over(DouyinTest.layerClient(responder), FanGroupApi.layerWith({ quotaPath: "/im/group/fans/count/" }))
       )
     ))
 
@@ -89,17 +88,7 @@ describe("FanGroupApi", () => {
 
 describe("descriptors", () => {
   it("method, path, scope, idempotency class and envelope per endpoint", () => {
-    const table = [
-      FanGroupQuota.descriptor,
-      CreateFanGroup.descriptor,
-      ListFanGroups.descriptor,
-      SendGroupMessage.descriptor,
-      RecallGroupMessage.descriptor,
-      SetGroupSetting.descriptor,
-      DisableGroupSetting.descriptor,
-      ListEntryApplications.descriptor,
-      ReviewEntryApplication.descriptor
-    ].map((d) => [d.id, `${d.method} ${d.path}`, d.scope, d.idempotency, d.envelope])
+    const table = FanGroupApiSupport.endpoints.map(({ descriptor: d }) => [d.id, `${d.method} ${d.path}`, d.scope, d.idempotency, d.envelope])
     expect(table).toStrictEqual([
       ["group/FanGroupQuota", "GET /im/group/count/", "im.group_fans.create_list", "read", "A"],
       ["group/CreateFanGroup", "POST /im/group/fans/create/", "im.group_fans.create_list", "unsafe", "A"],
@@ -123,11 +112,7 @@ describe("descriptors", () => {
       expect(read._tag).toBe("DouyinHttpError")
       expect(yield* DouyinTest.requests).toHaveLength(2)
     }).pipe(
-      Effect.provide(
-        FanGroupApi.layer.pipe(
-          Layer.provideMerge(DouyinTest.layerClient([DouyinTest.text(502, "<html>Bad Gateway</html>")]))
-        )
-      )
+      Effect.provide(FanGroupApiSupport.over(DouyinTest.layerClient([DouyinTest.text(502, "<html>Bad Gateway</html>")])))
     ))
 })
 
@@ -137,17 +122,7 @@ describe("FanGroupApi.scopes", () => {
     expect(ListFanGroups.scopes).toEqual([ListFanGroups.descriptor.scope])
     expect(SendGroupMessage.scopes).toEqual(["im.group_message"])
     expect(RecallGroupMessage.scopes).toEqual(["im.recall_message"])
-    const all = [
-      FanGroupQuota,
-      CreateFanGroup,
-      ListFanGroups,
-      SendGroupMessage,
-      RecallGroupMessage,
-      SetGroupSetting,
-      DisableGroupSetting,
-      ListEntryApplications,
-      ReviewEntryApplication
-    ].map((m) => m.descriptor.scope)
+    const all = FanGroupApiSupport.endpoints.map((m) => m.descriptor.scope)
     expect(new Set(FanGroupApi.scopes)).toEqual(new Set(all))
   })
 })

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Layer, Redacted, Stream } from "effect"
+import { Effect, Redacted, Stream } from "effect"
 import {
   CreateFanGroup,
   DisableGroupSetting,
-  FanGroupApi,
   FanGroupQuota,
   ListEntryApplications,
   ListFanGroups,
@@ -13,12 +12,13 @@ import {
   SendGroupMessage,
   SetGroupSetting
 } from "@effect-douyin/group"
+import * as FanGroupApiSupport from "../../../test/support/fanGroupApi.js"
 import { FanGroupSandbox } from "../src/index.js"
 
 // The sandbox's rules, driven through the SDK's own endpoint services.
 
 const TestLive = (options: Parameters<typeof FanGroupSandbox.layerDouyinClient>[0] = {}) =>
-  FanGroupApi.layer.pipe(Layer.provideMerge(FanGroupSandbox.layerDouyinClient(options)))
+  FanGroupApiSupport.over(FanGroupSandbox.layerDouyinClient(options))
 
 const openId = "creator-1"
 
