@@ -88,9 +88,9 @@ describe("FanGroupApi", () => {
 
 describe("descriptors", () => {
   it("method, path, scope, idempotency class and envelope per endpoint", () => {
-    const table = FanGroupApiSupport.endpoints.map((
-      { descriptor: d }
-    ) => [d.id, `${d.method} ${d.path}`, d.scope, d.idempotency, d.envelope])
+    const table = FanGroupApiSupport.endpoints
+      .map((m) => m.descriptor)
+      .map((d) => [d.id, `${d.method} ${d.path}`, d.scope, d.idempotency, d.envelope])
     expect(table).toStrictEqual([
       ["group/FanGroupQuota", "GET /im/group/count/", "im.group_fans.create_list", "read", "A"],
       ["group/CreateFanGroup", "POST /im/group/fans/create/", "im.group_fans.create_list", "unsafe", "A"],
