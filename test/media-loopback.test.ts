@@ -13,18 +13,10 @@ import * as Os from "node:os"
 import * as Path from "node:path"
 import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as PosterBroadcast from "../examples/poster-broadcast.js"
+import { png } from "../packages/group/test/fixtures/mediaSamples.js"
 
 const credentials = { clientKey: "ck_media_loopback", clientSecret: Redacted.make("media-secret") }
 const openId = "creator-media"
-
-/** A PNG of `width` × `height` (signature and IHDR: what the upload and the sandbox read). */
-const png = (width: number, height: number) => {
-  const bytes = new Uint8Array(33)
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
-  new DataView(bytes.buffer).setUint32(16, width)
-  new DataView(bytes.buffer).setUint32(20, height)
-  return bytes
-}
 
 describe("media over loopback (sandbox server, real sockets)", () => {
   it.live(

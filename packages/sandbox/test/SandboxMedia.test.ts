@@ -16,16 +16,7 @@ import {
   UploadImage
 } from "@effect-douyin/group"
 import { FanGroupSandbox } from "../src/index.js"
-
-/** A PNG of `width` × `height`: the signature and an IHDR chunk (what the upload and the sandbox read). */
-const png = (width: number, height: number): Uint8Array => {
-  const bytes = new Uint8Array(33)
-  bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
-  new DataView(bytes.buffer).setUint32(16, width)
-  new DataView(bytes.buffer).setUint32(20, height)
-  bytes.set([8, 6, 0, 0, 0], 24)
-  return bytes
-}
+import { png } from "../../group/test/fixtures/mediaSamples.js"
 
 // The sandbox's media and card routes, driven through the SDK's own services over one
 // in-process sandbox; the client token comes from its /oauth/client_token/ through ClientToken.
