@@ -47,17 +47,15 @@
  *
  * @since 0.2.0
  */
-import type { DouyinDecodeError, DouyinOutcomeUnknown } from "@effect-douyin/core/DouyinError"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as BroadcastJournal from "./BroadcastJournal.js"
 import * as BroadcastTarget from "./BroadcastTarget.js"
 import * as internalErrors from "./internal/broadcast/errors.js"
+import type { Options, Outcome, RecallReport, RunOptions, Summary, TargetState } from "./internal/broadcast/model.js"
 import * as reconcile from "./internal/broadcast/reconcile.js"
 import * as internalRun from "./internal/broadcast/run.js"
-import type * as MessageContent from "./MessageContent.js"
 import type * as RecallGroupMessage from "./RecallGroupMessage.js"
 import type * as SendGroupMessage from "./SendGroupMessage.js"
 
@@ -91,150 +89,72 @@ export type Target = BroadcastTarget.Target
  */
 export const BroadcastId: Schema.Schema<string> = BroadcastTarget.BroadcastId
 
-/**
- * One target of a broadcast as the journal has it now, for reconciliation: its place in the
- * plan, its address, its state, and the message id when it was sent.
- *
- * @since 0.4.0
- * @category models
- */
-export interface TargetState {
-  readonly broadcastId: string
-  readonly index: number
-  readonly address: Address
-  /** `Pending` (not sent yet), `InFlight` (a send started), `Sent`, `Failed` or `Unknown`. */
-  readonly state: BroadcastJournal.State
-  /** The message id Douyin gave a `Sent` target (absent when marked sent without one). */
-  readonly msgId: string | undefined
-  /** When a `Sent` message was recalled, in epoch milliseconds. */
-  readonly recalledAt: number | undefined
-  /** The outcome of a target that has one (`Sent`, `Failed`, `Unknown`). */
-  readonly outcome: Outcome | undefined
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface LeaseOptions {
-  /** How long the broadcast's lease lasts without renewal (renewed every third of it). Default 30 seconds. */
-  readonly timeToLive?: Duration.DurationInput | undefined
-  /** When another live run holds the lease: `"wait"` for it (default) or `"fail"` with {@link BroadcastBusy}. */
-  readonly whenBusy?: "wait" | "fail" | undefined
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface RunOptions {
-  /** Sends in flight at once (the client's rate limits apply on top). Default 8. */
-  readonly concurrency?: number | undefined
-  readonly lease?: LeaseOptions | undefined
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface Options extends RunOptions {
-  /** Names the broadcast in the journal; run it again with the same id to resume. */
-  readonly id: string
-  readonly targets: ReadonlyArray<Target>
-  /** The message for every target without its own `content`. */
-  readonly content?: MessageContent.GroupMessageContent | undefined
-}
-
-interface OutcomeBase {
-  readonly broadcastId: string
-  /** The target's position in the broadcast's target list. */
-  readonly index: number
-  readonly address: Address
-  /** The send attempt (the `Broadcast.send` span's `douyin.broadcast.attempt_id`). */
-  readonly attemptId: string
-}
-
-/**
- * Douyin accepted the message.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Sent extends OutcomeBase {
-  readonly _tag: "Sent"
-  /** Absent only when the app marked the target sent without knowing the id. */
-  readonly msgId: string | undefined
-}
-
-/**
- * Douyin certainly did not deliver it; `error` is the send's own typed error.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Failed extends OutcomeBase {
-  readonly _tag: "Failed"
-  readonly error: SendGroupMessage.Error
-}
-
-/**
- * Nobody knows whether the group got it. `error` is absent when the process stopped (or the
- * run was interrupted) while the send was in flight.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Unknown extends OutcomeBase {
-  readonly _tag: "Unknown"
-  readonly error: DouyinOutcomeUnknown | DouyinDecodeError | undefined
-  /** The client request id of a `DouyinOutcomeUnknown`, for reconciliation. */
-  readonly clientRequestId: string | undefined
-  readonly description: string
-}
-
-/**
- * What happened to one target in this run.
- *
- * @since 0.2.0
- * @category models
- */
-export type Outcome = Sent | Failed | Unknown
-
-/**
- * The state of a whole broadcast, from its journal.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Summary {
-  readonly id: string
-  readonly total: number
-  readonly sent: number
-  readonly failed: number
-  readonly unknown: number
-  readonly pending: number
-  /** Claimed by a run that is still going (or died and was not resumed yet). */
-  readonly inFlight: number
-  /** Sent messages withdrawn by {@link recall}. */
-  readonly recalled: number
-  readonly unknownTargets: ReadonlyArray<Unknown>
-  readonly failedTargets: ReadonlyArray<Failed>
-}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface RecallReport {
-  readonly id: string
-  /** Recalled now. */
-  readonly recalled: number
-  /** Recalled by an earlier call. */
-  readonly alreadyRecalled: number
-  readonly failed: ReadonlyArray<{ readonly index: number; readonly address: Address; readonly error: RecallGroupMessage.Error }>
-  /** Sent, but not recallable from the journal (no message id, or addressed by group token: recall needs the group id). */
-  readonly skipped: ReadonlyArray<{ readonly index: number; readonly address: Address; readonly reason: string }>
-}
+export type {
+  /**
+   * Douyin certainly did not deliver it; `error` is the send's own typed error.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  Failed,
+  /**
+   * @since 0.2.0
+   * @category models
+   */
+  LeaseOptions,
+  /**
+   * @since 0.2.0
+   * @category models
+   */
+  Options,
+  /**
+   * What happened to one target in this run.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  Outcome,
+  /**
+   * @since 0.2.0
+   * @category models
+   */
+  RecallReport,
+  /**
+   * @since 0.2.0
+   * @category models
+   */
+  RunOptions,
+  /**
+   * Douyin accepted the message.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  Sent,
+  /**
+   * The state of a whole broadcast, from its journal.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  Summary,
+  /**
+   * One target of a broadcast as the journal has it now, for reconciliation: its place in the
+   * plan, its address, its state, and the message id when it was sent.
+   *
+   * @since 0.4.0
+   * @category models
+   */
+  TargetState,
+  /**
+   * Nobody knows whether the group got it. `error` is absent when the process stopped (or the
+   * run was interrupted) while the send was in flight.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  Unknown
+} from "./internal/broadcast/model.js"
 
 // ---------------------------------------------------------------------------------------------
 // errors
