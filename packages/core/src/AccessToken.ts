@@ -12,7 +12,6 @@
  */
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
@@ -20,44 +19,60 @@ import type * as Redacted from "effect/Redacted"
 import type { ConfigError } from "effect/ConfigError"
 import { dual } from "effect/Function"
 import type * as Scope from "effect/Scope"
-import type { DouyinAuthError, DouyinCommonError, DouyinPermissionError, DouyinStoreError } from "./DouyinError.js"
+import type { DouyinCommonError } from "./DouyinError.js"
+import type { StoreOptions } from "./internal/accessToken/options.js"
+import type { Service, StoreService } from "./internal/accessToken/service.js"
 import * as internalStore from "./internal/accessToken/store.js"
 import type * as OAuth from "./OAuth.js"
 import type * as TokenStore from "./TokenStore.js"
 
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Service {
-  /** The token to use for `openId` now. */
-  readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, DouyinCommonError>
+export type {
   /**
-   * Douyin rejected `stale` as expired or invalid: obtain a fresh token. `None` means this
-   * source cannot refresh, and the call fails with Douyin's auth error.
+   * @since 0.1.0
+   * @category models
    */
-  readonly refresh: (
-    openId: string,
-    stale: Redacted.Redacted<string>
-  ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, DouyinCommonError>
+  Service,
   /**
-   * `true` when `get` and `refresh` answer at once (a fixed token): the client then needs no
-   * call timeout around them.
+   * The store-backed source: a {@link Service} whose error channel is exactly {@link StoreError}.
+   *
+   * @since 0.1.0
+   * @category models
    */
-  readonly immediate?: boolean | undefined
+  StoreService
+} from "./internal/accessToken/service.js"
+
+export type {
   /**
-   * The token for `openId` when it is known at once, without waiting (a fixed token, or one
-   * the store-backed source read moments ago and that is still fresh); else `undefined`, and
-   * the client asks `get` (under the call timeout unless `immediate`). Must not block or fail.
+   * The errors the store-backed source can fail with: the OAuth refresh's errors, and three
+   * raised locally without a request:
+   * - `DouyinAuthError` 10010 when no token is stored for the key (the user must authorize) or
+   *   the stored refresh token has expired or was refused;
+   * - `DouyinPermissionError` 2190015 when the refresh answered for another `open_id`;
+   * - `DouyinStoreError` when the `TokenStore` failed (e.g. Redis down).
+   *
+   * @since 0.1.0
+   * @category models
    */
-  readonly peek?: ((openId: string) => Redacted.Redacted<string> | undefined) | undefined
+  StoreError
+} from "./internal/accessToken/errors.js"
+
+export type {
   /**
-   * A call for `openId` was refused with 2190003 (the creator did not grant the scope): the
-   * source may record it. The store-backed source marks the creator (`scope-not-granted` in
-   * `TokenStore.needingReauthorization`). Must not fail.
+   * A creator must authorize the app again (or grant a scope): what a program can observe with
+   * `StoreOptions.onReauthorization`, besides `TokenStore.needingReauthorization`.
+   *
+   * @since 0.4.0
+   * @category models
    */
-  readonly scopeNotGranted?: ((openId: string) => Effect.Effect<void>) | undefined
-}
+  ReauthorizationEvent,
+  /**
+   * Options of {@link layerStore}.
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  StoreOptions
+} from "./internal/accessToken/options.js"
 
 /**
  * @since 0.1.0
@@ -146,143 +161,6 @@ export const layerFunction = (options: {
   readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, DouyinCommonError>
   readonly refresh?: Service["refresh"] | undefined
 }): Layer.Layer<AccessToken> => Layer.succeed(AccessToken, { get: options.get, refresh: options.refresh ?? (() => noRefresh) })
-
-/**
- * Options of {@link layerStore}.
- *
- * @since 0.1.0
- * @category models
- */
-export interface StoreOptions {
-  /**
-   * Refresh proactively when the access token expires within this window (default 5 minutes).
-   * The call that notices waits for the refresh; if the refresh fails while the old token is
-   * still valid, the old token is used.
-   */
-  readonly refreshBefore?: Duration.DurationInput | undefined
-  /**
-   * After a successful reactive refresh of token T, further callers that report T as stale
-   * within this window get the refreshed token without another refresh, even when Douyin
-   * extended T instead of issuing a new value (default 30 seconds).
-   */
-  readonly reuseWindow?: Duration.DurationInput | undefined
-  /**
-   * After a refresh failed with a transient error (busy, 5xx, timeout, malformed answer), no
-   * new refresh of that key is sent for a backoff that starts at 1 second and doubles with
-   * each further failure up to this cap (default 15 seconds): callers meanwhile get the
-   * failure at once (or, proactively, the still-valid old token), so an OAuth outage costs a
-   * few refresh requests per open_id, whatever the number of calls.
-   */
-  readonly retryAfterFailure?: Duration.DurationInput | undefined
-  /**
-   * How long a refresh holds the store's lease for its key (default 20 seconds): across
-   * processes sharing the store one refresh runs per key; a holder that crashed loses the
-   * lease after this long. Keep it above `DouyinConfig`'s attempt timeout.
-   */
-  readonly leaseTtl?: Duration.DurationInput | undefined
-  /**
-   * Renew the refresh token (POST `/oauth/renew_refresh_token/`) when it expires within
-   * `renewBefore`, so a creator keeps working without authorizing again (default `true`;
-   * needs the app's renew permission: without it Douyin answers 10004 and the creator is
-   * marked as needing re-authorization).
-   */
-  readonly renewRefreshToken?: boolean | undefined
-  /** Default 5 days (a refresh token lives 30 days). */
-  readonly renewBefore?: Duration.DurationInput | undefined
-  /**
-   * How long an entry read from (or written to) the `TokenStore` is kept in memory, so that
-   * the calls that follow neither read the store nor wait (default 5 seconds; `0` reads the
-   * store on every call). A kept token is used only while it is fresh by the rules above
-   * (outside `refreshBefore`, no renewal due); anything else reads the store as without it.
-   * Failures are never kept.
-   *
-   * Staleness bound: a change to the store made by someone else (another process's refresh,
-   * `TokenStore.authorize`, a removal or revocation) is seen at most `cacheFor` after it, or
-   * at once on an expired-token code: the reactive refresh always reads the store, so a token
-   * another process refreshed meanwhile is picked up there, without a second refresh. What this
-   * source writes itself is seen at once.
-   *
-   * @example
-   * ```ts
-   * import { AccessToken } from "@effect-douyin/core"
-   *
-   * // A revoked authorization stops being used within 1 second on this instance.
-   * const Tokens = AccessToken.layerStore({ cacheFor: "1 second" })
-   * ```
-   *
-   * @since 0.3.0
-   */
-  readonly cacheFor?: Duration.DurationInput | undefined
-  /**
-   * Called once when the source finds that a creator must authorize again: Douyin refused a
-   * refresh (10010: `refresh-token-expired`, or `revoked` before the known expiry) or a renewal
-   * (10004 / 10020: `renewal-refused`), or a call found a scope not granted (2190003). The
-   * same creator is listed by `TokenStore.needingReauthorization` with the same reason. A
-   * failure of the callback is ignored.
-   *
-   * @example
-   * ```ts
-   * import { AccessToken } from "@effect-douyin/core"
-   * import { Effect } from "effect"
-   *
-   * const Tokens = AccessToken.layerStore({
-   *   onReauthorization: (event) => Effect.log(`ask ${event.openId} to connect again: ${event.reason}`)
-   * })
-   * ```
-   *
-   * @since 0.4.0
-   */
-  readonly onReauthorization?: ((event: ReauthorizationEvent) => Effect.Effect<void>) | undefined
-}
-
-/**
- * The errors the store-backed source can fail with: the OAuth refresh's errors, and three
- * raised locally without a request:
- * - `DouyinAuthError` 10010 when no token is stored for the key (the user must authorize) or
- *   the stored refresh token has expired or was refused;
- * - `DouyinPermissionError` 2190015 when the refresh answered for another `open_id`;
- * - `DouyinStoreError` when the `TokenStore` failed (e.g. Redis down).
- *
- * @since 0.1.0
- * @category models
- */
-export type StoreError = OAuth.OAuthError | DouyinAuthError | DouyinPermissionError | DouyinStoreError
-
-/**
- * The store-backed source: a {@link Service} whose error channel is exactly {@link StoreError}.
- *
- * @since 0.1.0
- * @category models
- */
-export interface StoreService extends Service {
-  readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, StoreError>
-  readonly refresh: (
-    openId: string,
-    stale: Redacted.Redacted<string>
-  ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
-  /** The token kept from a recent store read while it is fresh (see `StoreOptions.cacheFor`). */
-  readonly peek: (openId: string) => Redacted.Redacted<string> | undefined
-  readonly scopeNotGranted: (openId: string) => Effect.Effect<void>
-}
-
-/**
- * A creator must authorize the app again (or grant a scope): what a program can observe with
- * `StoreOptions.onReauthorization`, besides `TokenStore.needingReauthorization`.
- *
- * @since 0.4.0
- * @category models
- */
-export interface ReauthorizationEvent {
-  readonly clientKey: string
-  readonly openId: string
-  readonly reason: TokenStore.ReauthorizationReason
-  /** Douyin's code: 10010, 10004, 10020 or 2190003. */
-  readonly code: number
-  /** What found it: a refresh, a renewal of the refresh token, or a call (missing scope). */
-  readonly during: "refresh" | "renewal" | "call"
-  /** Epoch ms. */
-  readonly at: number
-}
 
 /**
  * Builds the store-backed token source for the `OAuth` app's `client_key`.

@@ -8,7 +8,7 @@ import * as ErrorCode from "../../ErrorCode.js"
 import type * as OAuth from "../../OAuth.js"
 import type * as TokenStore from "../../TokenStore.js"
 
-/** The errors of the store-backed source (`AccessToken.StoreError`). */
+/** The errors of the store-backed source (`AccessToken.StoreError` re-exports it, described there). */
 export type StoreError = OAuth.OAuthError | DouyinAuthError | DouyinPermissionError | DouyinStoreError
 
 export const storeEndpoint = "AccessToken/store"

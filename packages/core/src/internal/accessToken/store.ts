@@ -15,26 +15,16 @@ import * as OAuth from "../../OAuth.js"
 import * as TokenStore from "../../TokenStore.js"
 import * as singleFlight from "../singleFlight.js"
 import * as TokenCache from "../tokenCache.js"
-import { type StoreError, toCallError } from "./errors.js"
-import { checkStoreOptions, type Options, settingsOf } from "./options.js"
+import { toCallError } from "./errors.js"
+import { checkStoreOptions, settingsOf, type StoreOptions } from "./options.js"
 import { getToken, refreshToken } from "./refresh.js"
+import type { StoreService } from "./service.js"
 import { type HeldFailure, keyOf, markReauthorization, peekToken, reportReauthorizations, type Source } from "./source.js"
-
-/** What `makeStore` builds (`AccessToken.StoreService`, documented there). */
-export interface StoreSource {
-  readonly get: (openId: string) => Effect.Effect<Redacted.Redacted<string>, StoreError>
-  readonly refresh: (
-    openId: string,
-    stale: Redacted.Redacted<string>
-  ) => Effect.Effect<Option.Option<Redacted.Redacted<string>>, StoreError>
-  readonly peek: (openId: string) => Redacted.Redacted<string> | undefined
-  readonly scopeNotGranted: (openId: string) => Effect.Effect<void>
-}
 
 /** The store-backed source for the `OAuth` app's `client_key`. */
 export const makeStore = (
-  options: Options
-): Effect.Effect<StoreSource, ConfigError, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
+  options: StoreOptions
+): Effect.Effect<StoreService, ConfigError, TokenStore.TokenStore | OAuth.OAuth | Scope.Scope> =>
   Effect.gen(function*() {
     yield* checkStoreOptions(options)
     const oauth = yield* OAuth.OAuth
