@@ -51,33 +51,37 @@ import type * as DouyinError from "./DouyinError.js"
 import * as DouyinMetrics from "./DouyinMetrics.js"
 import * as ErrorCode from "./ErrorCode.js"
 import * as fileBackend from "./internal/fileBackend.js"
-import { type Backend, type Listed, StoreFailure } from "./internal/storeBackend.js"
+import { type Backend, type Key, type Listed, StoreFailure } from "./internal/storeBackend.js"
 import * as tokenEntry from "./internal/tokenEntry.js"
+import type { Reauthorization, StoredToken } from "./internal/tokenEntry.js"
 import * as OAuth from "./OAuth.js"
 
-/**
- * @since 0.1.0
- * @category models
- */
-export interface Key {
-  readonly clientKey: string
-  readonly openId: string
-}
+export type {
+  /**
+   * @since 0.1.0
+   * @category models
+   */
+  Key
+} from "./internal/storeBackend.js"
 
-/**
- * Why a creator must authorize the app again: the Douyin code (10010 refresh token expired,
- * 10004 no permission to renew it, 10020 renewals used up, 2190003 scope not granted), since
- * when (epoch ms), and the reason a program matches on.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Reauthorization {
-  readonly code: number
-  readonly since: number
-  /** Absent in entries written before 0.4.0: then derived from `code` ({@link reasonOf}). */
-  readonly reason?: ReauthorizationReason | undefined
-}
+export type {
+  /**
+   * Why a creator must authorize the app again: the Douyin code (10010 refresh token expired,
+   * 10004 no permission to renew it, 10020 renewals used up, 2190003 scope not granted), since
+   * when (epoch ms), and the reason a program matches on.
+   *
+   * @since 0.2.0
+   * @category models
+   */
+  Reauthorization,
+  /**
+   * What the store keeps for one key. Times are epoch milliseconds (from `Clock`).
+   *
+   * @since 0.1.0
+   * @category models
+   */
+  StoredToken
+} from "./internal/tokenEntry.js"
 
 /**
  * The reasons a creator must authorize again (see `DouyinError.ReauthorizationReason`).
@@ -101,24 +105,6 @@ export const reasonOf = (mark: Reauthorization): ReauthorizationReason =>
       : mark.code === ErrorCode.Codes.oauthNoPermission || mark.code === ErrorCode.Codes.renewLimitExceeded
       ? "renewal-refused"
       : "refresh-token-expired")
-
-/**
- * What the store keeps for one key. Times are epoch milliseconds (from `Clock`).
- *
- * @since 0.1.0
- * @category models
- */
-export interface StoredToken {
-  readonly accessToken: Redacted.Redacted<string>
-  /** When the access token expires. */
-  readonly expiresAt: number
-  readonly refreshToken: Redacted.Redacted<string>
-  /** When the refresh token expires; after that only a new authorization helps. */
-  readonly refreshExpiresAt: number
-  readonly scope: ReadonlyArray<string>
-  /** Set when the creator must authorize again (see {@link needingReauthorization}). */
-  readonly reauthorization?: Reauthorization | undefined
-}
 
 /**
  * A store operation failed: Redis unreachable, the directory read-only or full, an entry that

@@ -21,21 +21,27 @@ import type { Key as StoreKey } from "./storeBackend.js"
 import { ReauthorizationReason } from "../DouyinError.js"
 
 /**
- * What an entry holds: the shape of `TokenStore.StoredToken`, said here so that this module
- * stands below `TokenStore` (which imports it) instead of importing it back. The two are
- * assignable both ways; `pnpm typecheck` sees it where `TokenStore` passes its tokens in.
+ * Why a creator must authorize again, as an entry keeps it (`TokenStore.Reauthorization`
+ * re-exports it, described there).
  */
-export interface Token {
+export interface Reauthorization {
+  readonly code: number
+  readonly since: number
+  /** Absent in entries written before 0.4.0: then derived from `code` (`TokenStore.reasonOf`). */
+  readonly reason?: ReauthorizationReason | undefined
+}
+
+/** What an entry holds (`TokenStore.StoredToken` re-exports it, described there). */
+export interface StoredToken {
   readonly accessToken: Redacted.Redacted<string>
+  /** When the access token expires. */
   readonly expiresAt: number
   readonly refreshToken: Redacted.Redacted<string>
+  /** When the refresh token expires; after that only a new authorization helps. */
   readonly refreshExpiresAt: number
   readonly scope: ReadonlyArray<string>
-  readonly reauthorization?: {
-    readonly code: number
-    readonly since: number
-    readonly reason?: ReauthorizationReason | undefined
-  } | undefined
+  /** Set when the creator must authorize again (see `TokenStore.needingReauthorization`). */
+  readonly reauthorization?: Reauthorization | undefined
 }
 
 const EntryV1 = Schema.Struct({
@@ -122,7 +128,7 @@ const open = (ring: Option.Option<Keyring>, aad: string, sealed: typeof Sealed.T
 const aadOf = (key: StoreKey) => JSON.stringify([key.clientKey, key.openId])
 
 /** The stored text of `token` under the store key `key`. */
-export const encode = (ring: Option.Option<Keyring>, key: StoreKey, token: Token): string => {
+export const encode = (ring: Option.Option<Keyring>, key: StoreKey, token: StoredToken): string => {
   const plain = encodeEntry({
     version: 1,
     accessToken: token.accessToken,
@@ -136,7 +142,7 @@ export const encode = (ring: Option.Option<Keyring>, key: StoreKey, token: Token
   return Option.match(ring, { onNone: () => plain, onSome: (r) => seal(r, aadOf(key), plain) })
 }
 
-const fromEntry = (entry: typeof EntryV1.Type): Token => ({
+const fromEntry = (entry: typeof EntryV1.Type): StoredToken => ({
   accessToken: entry.accessToken,
   expiresAt: entry.expiresAt,
   refreshToken: entry.refreshToken,
@@ -162,7 +168,7 @@ const foreign: Refusal = {
   description: "the entry belongs to another client_key + open_id (copied or renamed); it is not used for this one"
 }
 
-const bound = (key: StoreKey, entry: typeof EntryV1.Type): Either.Either<Token, Refusal> =>
+const bound = (key: StoreKey, entry: typeof EntryV1.Type): Either.Either<StoredToken, Refusal> =>
   entry.key === undefined || (entry.key[0] === key.clientKey && entry.key[1] === key.openId)
     ? Either.right(fromEntry(entry))
     : Either.left(foreign)
@@ -171,7 +177,7 @@ const bound = (key: StoreKey, entry: typeof EntryV1.Type): Either.Either<Token, 
  * Reads stored text for `key`; a plain entry is accepted even when keys are configured
  * (migration), an entry naming another key is refused, one naming none is read as written.
  */
-export const decode = (ring: Option.Option<Keyring>, key: StoreKey, text: string): Either.Either<Token, Refusal> =>
+export const decode = (ring: Option.Option<Keyring>, key: StoreKey, text: string): Either.Either<StoredToken, Refusal> =>
   Either.flatMap(Either.mapLeft(decodeStored(text), () => unreadable), (stored) =>
     "sealed" in stored
       ? Either.flatMap(
