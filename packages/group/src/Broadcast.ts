@@ -52,7 +52,7 @@ import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as BroadcastJournal from "./BroadcastJournal.js"
 import * as BroadcastTarget from "./BroadcastTarget.js"
-import * as internalErrors from "./internal/broadcast/errors.js"
+import type { BroadcastInvalidInput, BroadcastNotFound, Error } from "./internal/broadcast/errors.js"
 import type { Options, Outcome, RecallReport, RunOptions, Summary, TargetState } from "./internal/broadcast/model.js"
 import * as reconcile from "./internal/broadcast/reconcile.js"
 import * as internalRun from "./internal/broadcast/run.js"
@@ -159,93 +159,57 @@ export type {
 // ---------------------------------------------------------------------------------------------
 // errors
 
-/**
- * The input is not a valid broadcast (no targets, the same target twice, a target or content
- * that send does not take, a bad id, a target that is not in a state for the operation).
- * Nothing was written or sent.
- *
- * @since 0.2.0
- * @category errors
- */
-export const BroadcastInvalidInput: typeof internalErrors.BroadcastInvalidInput = internalErrors.BroadcastInvalidInput
+export {
+  /**
+   * Another live run holds the broadcast's lease (`whenBusy: "fail"`). Nothing was sent.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
+  BroadcastBusy,
+  /**
+   * The journal holds a broadcast with this id but other targets or content. Nothing was sent.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
+  BroadcastConflict,
+  /**
+   * The input is not a valid broadcast (no targets, the same target twice, a target or content
+   * that send does not take, a bad id, a target that is not in a state for the operation).
+   * Nothing was written or sent.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
+  BroadcastInvalidInput,
+  /**
+   * The run could not renew its lease (another run took over after it expired): it stopped
+   * claiming targets. Sends already in flight were recorded.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
+  BroadcastLeaseLost,
+  /**
+   * The journal has no broadcast with this id.
+   *
+   * @since 0.2.0
+   * @category errors
+   */
+  BroadcastNotFound
+} from "./internal/broadcast/errors.js"
 
-/**
- * @since 0.2.0
- * @category errors
- */
-export type BroadcastInvalidInput = internalErrors.BroadcastInvalidInput
-
-/**
- * The journal has no broadcast with this id.
- *
- * @since 0.2.0
- * @category errors
- */
-export const BroadcastNotFound: typeof internalErrors.BroadcastNotFound = internalErrors.BroadcastNotFound
-
-/**
- * @since 0.2.0
- * @category errors
- */
-export type BroadcastNotFound = internalErrors.BroadcastNotFound
-
-/**
- * The journal holds a broadcast with this id but other targets or content. Nothing was sent.
- *
- * @since 0.2.0
- * @category errors
- */
-export const BroadcastConflict: typeof internalErrors.BroadcastConflict = internalErrors.BroadcastConflict
-
-/**
- * @since 0.2.0
- * @category errors
- */
-export type BroadcastConflict = internalErrors.BroadcastConflict
-
-/**
- * Another live run holds the broadcast's lease (`whenBusy: "fail"`). Nothing was sent.
- *
- * @since 0.2.0
- * @category errors
- */
-export const BroadcastBusy: typeof internalErrors.BroadcastBusy = internalErrors.BroadcastBusy
-
-/**
- * @since 0.2.0
- * @category errors
- */
-export type BroadcastBusy = internalErrors.BroadcastBusy
-
-/**
- * The run could not renew its lease (another run took over after it expired): it stopped
- * claiming targets. Sends already in flight were recorded.
- *
- * @since 0.2.0
- * @category errors
- */
-export const BroadcastLeaseLost: typeof internalErrors.BroadcastLeaseLost = internalErrors.BroadcastLeaseLost
-
-/**
- * @since 0.2.0
- * @category errors
- */
-export type BroadcastLeaseLost = internalErrors.BroadcastLeaseLost
-
-/**
- * Everything a broadcast operation fails with. Per-target send errors are not here: they are
- * outcomes ({@link Failed}, {@link Unknown}).
- *
- * @since 0.2.0
- * @category errors
- */
-export type Error =
-  | BroadcastInvalidInput
-  | BroadcastNotFound
-  | BroadcastConflict
-  | BroadcastBusy
-  | BroadcastLeaseLost
-  | BroadcastJournal.BroadcastJournalError
+export type {
+  /**
+   * Everything a broadcast operation fails with. Per-target send errors are not here: they are
+   * outcomes ({@link Failed}, {@link Unknown}).
+   *
+   * @since 0.2.0
+   * @category errors
+   */
+  Error
+} from "./internal/broadcast/errors.js"
 
 // ---------------------------------------------------------------------------------------------
 // the operations

@@ -5,14 +5,6 @@
 import * as Schema from "effect/Schema"
 import type * as BroadcastJournal from "../../BroadcastJournal.js"
 
-/**
- * The input is not a valid broadcast (no targets, the same target twice, a target or content
- * that send does not take, a bad id, a target that is not in a state for the operation).
- * Nothing was written or sent.
- *
- * @since 0.2.0
- * @category errors
- */
 export class BroadcastInvalidInput extends Schema.TaggedError<BroadcastInvalidInput>()("BroadcastInvalidInput", {
   broadcastId: Schema.String,
   description: Schema.String
@@ -22,12 +14,6 @@ export class BroadcastInvalidInput extends Schema.TaggedError<BroadcastInvalidIn
   }
 }
 
-/**
- * The journal has no broadcast with this id.
- *
- * @since 0.2.0
- * @category errors
- */
 export class BroadcastNotFound extends Schema.TaggedError<BroadcastNotFound>()("BroadcastNotFound", {
   broadcastId: Schema.String
 }) {
@@ -36,12 +22,6 @@ export class BroadcastNotFound extends Schema.TaggedError<BroadcastNotFound>()("
   }
 }
 
-/**
- * The journal holds a broadcast with this id but other targets or content. Nothing was sent.
- *
- * @since 0.2.0
- * @category errors
- */
 export class BroadcastConflict extends Schema.TaggedError<BroadcastConflict>()("BroadcastConflict", {
   broadcastId: Schema.String
 }) {
@@ -50,12 +30,6 @@ export class BroadcastConflict extends Schema.TaggedError<BroadcastConflict>()("
   }
 }
 
-/**
- * Another live run holds the broadcast's lease (`whenBusy: "fail"`). Nothing was sent.
- *
- * @since 0.2.0
- * @category errors
- */
 export class BroadcastBusy extends Schema.TaggedError<BroadcastBusy>()("BroadcastBusy", {
   broadcastId: Schema.String
 }) {
@@ -64,13 +38,6 @@ export class BroadcastBusy extends Schema.TaggedError<BroadcastBusy>()("Broadcas
   }
 }
 
-/**
- * The run could not renew its lease (another run took over after it expired): it stopped
- * claiming targets. Sends already in flight were recorded.
- *
- * @since 0.2.0
- * @category errors
- */
 export class BroadcastLeaseLost extends Schema.TaggedError<BroadcastLeaseLost>()("BroadcastLeaseLost", {
   broadcastId: Schema.String
 }) {
@@ -79,7 +46,7 @@ export class BroadcastLeaseLost extends Schema.TaggedError<BroadcastLeaseLost>()
   }
 }
 
-/** `Broadcast.Error`. */
+/** `Broadcast.Error`: everything a broadcast operation fails with. */
 export type Error =
   | BroadcastInvalidInput
   | BroadcastNotFound
