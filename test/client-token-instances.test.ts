@@ -3,16 +3,15 @@
 // two newest client tokens are valid, an older one dies 5 minutes after a newer one is issued
 // (at once when a second newer one is). Every process uploads images for a while, across
 // several expiries of the (short-lived) token.
-import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Effect, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import type { Config as InstanceConfig } from "./support/instance.js"
 import * as Instances from "./support/Instances.js"
 import * as RedisServer from "./support/RedisServer.js"
+import * as SandboxLoopback from "./support/sandboxServer.js"
 
 const clientKey = "ck_client_token_instances"
 const tokenPath = "/oauth/client_token/"
@@ -24,14 +23,12 @@ const refreshBeforeMs = 1_000
 /** Three upload processes against one sandbox server; `store` says where each keeps the token. */
 const runThree = (store: (i: number) => Partial<InstanceConfig>, durationMs: number) =>
   Effect.gen(function*() {
-    const server = yield* Layer.build(SandboxServer.layer({
+    const { admin: sandbox, url } = yield* SandboxLoopback.scoped({
       clientKey,
       clientSecret: Redacted.make("instance-secret"),
       requestLogLimit: 10_000,
       clientTokenLifetime: lifetimeMs
-    }))
-    const url = yield* Effect.provide(SandboxServer.url, server)
-    const sandbox = Context.get(server, FanGroupSandbox.FanGroupSandbox)
+    })
     const instances = [0, 1, 2].map((i) =>
       Instances.start({
         mode: "uploads",

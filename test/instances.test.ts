@@ -10,25 +10,25 @@ import * as TokenStoreRedis from "@effect-douyin/core/TokenStoreRedis"
 import { WebhookSignature } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Option, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as Instances from "./support/Instances.js"
 import * as Loopback from "./support/LoopbackServer.js"
 import * as RedisServer from "./support/RedisServer.js"
+import * as SandboxLoopback from "./support/sandboxServer.js"
 
 const clientKey = "ck_instances"
 const refreshPath = "/oauth/refresh_token/"
 
 /** The sandbox over loopback: its admin, its request log, its URL. */
 const sandbox = Effect.gen(function*() {
-  const context = yield* Layer.build(
-    SandboxServer.layer({ requestLogLimit: 10_000, clientKey, clientSecret: Redacted.make("instance-secret") })
-  )
-  const url = yield* Effect.provide(SandboxServer.url, context)
-  const service = Context.get(context, FanGroupSandbox.FanGroupSandbox)
+  const { admin: service, url } = yield* SandboxLoopback.scoped({
+    requestLogLimit: 10_000,
+    clientKey,
+    clientSecret: Redacted.make("instance-secret")
+  })
   const requestsSince = (n: number) => Effect.map(service.requests, (all) => all.slice(n))
   return { url, admin: service, requests: service.requests, requestsSince }
 })

@@ -11,14 +11,14 @@
  */
 import { WebhookSignature } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
-import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Effect, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import * as Instances from "./support/Instances.js"
 import * as RedisServer from "./support/RedisServer.js"
+import * as SandboxLoopback from "./support/sandboxServer.js"
 import { busiest } from "./support/windows.js"
 
 const worker = "test/support/liveWorker.ts"
@@ -35,13 +35,7 @@ const scopedWorker = (env: Record<string, string>) => Instances.scopedScript(wor
 const finished = (w: Instances.Instance) => Instances.finished(w, "worker")
 
 /** The sandbox over loopback, with the app's credentials; its admin and its request log. */
-const sandbox = Effect.gen(function*() {
-  const context = yield* Layer.build(
-    SandboxServer.layer({ requestLogLimit: 10_000, clientKey, clientSecret: Redacted.make(clientSecret) })
-  )
-  const url = yield* Effect.provide(SandboxServer.url, context)
-  return { url, admin: Context.get(context, FanGroupSandbox.FanGroupSandbox) }
-})
+const sandbox = SandboxLoopback.scoped({ requestLogLimit: 10_000, clientKey, clientSecret: Redacted.make(clientSecret) })
 
 /** Only `DOUYIN_*` keys configure the app. */
 const douyinKeys = (url: string, redisUrl: string, prefix: string, extra: Record<string, string> = {}) => ({

@@ -7,13 +7,13 @@ import { AccessToken, ClientToken, DouyinClient, DouyinConfig, OAuth, RateLimit,
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { CreateFanGroup, MessageContent, SaveLeadCard, SendGroupMessage, SetAppletTemplate, UploadImage } from "@effect-douyin/group"
 import { describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as PosterBroadcast from "../examples/poster-broadcast.js"
 import { png } from "../packages/group/test/fixtures/mediaSamples.js"
+import * as SandboxLoopback from "./support/sandboxServer.js"
 
 const credentials = { clientKey: "ck_media_loopback", clientSecret: Redacted.make("media-secret") }
 const openId = "creator-media"
@@ -23,9 +23,7 @@ describe("media over loopback (sandbox server, real sockets)", () => {
     "upload an image file, send it to a group, read the message back; the upload went as multipart with the client token and no open_id",
     () =>
       Effect.scoped(Effect.gen(function*() {
-        const server = yield* Layer.build(SandboxServer.layer({ ...credentials }))
-        const url = yield* Effect.provide(SandboxServer.url, server)
-        const sandbox = Context.get(server, FanGroupSandbox.FanGroupSandbox)
+        const { admin: sandbox, url } = yield* SandboxLoopback.scoped({ ...credentials })
         const dir = yield* Effect.acquireRelease(
           Effect.sync(() => Fs.mkdtempSync(Path.join(Os.tmpdir(), "douyin-media-"))),
           (d) => Effect.sync(() => Fs.rmSync(d, { recursive: true, force: true }))
