@@ -2,13 +2,12 @@
 // tour's operations against the sandbox server (with a webhook URL), the page shows the groups,
 // the recalled message as recalled, the webhook deliveries, message times and the sandbox's
 // clock (moved by the admin API). A missing browser fails.
-import { FanGroupSandbox } from "@effect-douyin/sandbox"
-import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Console, Context, Effect, Layer } from "effect"
+import { ConfigProvider, Console, Effect } from "effect"
 import { createServer } from "node:http"
 import * as Tour from "../examples/tour.js"
 import * as Browser from "./support/Browser.js"
+import * as SandboxLoopback from "./support/sandboxServer.js"
 
 describe("inspector page (real browser)", () => {
   it.scopedLive(
@@ -28,9 +27,7 @@ describe("inspector page (real browser)", () => {
         if (address === null || typeof address === "string") throw new Error("no address")
         const webhookUrl = `http://127.0.0.1:${address.port}/webhooks/douyin`
 
-        const server = yield* Layer.build(SandboxServer.layer({ webhook: { url: webhookUrl } }))
-        const url = yield* Effect.provide(SandboxServer.url, server)
-        const sandbox = Context.get(server, FanGroupSandbox.FanGroupSandbox)
+        const { admin: sandbox, url } = yield* SandboxLoopback.scoped({ webhook: { url: webhookUrl } })
         yield* Tour.main([]).pipe(
           Effect.withConsole({ ...(yield* Console.consoleWith(Effect.succeed)), log: () => Effect.void } as Console.Console),
           Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["DOUYIN_BASE_URL", url]])))

@@ -5,16 +5,16 @@
 // their fan groups with ListFanGroups: one code exchange, no further OAuth request. Then deny,
 // a replayed state, a forged state, and an expired code (a sandbox whose codes live 1 ms).
 import { HttpServer } from "@effect/platform"
-import { FanGroupSandbox } from "@effect-douyin/sandbox"
+import type { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Exit, Layer, Redacted, Scope, Tracer } from "effect"
+import { Effect, Exit, Layer, Redacted, Scope, Tracer } from "effect"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
 import type { Page } from "playwright-core"
 import * as Onboarding from "../examples/onboarding.js"
-import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
 import * as Browser from "./support/Browser.js"
+import * as SandboxLoopback from "./support/sandboxServer.js"
 
 /** Every span the backends open (server spans included): name and attributes as one string. */
 const spans: Array<string> = []
@@ -62,12 +62,11 @@ const run = <A, E>(effect: Effect.Effect<A, E, Scope.Scope>) => Effect.runPromis
 /** A sandbox for the demo app and the example backend in front of it. */
 const stack = (sandboxOptions: FanGroupSandbox.Options = {}) =>
   run(Effect.gen(function*() {
-    const sandboxContext = yield* Layer.build(SandboxServer.layer({
+    const { admin: sandbox, url: douyin } = yield* SandboxLoopback.scoped({
       clientKey: Onboarding.sandboxApp.clientKey,
       clientSecret: Redacted.make(Onboarding.sandboxApp.clientSecret),
       ...sandboxOptions
-    }))
-    const douyin = yield* Effect.provide(SandboxServer.url, sandboxContext)
+    })
     const directory = Fs.mkdtempSync(Path.join(Os.tmpdir(), "douyin-onboarding-"))
     yield* Effect.addFinalizer(() => Effect.sync(() => Fs.rmSync(directory, { recursive: true, force: true })))
     const backendContext = yield* Layer.build(Layer.provide(
@@ -85,7 +84,7 @@ const stack = (sandboxOptions: FanGroupSandbox.Options = {}) =>
       HttpServer.addressWith((a) => Effect.succeed(a._tag === "TcpAddress" ? `http://127.0.0.1:${a.port}` : "")),
       backendContext
     )
-    return { backend, douyin, sandbox: Context.get(sandboxContext, FanGroupSandbox.FanGroupSandbox), directory } satisfies Stack
+    return { backend, douyin, sandbox, directory } satisfies Stack
   }))
 
 const oauthRequests = (s: Stack) =>
