@@ -16,59 +16,29 @@
  * each process has a 120 s timeout and the kill waits at most 90 s for progress (generous: a
  * `tsx` start takes seconds on a loaded 2-core machine).
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
+import { join } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { type Broadcast } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Effect } from "effect"
 import * as SandboxServer from "@effect-douyin/sandbox/SandboxServer"
+import * as Instances from "./support/Instances.js"
 import * as RedisServer from "./support/RedisServer.js"
 import { createGroups } from "./support/sandboxGroups.js"
 
-const root = resolve(import.meta.dirname, "..")
-const worker = resolve(root, "test/support/broadcastWorker.ts")
+const worker = "test/support/broadcastWorker.ts"
 
-interface Run {
-  readonly child: ChildProcess
-  readonly lines: Array<Record<string, unknown>>
-  readonly logs: Array<string>
-  /** Resolves with the exit code (null when killed) and stderr. */
-  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null; readonly stderr: string }>
-}
+type Run = Instances.Instance
 
-const start = (env: Record<string, string>): Run => {
-  // `node --import tsx`, not the `tsx` binary: that one forks a second node, and SIGKILL would
-  // reach only the wrapper while the broadcast kept running.
-  const child = spawn(process.execPath, ["--import", "tsx", worker], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: 120_000
-  })
-  const lines: Array<Record<string, unknown>> = []
-  const logs: Array<string> = []
-  let buffer = ""
-  let stderr = ""
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString()
-    let nl: number
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl)
-      // Log lines (logfmt, e.g. the warnings for unknown targets) share stdout with the JSON.
-      if (line.startsWith("{")) lines.push(JSON.parse(line))
-      else logs.push(line)
-      buffer = buffer.slice(nl + 1)
-    }
-  })
-  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((done) =>
-    child.once("exit", (code, signal) => done({ code, signal, stderr }))
-  )
-  return { child, lines, logs, exited }
-}
+/**
+ * A worker with `env` added to this process's environment, killed (SIGKILL) after 120 s. It runs
+ * under `node --import tsx`, not the `tsx` binary: that one forks a second node, and SIGKILL
+ * would reach only the wrapper while the broadcast kept running.
+ */
+const start = (env: Record<string, string>): Run =>
+  Instances.startScript(worker, [], { env: { ...process.env, ...env }, timeoutMs: 120_000 })
 
 const summaryOf = (run: Run) =>
   run.lines.find((l) => "summary" in l)?.["summary"] as Broadcast.Summary & {

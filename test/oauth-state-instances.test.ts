@@ -6,38 +6,20 @@ import { NodeContext } from "@effect/platform-node"
 import { DouyinConfig, DouyinTest, OAuth, OAuthState } from "@effect-douyin/core"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Redacted } from "effect"
-import { spawn } from "node:child_process"
 import * as Fs from "node:fs"
 import * as Os from "node:os"
 import * as Path from "node:path"
-import { fileURLToPath } from "node:url"
+import * as Instances from "./support/Instances.js"
 import * as RedisServer from "./support/RedisServer.js"
 import type { Config } from "./support/stateWorker.js"
 
-const here = Path.dirname(fileURLToPath(import.meta.url))
-const worker = Path.join(here, "support/stateWorker.ts")
+const worker = "test/support/stateWorker.ts"
 const clientKey = "ck_state_instances"
 const key = "state-key-shared-by-the-instances-0123456789"
 
 /** Runs one instance to its end (killed after 120 s); its JSON lines. */
-const instance = (config: Config) =>
-  Effect.async<ReadonlyArray<{ readonly index: number; readonly result: string }>, Error>((resume) => {
-    const child = spawn(process.execPath, ["--import", "tsx", worker, JSON.stringify(config)], {
-      cwd: Path.resolve(here, ".."),
-      stdio: ["ignore", "pipe", "pipe"]
-    })
-    let out = ""
-    let err = ""
-    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")))
-    child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")))
-    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000)
-    child.once("exit", (code) => {
-      clearTimeout(timer)
-      if (code !== 0) resume(Effect.fail(new Error(`instance exited with ${code}: ${err}`)))
-      else resume(Effect.succeed(out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l))))
-    })
-    return Effect.sync(() => child.kill("SIGKILL"))
-  })
+const instance = (config: Config): Effect.Effect<ReadonlyArray<{ readonly index: number; readonly result: string }>> =>
+  Instances.runScript(worker, [JSON.stringify(config)], { timeoutMs: 120_000 })
 
 /** 20 states issued by a third instance (this process). */
 const issue = Effect.gen(function*() {

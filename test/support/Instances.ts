@@ -16,8 +16,15 @@ export interface Instance {
   readonly child: ChildProcess
   /** The JSON lines printed so far. */
   readonly lines: Array<any>
-  /** Resolves with every line once the process has exited. */
-  readonly exited: Promise<{ readonly code: number | null; readonly lines: Array<any>; readonly stderr: string }>
+  /** The other (non-empty) lines printed so far: the SDK's own log lines. */
+  readonly logs: Array<string>
+  /** Resolves with every line once the process has exited (`code` null when killed by `signal`). */
+  readonly exited: Promise<{
+    readonly code: number | null
+    readonly signal: NodeJS.Signals | null
+    readonly lines: Array<any>
+    readonly stderr: string
+  }>
   /** Resolves with the first line for which `f` holds. */
   readonly line: (f: (line: any) => boolean) => Promise<any>
 }
@@ -29,7 +36,7 @@ export interface Options {
 
 export interface ProcessOptions extends Options {
   /** The whole environment of the process (nothing inherited); default this process's. */
-  readonly env?: Record<string, string>
+  readonly env?: NodeJS.ProcessEnv
 }
 
 /** Runs `file` (a path from the repository root) with `args`; its JSON lines are its results. */
@@ -58,10 +65,10 @@ export const startScript = (file: string, args: ReadonlyArray<string>, options: 
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")))
   // Generous: starting `tsx` takes seconds on a loaded 2-core machine.
   const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000)
-  const exited = new Promise<{ code: number | null; lines: Array<any>; stderr: string }>((resolve) =>
-    child.once("exit", (code) => {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: Array<any>; stderr: string }>((resolve) =>
+    child.once("exit", (code, signal) => {
       clearTimeout(timer)
-      resolve({ code, lines, stderr })
+      resolve({ code, signal, lines, stderr })
     })
   )
   const line = (f: (line: any) => boolean) =>
@@ -77,7 +84,7 @@ export const startScript = (file: string, args: ReadonlyArray<string>, options: 
         reject(new Error(`instance exited without the expected line; stdout ${JSON.stringify(lines)}; stderr ${stderr.slice(-2000)}`))
       })
     })
-  return { child, lines, exited, line }
+  return { child, lines, logs, exited, line }
 }
 
 /** An app instance (`instance.ts`) given `config`. */
@@ -108,6 +115,10 @@ export const scopedScript = (
       if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill("SIGKILL")
       await i.exited
     }))
+
+/** Runs `file` to its end and returns its JSON lines; fails on a non-zero exit; killed (SIGKILL) if interrupted. */
+export const runScript = (file: string, args: ReadonlyArray<string>, options: ProcessOptions = {}) =>
+  Effect.scoped(Effect.flatMap(scopedScript(file, args, options), (i) => finished(i, file)))
 
 /** An instance killed (SIGKILL) when the scope closes, if still running. */
 export const scoped = (config: Config, options: Options = {}): Effect.Effect<Instance, never, Scope.Scope> =>
