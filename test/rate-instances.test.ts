@@ -16,44 +16,28 @@ import * as RateLimitRedis from "@effect-douyin/core/RateLimitRedis"
 import * as Redis from "@effect-douyin/core/Redis"
 import { FanGroupQuota } from "@effect-douyin/group"
 import { Effect, Either, Layer, Schedule } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
-import { dirname, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+import * as Instances from "./support/Instances.js"
 import * as Server from "./support/LoopbackServer.js"
 import { busiest } from "./support/windows.js"
 import { clientOver } from "./support/loopbackClient.js"
 import * as RedisServer from "./support/RedisServer.js"
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
-const tsx = resolve(root, "node_modules/.bin/tsx")
-const worker = resolve(root, "test/support/rateLimitWorker.ts")
+const worker = "test/support/rateLimitWorker.ts"
 
-interface Instance {
-  readonly child: ChildProcess
-  readonly ready: Promise<void>
-  readonly result: Promise<{ readonly ok: number; readonly failed: ReadonlyArray<string> }>
-}
-
-const startInstance = (env: Record<string, string>): Instance => {
-  const child = spawn(tsx, [worker], { cwd: root, env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] })
-  let stdout = ""
-  let stderr = ""
-  child.stderr!.on("data", (d) => (stderr += d.toString()))
-  const ready = new Promise<void>((resolveReady, reject) => {
-    child.stdout!.on("data", (d) => {
-      stdout += d.toString()
-      if (stdout.includes("READY\n")) resolveReady()
+/**
+ * An instance with `env` added to this process's environment, killed (SIGKILL) after 180 s; it
+ * prints READY once loaded, starts on GO, and its result is its one JSON line.
+ */
+const startInstance = (env: Record<string, string>) => {
+  const instance = Instances.startScript(worker, [], { env: { ...process.env, ...env }, timeoutMs: 180_000 })
+  return {
+    child: instance.child,
+    ready: instance.log((l) => l === "READY"),
+    result: Effect.runPromise(Instances.finished(instance, "instance")).then((lines) => {
+      if (lines[0] === undefined) throw new Error(`instance printed no result: ${JSON.stringify(instance.logs)}`)
+      return lines[0] as { readonly ok: number; readonly failed: ReadonlyArray<string> }
     })
-    child.once("exit", (code) => reject(new Error(`instance exited (${code}) before ready: ${stderr}`)))
-  })
-  const result = new Promise<{ ok: number; failed: Array<string> }>((resolveResult, reject) => {
-    child.once("exit", (code) => {
-      const line = stdout.split("\n").find((l) => l.startsWith("{"))
-      if (code !== 0 || line === undefined) return reject(new Error(`instance exited ${code}: ${stderr}`))
-      resolveResult(JSON.parse(line))
-    })
-  })
-  return { child, ready, result }
+  }
 }
 
 describe("rate limits across instances (Redis)", () => {

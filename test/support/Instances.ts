@@ -25,8 +25,10 @@ export interface Instance {
     readonly lines: Array<any>
     readonly stderr: string
   }>
-  /** Resolves with the first line for which `f` holds. */
+  /** Resolves with the first JSON line for which `f` holds; rejects if the process ends first. */
   readonly line: (f: (line: any) => boolean) => Promise<any>
+  /** Resolves with the first log line for which `f` holds; rejects if the process ends first. */
+  readonly log: (f: (line: string) => boolean) => Promise<string>
 }
 
 export interface Options {
@@ -71,10 +73,10 @@ export const startScript = (file: string, args: ReadonlyArray<string>, options: 
       resolve({ code, signal, lines, stderr })
     })
   )
-  const line = (f: (line: any) => boolean) =>
-    new Promise<any>((resolve, reject) => {
+  const waitFor = <A>(printed: Array<A>, f: (line: A) => boolean) =>
+    new Promise<A>((resolve, reject) => {
       const check = () => {
-        const found = lines.find(f)
+        const found = printed.find(f)
         if (found !== undefined) resolve(found)
       }
       listeners.push(check)
@@ -84,7 +86,7 @@ export const startScript = (file: string, args: ReadonlyArray<string>, options: 
         reject(new Error(`instance exited without the expected line; stdout ${JSON.stringify(lines)}; stderr ${stderr.slice(-2000)}`))
       })
     })
-  return { child, lines, logs, exited, line }
+  return { child, lines, logs, exited, line: (f) => waitFor(lines, f), log: (f) => waitFor(logs, f) }
 }
 
 /** An app instance (`instance.ts`) given `config`. */
