@@ -10,7 +10,7 @@
  * `{"ready":pid}` and starts only when the file exists, so that several workers start at once).
  * A broadcast that fails as a whole prints `{"error":<_tag>}` and exits with code 3.
  */
-import { existsSync, readFileSync } from "node:fs"
+import { existsSync } from "node:fs"
 import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
 import { AccessToken, DouyinClient, DouyinConfig, RateLimit, Retry } from "@effect-douyin/core"
 import * as Redis from "@effect-douyin/core/Redis"
@@ -18,12 +18,7 @@ import * as BroadcastJournalRedis from "@effect-douyin/group/BroadcastJournalRed
 import { Broadcast, BroadcastJournal, MessageContent, SendGroupMessage } from "@effect-douyin/group"
 import { FanGroupSandbox } from "@effect-douyin/sandbox"
 import { Duration, Effect, Layer, Redacted, Stream } from "effect"
-
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback
-  if (value === undefined) throw new Error(`${name} is required`)
-  return value
-}
+import { env, print, runOrResume } from "./worker.js"
 
 const journalSpec = env("JOURNAL")
 const Journal: Layer.Layer<BroadcastJournal.BroadcastJournal, unknown> = journalSpec.startsWith("redis:")
@@ -52,16 +47,7 @@ const options: Broadcast.RunOptions = {
   }
 }
 const targetsFile = process.env["TARGETS"]
-const outcomes = targetsFile === undefined
-  ? Broadcast.resume(id, options)
-  : Broadcast.run({
-    id,
-    targets: JSON.parse(readFileSync(targetsFile, "utf8")) as ReadonlyArray<Broadcast.Target>,
-    content: MessageContent.text("We are live in 10 minutes!"),
-    ...options
-  })
-
-const print = (line: unknown) => Effect.sync(() => void process.stdout.write(JSON.stringify(line) + "\n"))
+const outcomes = runOrResume(id, targetsFile, MessageContent.text("We are live in 10 minutes!"), options)
 
 const program = outcomes.pipe(
   Stream.runForEach((o) => print({ outcome: o._tag, index: o.index, ...(o._tag === "Sent" ? { msgId: o.msgId } : {}), pid: process.pid })),

@@ -23,15 +23,9 @@ import { CreateFanGroup } from "@effect-douyin/group"
 import * as FanGroupLive from "@effect-douyin/group/FanGroupLive"
 import * as WebhookLive from "@effect-douyin/group/WebhookLive"
 import { Duration, Effect, Layer, Option, Stream } from "effect"
-import { readFileSync } from "node:fs"
 import { createServer } from "node:http"
+import { env, print, runOrResume } from "./worker.js"
 
-const env = (name: string, fallback?: string): string => {
-  const value = process.env[name] ?? fallback
-  if (value === undefined) throw new Error(`${name} is required`)
-  return value
-}
-const print = (line: unknown) => Effect.sync(() => void process.stdout.write(`${JSON.stringify(line)}\n`))
 const stdinLine = Effect.async<void>((resume) => {
   process.stdin.once("data", () => resume(Effect.void))
 })
@@ -87,14 +81,7 @@ const broadcast = Effect.gen(function*() {
     lease: { timeToLive: Duration.millis(Number(env("WORKER_LEASE_TTL_MS", "2000"))), whenBusy: "wait" }
   }
   const targetsFile = process.env["WORKER_TARGETS"]
-  const outcomes = targetsFile === undefined
-    ? Broadcast.resume(id, options)
-    : Broadcast.run({
-      id,
-      targets: JSON.parse(readFileSync(targetsFile, "utf8")) as ReadonlyArray<Broadcast.Target>,
-      content: MessageContent.text("We are live!"),
-      ...options
-    })
+  const outcomes = runOrResume(id, targetsFile, MessageContent.text("We are live!"), options)
   yield* print({ started: process.pid })
   yield* Stream.runForEach(outcomes, (o) => print({ outcome: o._tag, index: o.index, pid: process.pid }))
   const summary = yield* Broadcast.summary(id)
