@@ -348,20 +348,16 @@ export const make = <R = never>(
           return yield* counted(event._tag, reply(200, "acknowledged"))
         }
         const handled = yield* runHandler(event, delivery).pipe(
-          Effect.timeoutTo({
-            duration: handlerTimeout,
-            onSuccess: Effect.succeed,
-            onTimeout: () =>
-              Effect.as(
-                Effect.logWarning(
-                  `douyin webhook handler for ${event._tag} did not finish within ${
-                    Duration.format(handlerTimeout)
-                  }; interrupted and answered 500 so that Douyin delivers it again`
-                ),
-                false
-              )
-          }),
-          Effect.flatten
+          Effect.timeout(handlerTimeout),
+          Effect.catchTag("TimeoutException", () =>
+            Effect.as(
+              Effect.logWarning(
+                `douyin webhook handler for ${event._tag} did not finish within ${
+                  Duration.format(handlerTimeout)
+                }; interrupted and answered 500 so that Douyin delivers it again`
+              ),
+              false
+            ))
         )
         if (handled) return yield* counted(event._tag, reply(200, "acknowledged"))
         // Not handled: forget the claim, so that Douyin's redelivery runs the handler again.

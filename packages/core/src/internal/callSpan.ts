@@ -17,8 +17,7 @@ const defaultTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
 /** Whether spans made on `fiber` now reach a tracer that records them. */
 export const isRecorded = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean =>
-  fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
-  Context.get(fiber.currentDefaultServices, Tracer.Tracer) !== defaultTracer
+  fiber.getFiberRef(FiberRef.currentTracerEnabled) && fiber.currentTracer !== defaultTracer
 
 const ignore = () => {}
 
