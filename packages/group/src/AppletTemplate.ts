@@ -44,14 +44,10 @@ export type ReviewStatus = "pending" | "approved" | "rejected"
  * @since 0.3.0
  * @category schemas
  */
-export const ReviewStatusFromNumber: Schema.Schema<ReviewStatus, 0 | 1 | 2> = Schema.transform(
-  Schema.Literal(0, 1, 2),
-  Schema.Literal("pending", "approved", "rejected"),
-  {
-    strict: true,
-    decode: (n) => (n === 0 ? "pending" : n === 1 ? "approved" : "rejected"),
-    encode: (s) => (s === "pending" ? 0 : s === "approved" ? 1 : 2)
-  }
+export const ReviewStatusFromNumber: Schema.Schema<ReviewStatus, 0 | 1 | 2> = Schema.transformLiterals(
+  [0, "pending"],
+  [1, "approved"],
+  [2, "rejected"]
 )
 
 const optionalWire = <const K extends string>(key: K) => Schema.optional(Schema.String).pipe(Schema.fromKey(key))

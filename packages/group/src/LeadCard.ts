@@ -85,14 +85,10 @@ export type ReviewStatus = "approved" | "inReview" | "rejected"
  * @since 0.3.0
  * @category schemas
  */
-export const ReviewStatusFromNumber: Schema.Schema<ReviewStatus, 0 | 1 | 2> = Schema.transform(
-  Schema.Literal(0, 1, 2),
-  Schema.Literal("approved", "inReview", "rejected"),
-  {
-    strict: true,
-    decode: (n) => (n === 0 ? "approved" : n === 1 ? "inReview" : "rejected"),
-    encode: (s) => (s === "approved" ? 0 : s === "inReview" ? 1 : 2)
-  }
+export const ReviewStatusFromNumber: Schema.Schema<ReviewStatus, 0 | 1 | 2> = Schema.transformLiterals(
+  [0, "approved"],
+  [1, "inReview"],
+  [2, "rejected"]
 )
 
 /**
